@@ -1,0 +1,127 @@
+namespace ReadingBot.Core.Commands;
+
+/// <summary>
+/// Every command of the product, once: adapters register from it (Discord slash commands, Slack's one command),
+/// the text grammar parses against it and <c>/help</c> prints it.
+/// </summary>
+public sealed class CommandCatalogue
+{
+    public const int MaxTitleLength = 300;
+    public const int MaxNoteLength = 2000;
+
+    private const string WeeklyPaper = "the weekly paper (suggestions, votes, picks and the schedule)";
+    private const string Wayr = "WAYR threads, digests and streaks";
+    private const string Intake = "paper intake, search, the roadmap and exports";
+    private const string Recommend = "recommendations";
+    private const string Web = "the group's web page";
+
+    private static readonly OptionSpec Ref = new("ref", OptionKind.PaperRef, "an arXiv id or link, a DOI, any link, or a library number such as #3") { MaxLength = 2000 };
+
+    public CommandCatalogue()
+        : this(DefaultSpecs())
+    {
+    }
+
+    public CommandCatalogue(IEnumerable<CommandSpec> specs)
+    {
+        All = specs.ToList();
+        var duplicate = All.GroupBy(s => s.Path).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"the command '{duplicate.Key}' is listed twice");
+        }
+    }
+
+    public IReadOnlyList<CommandSpec> All { get; }
+
+    /// <summary>Top-level command names in catalogue order.</summary>
+    public IEnumerable<string> Names => All.Select(s => s.Name).Distinct();
+
+    public IReadOnlyList<CommandSpec> ForName(string name) =>
+        All.Where(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    /// <summary>True when the name groups subcommands (<c>/paper add</c>), false for a plain command (<c>/discuss</c>).</summary>
+    public bool HasSubcommands(string name) => ForName(name).Any(s => s.Subcommand is not null);
+
+    public CommandSpec? Find(string name, string? subcommand) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(s.Subcommand, subcommand, StringComparison.OrdinalIgnoreCase));
+
+    public static IEnumerable<CommandSpec> DefaultSpecs()
+    {
+        yield return new("help", null, "list the commands, or explain one",
+            [new OptionSpec("command", OptionKind.Text, "a command name such as paper or paper add", Required: false) { MaxLength = 40 }],
+            a => new ShowHelp(a.Optional("command"))) { Ephemeral = true };
+
+        yield return new("paper", "add", "add a paper to the library from an arXiv id, DOI or link",
+            [Ref, new OptionSpec("title", OptionKind.Text, "the title, if the source may not know it", Required: false) { MaxLength = MaxTitleLength }],
+            a => new AddPaper(a.Required("ref"), a.Optional("title")));
+        yield return new("paper", "show", "show a paper's card",
+            [Ref], a => new ShowPaper(a.Required("ref")));
+        yield return new("paper", "list", "list the group's library",
+            [new OptionSpec("page", OptionKind.Integer, "the page to show", Required: false)],
+            a => new ListPapers(a.OptionalInt("page") ?? 1));
+        yield return Later("paper", "search", "search the library", Intake,
+            new OptionSpec("words", OptionKind.Text, "words to look for") { MaxLength = 200 });
+        yield return Later("paper", "suggest", "suggest a paper for a coming week", WeeklyPaper,
+            Ref, new OptionSpec("why", OptionKind.Text, "why the group should read it", Required: false) { MaxLength = 500 });
+        yield return Later("paper", "vote", "vote for a suggested paper (again to take the vote back)", WeeklyPaper, Ref);
+        yield return Later("paper", "queue", "show the suggestions ranked by votes", WeeklyPaper);
+
+        yield return Later("week", "show", "show this week's paper and the coming picks", WeeklyPaper) with { IsDefault = true };
+        yield return Later("week", "pick", "make a paper the paper of a week", WeeklyPaper,
+            Ref, new OptionSpec("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false)) with { ModeratorOnly = true };
+        yield return Later("week", "schedule", "set when the weekly announcement goes out", WeeklyPaper,
+            new OptionSpec("weekday", OptionKind.Choice, "the day of the week") { Choices = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] },
+            new OptionSpec("time", OptionKind.Word, "the time of day, HH:MM (24-hour)"),
+            new OptionSpec("zone", OptionKind.Word, "an IANA time zone such as Europe/Berlin")) with { ModeratorOnly = true };
+        yield return Later("week", "skip", "mark a week as a break", WeeklyPaper,
+            new OptionSpec("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false)) with { ModeratorOnly = true };
+        yield return Later("week", "present", "volunteer to present a coming paper", WeeklyPaper);
+
+        yield return Later("discuss", null, "add a note to the discussion of this week's paper", WeeklyPaper,
+            new OptionSpec("text", OptionKind.Text, "your note") { MaxLength = MaxNoteLength });
+
+        yield return Later("wayr", "post", "say what you are reading this week", Wayr,
+            new OptionSpec("text", OptionKind.Text, "a paper reference and/or a note") { MaxLength = MaxNoteLength }) with { IsDefault = true };
+        yield return Later("wayr", "list", "show this week's (or another week's) WAYR posts", Wayr,
+            new OptionSpec("week", OptionKind.Word, "a week such as 2026-W48", Required: false));
+        yield return Later("digest", null, "show the weekly digest", Wayr,
+            new OptionSpec("week", OptionKind.Word, "a week such as 2026-W48", Required: false));
+        yield return Later("streak", null, "show a member's weekly streak", Wayr,
+            new OptionSpec("member", OptionKind.Member, "a member (you if left out)", Required: false)) with { Ephemeral = true };
+        yield return Later("leaderboard", null, "rank members by weekly streak", Wayr);
+        yield return Later("read", null, "record how far you are with a paper", Wayr,
+            Ref, new OptionSpec("pass", OptionKind.Choice, "the pass you finished") { Choices = ["pass1", "pass2", "pass3", "done"] });
+        yield return Later("progress", null, "show a member's reading progress", Wayr,
+            new OptionSpec("member", OptionKind.Member, "a member (you if left out)", Required: false)) with { Ephemeral = true };
+
+        yield return Later("like", null, "like a paper (it teaches your recommendations)", Recommend, Ref);
+        yield return Later("recommend", null, "recommend papers for you or for the group", Recommend,
+            new OptionSpec("for", OptionKind.Choice, "me or the group", Required: false) { Choices = ["me", "group"] }) with { Ephemeral = true };
+        yield return Later("similar", null, "papers similar to one paper", Recommend, Ref);
+
+        yield return Later("roadmap", "show", "show the group's reading roadmap and where you are", Intake) with { IsDefault = true };
+        yield return Later("roadmap", "next", "suggest your next roadmap paper", Intake);
+        yield return Later("roadmap", "list", "list the whole roadmap", Intake);
+        yield return Later("roadmap", "import", "import a reading list from a Markdown document", Intake,
+            new OptionSpec("url", OptionKind.Word, "the link of a Markdown document") { MaxLength = 2000 }) with { ModeratorOnly = true };
+
+        yield return Later("export", null, "export the group's data as a file", Intake,
+            new OptionSpec("format", OptionKind.Choice, "the file format") { Choices = ["markdown", "bibtex", "json", "csv", "rss", "ics"] });
+        yield return Later("dashboard", null, "get a private link to the group's web page", Web) with { Ephemeral = true };
+
+        yield return new("settings", null, "show or change settings (group settings are for moderators)",
+            [
+                new OptionSpec("key", OptionKind.Word, "a setting such as timezone", Required: false) { MaxLength = 40 },
+                new OptionSpec("value", OptionKind.Text, "the new value", Required: false) { MaxLength = Settings.SettingCatalogue.MaxValueLength },
+            ],
+            a => a.Optional("value") is { } value ? new ChangeSetting(a.Required("key"), value) : new ShowSettings(a.Optional("key")));
+    }
+
+    private static CommandSpec Later(string name, string? sub, string description, string comingWith, params OptionSpec[] options)
+    {
+        var path = sub is null ? name : $"{name} {sub}";
+        return new CommandSpec(name, sub, description, options, _ => new NotBuilt(path, comingWith)) { ComingWith = comingWith };
+    }
+}

@@ -1,0 +1,21 @@
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Replies;
+using ReadingBot.Core.Settings;
+
+namespace ReadingBot.Core.Commands;
+
+/// <summary>Sends each command record to the feature that handles it. A plain switch: no mediator, no reflection.</summary>
+public sealed class CommandRouter(HelpCommands help, LibraryService library, SettingsService settings)
+{
+    public Task<Reply> RouteAsync(Invocation invocation, Command command, CancellationToken cancellationToken) => command switch
+    {
+        ShowHelp c => Task.FromResult(help.Show(c.Topic)),
+        AddPaper c => library.AddAsync(invocation, c.Reference, c.Title, cancellationToken),
+        ShowPaper c => Task.FromResult(library.Show(invocation, c.Reference)),
+        ListPapers c => Task.FromResult(library.List(invocation, c.Page)),
+        ShowSettings c => Task.FromResult(settings.Show(invocation, c.Key)),
+        ChangeSetting c => Task.FromResult(settings.Change(invocation, c.Key, c.Value)),
+        NotBuilt c => Task.FromResult<Reply>(new TextReply($"/{c.Path} is not available yet: it arrives with {c.ComingWith}.") { Ephemeral = true }),
+        _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
+    };
+}

@@ -1,0 +1,81 @@
+namespace ReadingBot.Core.Commands;
+
+/// <summary>The type of a command option. Adapters map it to the platform's option types.</summary>
+public enum OptionKind
+{
+    /// <summary>One word (quotes group words in the text grammar).</summary>
+    Word,
+
+    /// <summary>The rest of the line; only the last option may be text.</summary>
+    Text,
+
+    /// <summary>A whole number.</summary>
+    Integer,
+
+    /// <summary>One of <see cref="OptionSpec.Choices"/>.</summary>
+    Choice,
+
+    /// <summary>A paper: an arXiv id, DOI or link, or a library number such as <c>#3</c> (Discord autocompletes it).</summary>
+    PaperRef,
+
+    /// <summary>A member: a name or a platform mention.</summary>
+    Member,
+}
+
+/// <summary>An option of a command: name, type, help and limits.</summary>
+public sealed record OptionSpec(string Name, OptionKind Kind, string Description, bool Required = true)
+{
+    public IReadOnlyList<string> Choices { get; init; } = [];
+
+    /// <summary>The longest value accepted, in characters.</summary>
+    public int MaxLength { get; init; } = 200;
+
+    public string Usage => Kind == OptionKind.Text
+        ? Required ? $"<{Name}...>" : $"[{Name}...]"
+        : Kind == OptionKind.Choice
+            ? (Required ? "<" : "[") + string.Join('|', Choices) + (Required ? ">" : "]")
+            : Required ? $"<{Name}>" : $"[{Name}]";
+}
+
+/// <summary>
+/// One command of the catalogue: <c>/name</c> or <c>/name subcommand</c>. <see cref="Bind"/> turns validated option
+/// values into the command record the router handles.
+/// </summary>
+public sealed record CommandSpec(string Name, string? Subcommand, string Description, IReadOnlyList<OptionSpec> Options, Func<CommandArgs, Command> Bind)
+{
+    /// <summary>Only moderators may run it; the router checks before anything changes.</summary>
+    public bool ModeratorOnly { get; init; }
+
+    /// <summary>The subcommand that runs when the group name is typed alone (<c>/week</c> means <c>/week show</c>).</summary>
+    public bool IsDefault { get; init; }
+
+    /// <summary>Replies only to the member who asked (personal views).</summary>
+    public bool Ephemeral { get; init; }
+
+    /// <summary>Set while the command is listed but not built yet: the reply says when it comes.</summary>
+    public string? ComingWith { get; init; }
+
+    public string Path => Subcommand is null ? Name : $"{Name} {Subcommand}";
+
+    public string Usage
+    {
+        get
+        {
+            var head = IsDefault && Options.Count > 0 ? $"/{Name}" : $"/{Path}";
+            return Options.Count == 0 ? head : head + " " + string.Join(' ', Options.Select(o => o.Usage));
+        }
+    }
+}
+
+/// <summary>Option values of one invocation, already checked against the spec.</summary>
+public sealed class CommandArgs(IReadOnlyDictionary<string, string> values)
+{
+    public string Required(string name) =>
+        values.TryGetValue(name, out var v) ? v : throw new InvalidOperationException($"option '{name}' was not validated");
+
+    public string? Optional(string name) => values.TryGetValue(name, out var v) ? v : null;
+
+    public int? OptionalInt(string name) => values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    public IReadOnlyDictionary<string, string> Values => values;
+}

@@ -1,0 +1,19 @@
+namespace ReadingBot.Core.Commands;
+
+/// <summary>A command a member issued, bound from the catalogue. The router switches over these records.</summary>
+public abstract record Command;
+
+public sealed record ShowHelp(string? Topic) : Command;
+
+public sealed record AddPaper(string Reference, string? Title) : Command;
+
+public sealed record ShowPaper(string Reference) : Command;
+
+public sealed record ListPapers(int Page) : Command;
+
+public sealed record ShowSettings(string? Key) : Command;
+
+public sealed record ChangeSetting(string Key, string Value) : Command;
+
+/// <summary>A command of the product's surface whose feature is not built yet.</summary>
+public sealed record NotBuilt(string Path, string ComingWith) : Command;

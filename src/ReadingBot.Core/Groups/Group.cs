@@ -1,0 +1,45 @@
+namespace ReadingBot.Core.Groups;
+
+/// <summary>A reading group: one per platform workspace (and scope), with its settings and paper counter.</summary>
+public sealed record Group
+{
+    public required GroupId Id { get; init; }
+    public required string Platform { get; init; }
+    public required string Workspace { get; init; }
+    public string Scope { get; init; } = "";
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The number the next paper added to the library gets (<c>#1</c>, <c>#2</c>, …).</summary>
+    public int NextPaperNumber { get; init; } = 1;
+
+    /// <summary>Group settings by key; see <see cref="Settings.SettingCatalogue"/> for keys and defaults.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The value of a setting, or its catalogue default.</summary>
+    public string Setting(ReadingBot.Core.Settings.SettingDefinition definition) =>
+        Settings.TryGetValue(definition.Key, out var value) ? value : definition.DefaultValue;
+
+    public GroupAddress Address => new(Platform, Workspace, Scope);
+}
+
+/// <summary>A member of one group. The same platform user in two groups is two members.</summary>
+public sealed record Member
+{
+    public required GroupId Group { get; init; }
+    public required string UserId { get; init; }
+    public required string DisplayName { get; init; }
+    public required DateTimeOffset JoinedAt { get; init; }
+    public DateTimeOffset LastSeenAt { get; init; }
+
+    /// <summary>Member-scoped settings by key (for example leaderboard opt-out).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    public string Setting(ReadingBot.Core.Settings.SettingDefinition definition) =>
+        Settings.TryGetValue(definition.Key, out var value) ? value : definition.DefaultValue;
+}
+
+/// <summary>Who issued a command, as the adapter verified it.</summary>
+/// <param name="UserId">The platform's user id (the local chat uses the name given to <c>/as</c>).</param>
+/// <param name="DisplayName">A name to show; never used for identity.</param>
+/// <param name="IsPlatformModerator">True when the platform itself grants moderation (Discord Manage Server, Slack admin).</param>
+public sealed record Actor(string UserId, string DisplayName, bool IsPlatformModerator);

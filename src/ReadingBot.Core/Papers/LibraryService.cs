@@ -1,0 +1,180 @@
+using System.Globalization;
+using ReadingBot.Core.Commands;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Replies;
+
+namespace ReadingBot.Core.Papers;
+
+/// <summary>Options for adding papers.</summary>
+public sealed class LibraryOptions
+{
+    /// <summary>How long an add waits for the metadata source before storing the paper as pending.</summary>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many papers one page of <c>/paper list</c> shows.</summary>
+    public int PageSize { get; set; } = 20;
+}
+
+/// <summary>A paper found in the group's library, or the reason none was.</summary>
+public sealed record LibraryLookup(LibraryItem? Item, string? Error);
+
+/// <summary>The group's library: adding papers from any reference, finding them by number or reference, cards and lists.</summary>
+public sealed class LibraryService(
+    ILibraryStore library,
+    IPaperStore papers,
+    IMemberStore members,
+    IPaperMetadataSource metadata,
+    TimeProvider time,
+    LibraryOptions options)
+{
+    public async Task<Reply> AddAsync(Invocation invocation, string reference, string? title, CancellationToken cancellationToken)
+    {
+        var group = invocation.GroupId;
+        if (TryParseNumber(reference, out var number))
+        {
+            return library.FindByNumber(group, number) is { } entry
+                ? new TextReply($"#{number} is already in the library. Use /paper show #{number}.")
+                : new ErrorReply($"There is no paper #{number} to add. Give an arXiv id, a DOI or a link.");
+        }
+
+        var parsed = PaperRefParser.Parse(reference);
+        if (parsed.Reference is not { } paperRef)
+        {
+            return new ErrorReply(parsed.Error!);
+        }
+
+        if (library.FindByPaper(group, paperRef.Key) is { } existing)
+        {
+            var item = Item(existing);
+            return new TextReply($"Already in the library as #{existing.Number}: {item.Title}. Use /paper show #{existing.Number}.");
+        }
+
+        var paper = papers.Find(paperRef.Key);
+        string? pendingReason = null;
+        if (paper is null || paper.State == MetadataState.Pending)
+        {
+            var result = await FetchWithTimeoutAsync(paperRef, cancellationToken);
+            switch (result)
+            {
+                case MetadataResult.Found found:
+                    paper = found.Paper with { Key = paperRef.Key, Source = paperRef.Source, State = MetadataState.Resolved, FetchedAt = time.GetUtcNow(), Attempts = (paper?.Attempts ?? 0) + 1 };
+                    break;
+                case MetadataResult.NotFound notFound:
+                    return new ErrorReply($"{Describe(paperRef)} could not be added: {notFound.Reason}. Check the reference and try again.");
+                case MetadataResult.Unavailable unavailable:
+                    pendingReason = unavailable.Reason;
+                    var pending = paper ?? Paper.Pending(paperRef);
+                    paper = pending with
+                    {
+                        Attempts = pending.Attempts + 1,
+                        LastError = unavailable.Reason,
+                        NextAttemptAt = time.GetUtcNow().AddMinutes(1),
+                    };
+                    break;
+            }
+        }
+
+        var (added, created) = library.Add(group, paper!, invocation.Member.UserId, title, paperRef.Version, time.GetUtcNow());
+        var addedItem = new LibraryItem(added, papers.Find(added.PaperKey) ?? paper!);
+        if (!created)
+        {
+            return new TextReply($"Already in the library as #{added.Number}: {addedItem.Title}.");
+        }
+
+        var card = PaperCards.Summary(addedItem, invocation.Member.DisplayName);
+        var note = pendingReason is null
+            ? null
+            : $"Metadata pending ({pendingReason}); it will be filled in when the source answers.";
+        return new CardReply(card with { Title = $"Added #{added.Number}: {addedItem.Title}", Footer = note ?? card.Footer });
+    }
+
+    public Reply Show(Invocation invocation, string reference)
+    {
+        var lookup = Find(invocation.GroupId, reference);
+        if (lookup.Item is not { } item)
+        {
+            return new ErrorReply(lookup.Error!);
+        }
+
+        var adder = members.Find(invocation.GroupId, item.Entry.AddedBy)?.DisplayName ?? item.Entry.AddedBy;
+        return new CardReply(PaperCards.Full(item, adder, time));
+    }
+
+    public Reply List(Invocation invocation, int page)
+    {
+        var group = invocation.GroupId;
+        var total = library.Count(group);
+        var pages = Math.Max(1, (total + options.PageSize - 1) / options.PageSize);
+        if (page < 1 || page > pages)
+        {
+            return new ErrorReply($"There is no page {page}; the library has {pages} page{(pages == 1 ? "" : "s")}.");
+        }
+
+        var items = library.List(group, (page - 1) * options.PageSize, options.PageSize)
+            .Select(Item)
+            .Select(i => new ListItem(PaperCards.Line(i), i.Paper.Url))
+            .ToList();
+        var footer = pages > 1 ? $"Page {page} of {pages}; /paper list {Math.Min(page + 1, pages)} for more." : null;
+        return new ListReply($"Library ({total} paper{(total == 1 ? "" : "s")})", items, "The library is empty. Add a paper with /paper add <ref>.", footer);
+    }
+
+    /// <summary>Finds a paper of the group by <c>#n</c>, by a bare number, or by any reference form.</summary>
+    public LibraryLookup Find(GroupId group, string reference)
+    {
+        if (TryParseNumber(reference, out var number))
+        {
+            var entry = library.FindByNumber(group, number);
+            return entry is null
+                ? new LibraryLookup(null, $"There is no paper #{number} in this group's library ({library.Count(group)} papers). Use /paper list to see them.")
+                : new LibraryLookup(Item(entry), null);
+        }
+
+        var parsed = PaperRefParser.Parse(reference);
+        if (parsed.Reference is not { } paperRef)
+        {
+            return new LibraryLookup(null, parsed.Error);
+        }
+
+        var found = library.FindByPaper(group, paperRef.Key);
+        return found is null
+            ? new LibraryLookup(null, $"{Describe(paperRef)} is not in the library yet. Add it with /paper add {CommandBinder.Clip(reference.Trim())}.")
+            : new LibraryLookup(Item(found), null);
+    }
+
+    public LibraryItem Item(LibraryEntry entry) =>
+        new(entry, papers.Find(entry.PaperKey) ?? Paper.Pending(PaperRef.FromKey(entry.PaperKey)));
+
+    private async Task<MetadataResult> FetchWithTimeoutAsync(PaperRef reference, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.FetchTimeout);
+        try
+        {
+            return await metadata.FetchAsync(reference, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new MetadataResult.Unavailable("the source did not answer in time");
+        }
+    }
+
+    private static string Describe(PaperRef reference) => reference.Source switch
+    {
+        PaperSource.Arxiv => $"arXiv:{reference.Id}",
+        PaperSource.Doi => $"DOI {reference.Id}",
+        PaperSource.OpenReview => $"OpenReview {reference.Id}",
+        _ => reference.Id,
+    };
+
+    /// <summary>Reads <c>#12</c> (or a bare <c>12</c>) as a library number.</summary>
+    public static bool TryParseNumber(string reference, out int number)
+    {
+        var text = reference.Trim();
+        if (text.StartsWith('#'))
+        {
+            text = text[1..];
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out number) && number > 0 && text.Length <= 7;
+    }
+}

@@ -1,0 +1,118 @@
+namespace ReadingBot.Core.Settings;
+
+/// <summary>Whether a setting belongs to the whole group or to each member.</summary>
+public enum SettingScope
+{
+    Group,
+    Member,
+}
+
+/// <summary>
+/// One key of <c>/settings</c>: its scope, default, who may change it, and how a typed value is checked.
+/// <see cref="Normalize"/> returns the value to store, or throws <see cref="SettingValueException"/> with a friendly message.
+/// </summary>
+public sealed record SettingDefinition(
+    string Key,
+    string Description,
+    SettingScope Scope,
+    string DefaultValue,
+    bool ModeratorOnly,
+    Func<string, string> Normalize);
+
+/// <summary>A value that a setting refuses; the message says what to type instead.</summary>
+public sealed class SettingValueException(string message) : Exception(message);
+
+/// <summary>
+/// Every setting the bot knows. Features add their keys here so that <c>/settings</c>, validation and storage
+/// have one list to read.
+/// </summary>
+public static class SettingCatalogue
+{
+    public const int MaxValueLength = 200;
+
+    public static readonly SettingDefinition TimeZone = new(
+        "timezone", "the group's IANA time zone; weeks and schedules follow it", SettingScope.Group, "Etc/UTC", true, NormalizeTimeZone);
+
+    public static readonly SettingDefinition Channel = new(
+        "channel", "the home channel where announcements and digests are posted", SettingScope.Group, "", true, NormalizeChannel);
+
+    public static readonly SettingDefinition Moderators = new(
+        "moderators", "user ids with moderator rights besides the platform's own (comma-separated)", SettingScope.Group, "", true, NormalizeList);
+
+    public static readonly SettingDefinition Leaderboard = new(
+        "leaderboard", "whether you appear on the leaderboard (on/off)", SettingScope.Member, "on", false, NormalizeOnOff);
+
+    private static readonly List<SettingDefinition> Known = [TimeZone, Channel, Moderators, Leaderboard];
+
+    public static IReadOnlyList<SettingDefinition> All => Known;
+
+    /// <summary>Adds a feature's setting; called from static constructors of feature catalogues at start.</summary>
+    public static SettingDefinition Register(SettingDefinition definition)
+    {
+        lock (Known)
+        {
+            if (Known.Any(d => d.Key == definition.Key))
+            {
+                return Known.First(d => d.Key == definition.Key);
+            }
+
+            Known.Add(definition);
+            return definition;
+        }
+    }
+
+    public static SettingDefinition? Find(string key) =>
+        Known.FirstOrDefault(d => string.Equals(d.Key, key, StringComparison.OrdinalIgnoreCase));
+
+    public static string NormalizeTimeZone(string value)
+    {
+        var trimmed = value.Trim();
+        if (!TimeZones.TryFind(trimmed, out var zone))
+        {
+            throw new SettingValueException($"'{Clip(trimmed)}' is not an IANA time zone. Use a name such as Europe/Berlin, America/New_York or Etc/UTC.");
+        }
+
+        return zone.Id;
+    }
+
+    public static string NormalizeOnOff(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "on" or "yes" or "true" => "on",
+        "off" or "no" or "false" => "off",
+        _ => throw new SettingValueException($"'{Clip(value)}' is not on or off. Use on or off."),
+    };
+
+    public static string NormalizeChannel(string value)
+    {
+        var trimmed = value.Trim();
+        // Platforms wrap channel mentions: Discord <#123>, Slack <#C123|name>; keep the bare id.
+        if (trimmed.StartsWith("<#", StringComparison.Ordinal) && trimmed.EndsWith('>'))
+        {
+            trimmed = trimmed[2..^1].Split('|')[0];
+        }
+
+        trimmed = trimmed.TrimStart('#');
+        if (trimmed.Length is 0 or > 80 || trimmed.Any(c => char.IsWhiteSpace(c) || c is '<' or '>' or '@'))
+        {
+            throw new SettingValueException("That is not a channel. Give a channel id or mention, such as #general.");
+        }
+
+        return trimmed;
+    }
+
+    public static string NormalizeList(string value)
+    {
+        var items = ParseList(value);
+        if (items.Any(i => i.Length > 80 || i.Any(c => c is '<' or '>' or '@')))
+        {
+            throw new SettingValueException("Give user ids separated by commas, such as U123,U456.");
+        }
+
+        return string.Join(',', items);
+    }
+
+    public static IReadOnlyList<string> ParseList(string value) =>
+        value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

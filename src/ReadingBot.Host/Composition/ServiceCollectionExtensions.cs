@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ReadingBot.Core.Commands;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Ports;
+using ReadingBot.Core.Settings;
+using ReadingBot.Storage.LiteDb;
+
+namespace ReadingBot.Host.Composition;
+
+/// <summary>One <c>AddXxx()</c> per project: the host's whole composition, reused by the tests and benchmarks.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The core domain, commands and options. A <see cref="TimeProvider"/> already registered (a fake in tests) wins.</summary>
+    public static IServiceCollection AddReadingBotCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GroupsOptions>().Bind(configuration.GetSection("Groups")).ValidateOnStart();
+        services.AddOptions<LibraryHostOptions>().Bind(configuration.GetSection("Library")).ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateOnStart();
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection("Web")).ValidateOnStart();
+        services.AddOptions<LocalChatOptions>().Bind(configuration.GetSection("Local")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GroupsOptions>, OptionsChecks>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LibraryHostOptions>, OptionsChecks>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, OptionsChecks>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebOptions>, OptionsChecks>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalChatOptions>, OptionsChecks>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPaperMetadataSource, OfflineMetadataSource>();
+        services.AddSingleton(_ => new CommandCatalogue());
+        services.AddSingleton<TextCommandParser>();
+        services.AddSingleton(sp => new GroupDefaults(sp.GetRequiredService<IOptions<GroupsOptions>>().Value.DefaultTimeZone));
+        services.AddSingleton<GroupDirectory>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<LibraryHostOptions>>().Value;
+            return new LibraryOptions { FetchTimeout = TimeSpan.FromSeconds(o.FetchTimeoutSeconds), PageSize = o.PageSize };
+        });
+        services.AddSingleton<LibraryService>();
+        services.AddSingleton<SettingsService>();
+        services.AddSingleton<HelpCommands>();
+        services.AddSingleton<CommandRouter>();
+        services.AddSingleton<CommandDispatcher>();
+        services.AddSingleton<OutboundMessenger>();
+        return services;
+    }
+
+    /// <summary>The LiteDB store over an opened database (the host opens it first, so a bad file fails before anything starts).</summary>
+    public static IServiceCollection AddLiteDbStorage(this IServiceCollection services, ReadingBotDatabase database)
+    {
+        services.AddSingleton(database);
+        services.AddSingleton<IGroupStore, LiteGroupStore>();
+        services.AddSingleton<IMemberStore, LiteMemberStore>();
+        services.AddSingleton<IPaperStore, LitePaperStore>();
+        services.AddSingleton<ILibraryStore, LiteLibraryStore>();
+        services.AddSingleton<ITenantDataStore, LiteTenantDataStore>();
+        services.AddHostedService<CheckpointService>();
+        return services;
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Options;
+using ReadingBot.Core.Commands;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Replies;
+using ReadingBot.Host.Composition;
+
+namespace ReadingBot.Host.Local;
+
+/// <summary>
+/// The local terminal chat: one command per line, through the same dispatcher, domain and database that Discord and
+/// Slack use. Besides the shared commands it knows <c>/as &lt;name&gt;</c> (act as another member) and <c>/quit</c>.
+/// With piped input it prints only replies and stops the host at the end of input.
+/// </summary>
+internal sealed class LocalChatService(
+    LocalTerminal terminal,
+    CommandDispatcher dispatcher,
+    IOptions<LocalChatOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<LocalChatService> logger) : BackgroundService
+{
+    private string user = options.Value.User;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Let the host finish starting (web server, scheduler) before the first prompt, so that an input that ends
+        // at once does not stop the host while it is still starting.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        if (terminal.Interactive)
+        {
+            terminal.WriteBlock("ReadingBot local chat. Type /help for commands, /as <name> to act as another member, /quit to leave.");
+        }
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (terminal.Interactive)
+                {
+                    terminal.Write($"{user}> ");
+                }
+
+                var line = await terminal.ReadLineAsync(stoppingToken);
+                if (line is null)
+                {
+                    break;
+                }
+
+                var trimmed = line.Trim();
+                if (trimmed.Length == 0 || trimmed.StartsWith("//", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (!await HandleLineAsync(trimmed, stoppingToken))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        logger.LogDebug("Local chat input ended");
+        lifetime.StopApplication();
+    }
+
+    private async Task<bool> HandleLineAsync(string line, CancellationToken cancellationToken)
+    {
+        var words = line.TrimStart('/').Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        switch (words[0].ToLowerInvariant())
+        {
+            case "quit" or "exit":
+                return false;
+            case "as":
+                terminal.WriteBlock(SwitchUser(words.Length > 1 ? words[1] : null));
+                return true;
+        }
+
+        var reply = await dispatcher.HandleTextAsync(Context(), line, cancellationToken);
+        terminal.WriteBlock(PlainTextRenderer.Render(reply));
+        return true;
+    }
+
+    private string SwitchUser(string? name)
+    {
+        if (name is null)
+        {
+            return $"You are {user}{(IsModerator(user) ? " (moderator)" : "")}. Use /as <name> to switch.";
+        }
+
+        if (name.Length > 32 || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or '@' or '#'))
+        {
+            return "Error: a name is one word of at most 32 letters, digits or dashes, such as bob.";
+        }
+
+        user = name;
+        return $"You are now {user}{(IsModerator(user) ? " (moderator)" : "")}.";
+    }
+
+    private bool IsModerator(string name) => options.Value.Moderators.Contains(name, StringComparer.Ordinal);
+
+    private CommandContext Context() =>
+        new(new GroupAddress(Platforms.Local, options.Value.Workspace), new Actor(user, user, IsModerator(user)), "home");
+}

@@ -1,0 +1,3 @@
+using ReadingBot.Host.Hosting;
+
+return await ReadingBotHost.RunAsync(args);

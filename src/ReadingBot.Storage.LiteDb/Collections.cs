@@ -1,0 +1,46 @@
+using LiteDB;
+
+namespace ReadingBot.Storage.LiteDb;
+
+/// <summary>Collection names and their indexes, in one place. Every group-owned collection has a <c>group</c> field.</summary>
+public static class Collections
+{
+    public const string Groups = "groups";
+    public const string Members = "members";
+    public const string Papers = "papers";
+    public const string Library = "library";
+
+    /// <summary>Collections whose documents belong to a group (field <c>group</c>); tenant removal clears them.</summary>
+    public static readonly List<string> GroupOwned = [Members, Library];
+
+    private static readonly List<Action<LiteDatabase>> ExtraIndexes = [];
+
+    /// <summary>Lets a feature store declare its collection as group-owned and its indexes, before the database opens.</summary>
+    public static void Register(string collection, Action<LiteDatabase> ensureIndexes, bool groupOwned = true)
+    {
+        lock (ExtraIndexes)
+        {
+            if (groupOwned && !GroupOwned.Contains(collection))
+            {
+                GroupOwned.Add(collection);
+            }
+
+            ExtraIndexes.Add(ensureIndexes);
+        }
+    }
+
+    public static void EnsureIndexes(LiteDatabase db)
+    {
+        db.GetCollection(Members).EnsureIndex("group");
+        db.GetCollection(Library).EnsureIndex("group");
+        db.GetCollection(Library).EnsureIndex("groupPaper", unique: true);
+        db.GetCollection(Papers).EnsureIndex("state");
+        lock (ExtraIndexes)
+        {
+            foreach (var ensure in ExtraIndexes)
+            {
+                ensure(db);
+            }
+        }
+    }
+}

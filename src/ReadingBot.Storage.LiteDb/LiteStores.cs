@@ -1,0 +1,142 @@
+using LiteDB;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Papers;
+
+namespace ReadingBot.Storage.LiteDb;
+
+public sealed class LiteGroupStore(ReadingBotDatabase db) : IGroupStore
+{
+    private ILiteCollection<BsonDocument> Groups => db.Database.GetCollection(Collections.Groups);
+
+    public Group? Find(GroupId id) => Groups.FindById(id.Value) is { } d ? Documents.ToGroup(d) : null;
+
+    public Group GetOrAdd(GroupId id, Func<Group> create)
+    {
+        if (Find(id) is { } existing)
+        {
+            return existing;
+        }
+
+        var group = create();
+        try
+        {
+            Groups.Insert(Documents.FromGroup(group));
+            return group;
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            // Two first commands of a new group raced; the other one created it.
+            return Find(id)!;
+        }
+    }
+
+    public void Save(Group group) => Groups.Upsert(Documents.FromGroup(group));
+
+    public IReadOnlyList<Group> All() => Groups.FindAll().Select(Documents.ToGroup).ToList();
+}
+
+public sealed class LiteMemberStore(ReadingBotDatabase db) : IMemberStore
+{
+    private ILiteCollection<BsonDocument> Members => db.Database.GetCollection(Collections.Members);
+
+    public Member? Find(GroupId group, string userId) =>
+        Members.FindById(Documents.MemberId(group, userId)) is { } d ? Documents.ToMember(d) : null;
+
+    public Member? FindByIdOrName(GroupId group, string idOrName)
+    {
+        var text = idOrName.Trim().TrimStart('@');
+        return Find(group, text)
+            ?? List(group).FirstOrDefault(m => string.Equals(m.DisplayName, text, StringComparison.OrdinalIgnoreCase));
+    }
+
+    public void Save(Member member) => Members.Upsert(Documents.FromMember(member));
+
+    public IReadOnlyList<Member> List(GroupId group) =>
+        Members.Find(Query.EQ("group", group.Value)).Select(Documents.ToMember).OrderBy(m => m.JoinedAt).ToList();
+}
+
+public sealed class LitePaperStore(ReadingBotDatabase db) : IPaperStore
+{
+    private ILiteCollection<BsonDocument> Papers => db.Database.GetCollection(Collections.Papers);
+
+    public Paper? Find(string key) => Papers.FindById(key) is { } d ? Documents.ToPaper(d) : null;
+
+    public void Save(Paper paper) => Papers.Upsert(Documents.FromPaper(paper));
+
+    public IReadOnlyList<Paper> FindDue(DateTimeOffset now, int limit) =>
+        Papers.Find(Query.EQ("state", nameof(MetadataState.Pending)))
+            .Select(Documents.ToPaper)
+            .Where(p => p.NextAttemptAt is null || p.NextAttemptAt <= now)
+            .OrderBy(p => p.NextAttemptAt ?? DateTimeOffset.MinValue)
+            .Take(limit)
+            .ToList();
+}
+
+public sealed class LiteLibraryStore(ReadingBotDatabase db) : ILibraryStore
+{
+    private ILiteCollection<BsonDocument> Library => db.Database.GetCollection(Collections.Library);
+
+    public LibraryEntry? FindByNumber(GroupId group, int number) =>
+        Library.FindById($"{group.Value}#{number}") is { } d ? Documents.ToEntry(d) : null;
+
+    public LibraryEntry? FindByPaper(GroupId group, string paperKey) =>
+        Library.FindOne(Query.EQ("groupPaper", $"{group.Value}|{paperKey}")) is { } d ? Documents.ToEntry(d) : null;
+
+    public IReadOnlyList<LibraryEntry> List(GroupId group, int skip, int take) =>
+        Library.Query().Where(Query.EQ("group", group.Value)).OrderBy("number").Skip(skip).Limit(take)
+            .ToList().Select(Documents.ToEntry).ToList();
+
+    public int Count(GroupId group) => Library.Count(Query.EQ("group", group.Value));
+
+    public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at) =>
+        db.InTransaction(() =>
+        {
+            if (FindByPaper(group, paper.Key) is { } existing)
+            {
+                return (existing, false);
+            }
+
+            var papers = db.Database.GetCollection(Collections.Papers);
+            var stored = papers.FindById(paper.Key);
+            // Keep the shared record unless this add brings better metadata than it holds.
+            if (stored is null || (paper.State == MetadataState.Resolved && stored["state"].AsString != nameof(MetadataState.Resolved)))
+            {
+                papers.Upsert(Documents.FromPaper(paper));
+            }
+
+            var groups = db.Database.GetCollection(Collections.Groups);
+            var groupDoc = groups.FindById(group.Value) ?? throw new InvalidOperationException($"group {group} is not stored");
+            var number = groupDoc["nextPaperNumber"].AsInt32;
+            groupDoc["nextPaperNumber"] = number + 1;
+            groups.Update(groupDoc);
+
+            var entry = new LibraryEntry { Group = group, Number = number, PaperKey = paper.Key, AddedBy = addedBy, AddedAt = at, GivenTitle = givenTitle, VersionRead = version };
+            Library.Insert(Documents.FromEntry(entry));
+            return (entry, true);
+        });
+}
+
+public sealed class LiteTenantDataStore(ReadingBotDatabase db) : ITenantDataStore
+{
+    public int RemoveWorkspace(string platform, string workspace)
+    {
+        var prefix = GroupAddress.WorkspacePrefix(platform, workspace);
+        return db.InTransaction(() =>
+        {
+            var removed = 0;
+            List<string> owned;
+            lock (Collections.GroupOwned)
+            {
+                owned = [.. Collections.GroupOwned];
+            }
+
+            foreach (var name in owned)
+            {
+                removed += db.Database.GetCollection(name).DeleteMany(BsonExpression.Create("group = @0 OR group LIKE @1", prefix, prefix + ":%"));
+            }
+
+            removed += db.Database.GetCollection(Collections.Groups).DeleteMany(BsonExpression.Create("_id = @0 OR _id LIKE @1", prefix, prefix + ":%"));
+            return removed;
+        });
+    }
+}

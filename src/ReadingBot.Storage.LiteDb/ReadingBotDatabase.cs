@@ -1,0 +1,143 @@
+using LiteDB;
+
+namespace ReadingBot.Storage.LiteDb;
+
+/// <summary>The database could not be opened; the message says why and what to do.</summary>
+public sealed class DatabaseUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The one <see cref="LiteDatabase"/> of the process, with what LiteDB does not do for us: an exclusive lock file
+/// (a second process opening the same file in direct mode corrupts it), schema migrations in <c>UserVersion</c>,
+/// and explicit checkpoints (commits are not fsynced; only checkpoints are).
+/// </summary>
+public sealed class ReadingBotDatabase : IDisposable
+{
+    /// <summary>The schema this code reads and writes.</summary>
+    public const int SchemaVersion = 1;
+
+    private readonly FileStream? lockFile;
+    private readonly object checkpointGate = new();
+
+    private ReadingBotDatabase(LiteDatabase database, FileStream? lockFile, string? path)
+    {
+        Database = database;
+        this.lockFile = lockFile;
+        FilePath = path;
+        Migrate();
+    }
+
+    public LiteDatabase Database { get; }
+
+    /// <summary>The data file, or null for an in-memory database.</summary>
+    public string? FilePath { get; }
+
+    /// <summary>Opens (creating if needed) <c>readingbot.db</c> in <paramref name="dataDirectory"/>, holding a lock file for the process's life.</summary>
+    public static ReadingBotDatabase OpenFile(string dataDirectory)
+    {
+        var directory = Path.GetFullPath(dataDirectory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DatabaseUnavailableException($"The data directory {directory} cannot be created ({ex.Message}). Choose another with --data <dir> or READINGBOT_DATA.", ex);
+        }
+
+        var path = Path.Combine(directory, "readingbot.db");
+        FileStream lockStream;
+        try
+        {
+            // FileShare.None takes an exclusive advisory lock on Linux too, so a second bot process is refused here.
+            lockStream = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new DatabaseUnavailableException($"The database {path} is in use by another ReadingBot process. Stop that process, or start this one with another --data directory.", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new DatabaseUnavailableException($"The database {path} cannot be opened: permission denied. Check the owner of {directory}.", ex);
+        }
+
+        try
+        {
+            var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, Documents.CreateMapper());
+            return new ReadingBotDatabase(db, lockStream, path);
+        }
+        catch (Exception ex) when (ex is LiteException or InvalidCastException or IOException or FormatException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+        {
+            lockStream.Dispose();
+            throw new DatabaseUnavailableException($"The database {path} cannot be read; it may be damaged or not a ReadingBot database ({ex.GetType().Name}: {FirstLine(ex.Message)}). Move it aside to start afresh, or restore a backup.", ex);
+        }
+    }
+
+    /// <summary>A database on a stream, for tests and benchmarks: the real engine, no file.</summary>
+    public static ReadingBotDatabase OpenMemory(Stream? stream = null) =>
+        new(new LiteDatabase(stream ?? new MemoryStream(), Documents.CreateMapper()), null, null);
+
+    /// <summary>Writes committed pages into the data file and fsyncs it; called after critical writes and on a timer.</summary>
+    public void Checkpoint()
+    {
+        lock (checkpointGate)
+        {
+            Database.Checkpoint();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction. LiteDB binds transactions to the calling thread, so the work
+    /// is synchronous by design: never await inside it.
+    /// </summary>
+    public T InTransaction<T>(Func<T> work)
+    {
+        var started = Database.BeginTrans();
+        try
+        {
+            var result = work();
+            if (started)
+            {
+                Database.Commit();
+            }
+
+            return result;
+        }
+        catch
+        {
+            if (started)
+            {
+                Database.Rollback();
+            }
+
+            throw;
+        }
+    }
+
+    private void Migrate()
+    {
+        var version = Database.UserVersion;
+        if (version > SchemaVersion)
+        {
+            throw new DatabaseUnavailableException($"The database was written by a newer ReadingBot (schema {version}; this version reads {SchemaVersion}). Upgrade ReadingBot.");
+        }
+
+        // Indexes are ensured on every start (cheap when they exist); versioned steps change data shapes.
+        Collections.EnsureIndexes(Database);
+        if (version < 1)
+        {
+            Database.UserVersion = 1;
+        }
+    }
+
+    public void Dispose()
+    {
+        Database.Dispose();
+        lockFile?.Dispose();
+    }
+
+    private static string FirstLine(string message)
+    {
+        var newline = message.IndexOf('\n', StringComparison.Ordinal);
+        return newline < 0 ? message : message[..newline];
+    }
+}

@@ -1,0 +1,43 @@
+using System.Reflection;
+using ReadingBot.Core.Commands;
+
+namespace ReadingBot.Core.Tests;
+
+public sealed class ArchitectureTests
+{
+    [Fact]
+    public void Core_references_no_chat_storage_or_hosting_assembly()
+    {
+        var forbidden = new[] { "LiteDB", "Discord", "Slack", "Microsoft.Extensions.Hosting", "Microsoft.AspNetCore", "ReadingBot.Storage", "ReadingBot.Host", "ReadingBot.Papers" };
+        var referenced = typeof(CommandCatalogue).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        var offending = referenced.Where(r => forbidden.Any(f => r.StartsWith(f, StringComparison.OrdinalIgnoreCase))).ToList();
+
+        Assert.Empty(offending);
+        Assert.Contains("System.Runtime", referenced);
+    }
+
+    [Fact]
+    public void No_source_file_reads_the_system_clock_directly()
+    {
+        var src = FindSrc();
+        var offenders = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f) is var text && (text.Contains("DateTime.Now", StringComparison.Ordinal) || text.Contains("DateTime.UtcNow", StringComparison.Ordinal) || text.Contains("DateTimeOffset.Now", StringComparison.Ordinal) || text.Contains("DateTimeOffset.UtcNow", StringComparison.Ordinal)))
+            .Select(Path.GetFileName)
+            .ToList();
+
+        Assert.Empty(offenders);
+    }
+
+    internal static string FindSrc()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ReadingBot.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("ReadingBot.sln not found above the test binaries"), "src");
+    }
+}

@@ -1,0 +1,1 @@
+namespace ReadingBot.Host.Tests;

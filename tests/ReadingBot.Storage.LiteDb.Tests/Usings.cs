@@ -1,0 +1,1 @@
+namespace ReadingBot.Storage.LiteDb.Tests;

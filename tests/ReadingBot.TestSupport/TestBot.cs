@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using ReadingBot.Core.Commands;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Ports;
+using ReadingBot.Core.Replies;
+using ReadingBot.Host.Composition;
+using ReadingBot.Storage.LiteDb;
+
+namespace ReadingBot.TestSupport;
+
+/// <summary>
+/// The real composition (the host's own AddXxx calls) over a real LiteDB on a memory stream, a fake clock and a
+/// recording outbound port: tests drive commands through the same path as the adapters.
+/// </summary>
+public sealed class TestBot : IDisposable
+{
+    public static readonly GroupAddress LocalGroup = new(Platforms.Local, "test");
+
+    private TestBot(ServiceProvider services, FakeTimeProvider time, RecordingOutbound outbound, ReadingBotDatabase database)
+    {
+        Services = services;
+        Time = time;
+        Outbound = outbound;
+        Database = database;
+    }
+
+    public ServiceProvider Services { get; }
+    public FakeTimeProvider Time { get; }
+    public RecordingOutbound Outbound { get; }
+    public ReadingBotDatabase Database { get; }
+
+    public CommandDispatcher Dispatcher => Services.GetRequiredService<CommandDispatcher>();
+
+    /// <summary>Builds a bot; <paramref name="configure"/> may replace services (a metadata source, say).</summary>
+    public static TestBot Create(
+        Action<IServiceCollection>? configure = null,
+        IDictionary<string, string?>? settings = null,
+        DateTimeOffset? start = null,
+        ReadingBotDatabase? database = null)
+    {
+        var time = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var db = database ?? ReadingBotDatabase.OpenMemory();
+        var outbound = new RecordingOutbound();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton<TimeProvider>(time);
+        services.AddReadingBotCore(configuration);
+        services.AddLiteDbStorage(db);
+        services.AddSingleton<IChatOutbound>(outbound);
+        configure?.Invoke(services);
+        return new TestBot(services.BuildServiceProvider(), time, outbound, db);
+    }
+
+    public static Actor Member(string name, bool moderator = false) => new(name, name, moderator);
+
+    public static CommandContext Context(string user = "alice", bool moderator = false, GroupAddress? group = null) =>
+        new(group ?? LocalGroup, Member(user, moderator), "home");
+
+    /// <summary>Runs a command line as <paramref name="user"/> and returns the reply.</summary>
+    public Task<Reply> SendAsync(string line, string user = "alice", bool moderator = false, GroupAddress? group = null) =>
+        Dispatcher.HandleTextAsync(Context(user, moderator, group), line, CancellationToken.None);
+
+    /// <summary>Runs a command line and returns the reply as the local chat would print it.</summary>
+    public async Task<string> TextAsync(string line, string user = "alice", bool moderator = false, GroupAddress? group = null) =>
+        PlainTextRenderer.Render(await SendAsync(line, user, moderator, group));
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public void Dispose()
+    {
+        Services.Dispose();
+        Database.Dispose();
+    }
+}
+
+/// <summary>An outbound port that records every post, for assertions.</summary>
+public sealed class RecordingOutbound(string platform = Platforms.Local) : IChatOutbound
+{
+    private readonly List<OutboundPost> posts = [];
+    private int next;
+
+    public string Platform { get; } = platform;
+
+    public IReadOnlyList<OutboundPost> Posts
+    {
+        get
+        {
+            lock (posts)
+            {
+                return [.. posts];
+            }
+        }
+    }
+
+    /// <summary>When set, posts to this channel fail as a deleted channel would.</summary>
+    public string? FailingChannel { get; set; }
+
+    public Task<PostedMessage> PostAsync(OutboundPost post, CancellationToken cancellationToken)
+    {
+        if (post.ChannelId is not null && post.ChannelId == FailingChannel)
+        {
+            throw new OutboundException($"channel {post.ChannelId} does not exist");
+        }
+
+        lock (posts)
+        {
+            posts.Add(post);
+            next++;
+            return Task.FromResult(new PostedMessage(post.ChannelId ?? "home", $"m{next}", post.ThreadTitle is null ? post.InThreadId : $"t{next}"));
+        }
+    }
+}
+
+/// <summary>A metadata source that answers from a dictionary, for tests that need known papers.</summary>
+public sealed class FixedMetadataSource : IPaperMetadataSource
+{
+    public Dictionary<string, MetadataResult> Answers { get; } = new(StringComparer.Ordinal);
+
+    public int Calls { get; private set; }
+
+    public Task<MetadataResult> FetchAsync(PaperRef reference, CancellationToken cancellationToken)
+    {
+        Calls++;
+        return Task.FromResult(Answers.TryGetValue(reference.Key, out var answer) ? answer : new MetadataResult.Unavailable("offline in this test"));
+    }
+}
