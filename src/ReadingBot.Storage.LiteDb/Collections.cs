@@ -9,9 +9,12 @@ public static class Collections
     public const string Members = "members";
     public const string Papers = "papers";
     public const string Library = "library";
+    public const string Deliveries = "deliveries";
+    public const string AdapterState = "adapterState";
+    public const string Threads = "threads";
 
     /// <summary>Collections whose documents belong to a group (field <c>group</c>); tenant removal clears them.</summary>
-    public static readonly List<string> GroupOwned = [Members, Library];
+    public static readonly List<string> GroupOwned = [Members, Library, Threads];
 
     private static readonly List<Action<LiteDatabase>> ExtraIndexes = [];
 
@@ -35,6 +38,8 @@ public static class Collections
         db.GetCollection(Library).EnsureIndex("group");
         db.GetCollection(Library).EnsureIndex("groupPaper", unique: true);
         db.GetCollection(Papers).EnsureIndex("state");
+        db.GetCollection(Deliveries).EnsureIndex("expiresAt");
+        db.GetCollection(Threads).EnsureIndex("group");
         lock (ExtraIndexes)
         {
             foreach (var ensure in ExtraIndexes)

@@ -140,3 +140,51 @@ public sealed class LiteTenantDataStore(ReadingBotDatabase db) : ITenantDataStor
         });
     }
 }
+
+public sealed class LiteDeliveryLog(ReadingBotDatabase db) : ReadingBot.Core.Ports.IDeliveryLog
+{
+    private ILiteCollection<BsonDocument> Deliveries => db.Database.GetCollection(Collections.Deliveries);
+
+    public bool TryRecord(string key, DateTimeOffset now, DateTimeOffset expiresAt) =>
+        db.InTransaction(() =>
+        {
+            var existing = Deliveries.FindById(key);
+            if (existing is not null && Documents.ReadInstant(existing["expiresAt"]) > now)
+            {
+                return false;
+            }
+
+            Deliveries.Upsert(new BsonDocument { ["_id"] = key, ["expiresAt"] = Documents.Instant(expiresAt) });
+            return true;
+        });
+
+    public int Purge(DateTimeOffset now) => Deliveries.DeleteMany(Query.LT("expiresAt", Documents.Instant(now)));
+}
+
+public sealed class LiteAdapterStateStore(ReadingBotDatabase db) : ReadingBot.Core.Ports.IAdapterStateStore
+{
+    private ILiteCollection<BsonDocument> State => db.Database.GetCollection(Collections.AdapterState);
+
+    public string? Get(string key) => State.FindById(key)?["value"].AsString;
+
+    public void Set(string key, string value) => State.Upsert(new BsonDocument { ["_id"] = key, ["value"] = value });
+}
+
+public sealed class LiteThreadLinkStore(ReadingBotDatabase db) : ReadingBot.Core.Ports.IThreadLinkStore
+{
+    private ILiteCollection<BsonDocument> Threads => db.Database.GetCollection(Collections.Threads);
+
+    public void Save(ReadingBot.Core.Ports.ThreadLink link) => Threads.Upsert(new BsonDocument
+    {
+        ["_id"] = $"{link.Group.Value}|{link.ThreadId}",
+        ["group"] = link.Group.Value,
+        ["purpose"] = link.Purpose.ToString(),
+        ["subject"] = link.Subject,
+        ["createdAt"] = Documents.Instant(link.CreatedAt),
+    });
+
+    public ReadingBot.Core.Ports.ThreadLink? Find(GroupId group, string threadId) =>
+        Threads.FindById($"{group.Value}|{threadId}") is { } d
+            ? new(group, threadId, Enum.Parse<ReadingBot.Core.Ports.ThreadPurpose>(d["purpose"].AsString), d["subject"].AsString, Documents.ReadInstant(d["createdAt"]))
+            : null;
+}

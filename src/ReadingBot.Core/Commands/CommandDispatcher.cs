@@ -11,6 +11,7 @@ namespace ReadingBot.Core.Commands;
 public sealed class CommandDispatcher(
     TextCommandParser parser,
     GroupDirectory directory,
+    Ports.IThreadLinkStore threads,
     CommandRouter router,
     ILogger<CommandDispatcher> logger)
 {
@@ -21,6 +22,27 @@ public sealed class CommandDispatcher(
     /// <summary>Runs a command whose options arrived already split (Discord slash commands).</summary>
     public Task<Reply> HandleOptionsAsync(CommandContext context, CommandSpec spec, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken) =>
         HandleAsync(context, CommandBinder.Bind(spec, options), cancellationToken);
+
+    /// <summary>
+    /// A member wrote in a thread (not a command). If the bot opened that thread, the message becomes a discussion
+    /// note or a WAYR post through the same commands members type; otherwise returns null and nothing happens.
+    /// </summary>
+    public async Task<Reply?> HandleThreadMessageAsync(CommandContext context, string text, CancellationToken cancellationToken)
+    {
+        if (context.ThreadId is null || string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var link = threads.Find(context.Group.Id, context.ThreadId);
+        if (link is null)
+        {
+            return null;
+        }
+
+        var command = link.Purpose == Ports.ThreadPurpose.Discussion ? "discuss" : "wayr post";
+        return await HandleTextAsync(context, $"{command} {text}", cancellationToken);
+    }
 
     public async Task<Reply> HandleAsync(CommandContext context, BindResult bound, CancellationToken cancellationToken)
     {

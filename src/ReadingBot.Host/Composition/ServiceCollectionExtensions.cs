@@ -55,6 +55,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPaperStore, LitePaperStore>();
         services.AddSingleton<ILibraryStore, LiteLibraryStore>();
         services.AddSingleton<ITenantDataStore, LiteTenantDataStore>();
+        services.AddSingleton<IDeliveryLog, LiteDeliveryLog>();
+        services.AddSingleton<IAdapterStateStore, LiteAdapterStateStore>();
+        services.AddSingleton<IThreadLinkStore, LiteThreadLinkStore>();
         services.AddHostedService<CheckpointService>();
         return services;
     }

@@ -1,0 +1,25 @@
+namespace ReadingBot.Core.Ports;
+
+/// <summary>
+/// Remembers deliveries already handled (Slack event ids and envelope ids, Discord interaction ids), durably, so an
+/// at-least-once platform produces exactly one effect, across restarts too.
+/// </summary>
+public interface IDeliveryLog
+{
+    /// <summary>
+    /// Records <paramref name="key"/> until <paramref name="expiresAt"/>; returns false if it was already recorded
+    /// and has not expired (the caller then skips the delivery). Atomic: of two racing callers, one gets true.
+    /// </summary>
+    bool TryRecord(string key, DateTimeOffset now, DateTimeOffset expiresAt);
+
+    /// <summary>Deletes expired records; returns how many.</summary>
+    int Purge(DateTimeOffset now);
+}
+
+/// <summary>Small durable values an adapter keeps across restarts (Discord's identify budget, session ids).</summary>
+public interface IAdapterStateStore
+{
+    string? Get(string key);
+
+    void Set(string key, string value);
+}
