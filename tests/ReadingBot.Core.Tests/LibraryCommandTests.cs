@@ -1,0 +1,203 @@
+using Microsoft.Extensions.DependencyInjection;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Replies;
+using ReadingBot.TestSupport;
+
+namespace ReadingBot.Core.Tests;
+
+public sealed class LibraryCommandTests : IDisposable
+{
+    private readonly FixedMetadataSource source = new();
+    private readonly TestBot bot;
+
+    public LibraryCommandTests()
+    {
+        bot = TestBot.Create(services => services.AddSingleton<IPaperMetadataSource>(source));
+    }
+
+    public void Dispose() => bot.Dispose();
+
+    [Fact]
+    public async Task Added_papers_get_consecutive_group_numbers()
+    {
+        await bot.SendAsync("/paper add 1706.03762 Attention Is All You Need");
+        await bot.SendAsync("/paper add https://papers.nips.cc/paper/4824-imagenet ImageNet Classification");
+
+        var list = Assert.IsType<ListReply>(await bot.SendAsync("/paper list"));
+
+        Assert.Equal(["#1 Attention Is All You Need — arXiv:1706.03762 [metadata pending]", "#2 ImageNet Classification [metadata pending]"], list.Items.Select(i => i.Text));
+    }
+
+    [Fact]
+    public async Task Metadata_from_the_source_wins_over_the_given_title()
+    {
+        source.Answers["arxiv:1706.03762"] = new MetadataResult.Found(Paper.Pending(PaperRefParser.Parse("1706.03762").Reference!) with
+        {
+            Title = "Attention Is All You Need",
+            Authors = ["Ashish Vaswani", "Noam Shazeer"],
+            Year = 2017,
+            Abstract = "The dominant sequence transduction models are based on complex recurrent networks.",
+        });
+
+        var reply = Assert.IsType<CardReply>(await bot.SendAsync("/paper add arXiv:1706.03762v5 my title"));
+
+        Assert.Equal("Added #1: Attention Is All You Need", reply.Card.Title);
+        Assert.Contains("Ashish Vaswani", reply.Card.Subtitle, StringComparison.Ordinal);
+        Assert.Null(reply.Card.Footer);
+    }
+
+    [Fact]
+    public async Task Every_version_and_form_of_one_arxiv_paper_is_one_library_entry()
+    {
+        await bot.SendAsync("/paper add 1706.03762");
+
+        var again = await bot.TextAsync("/paper add https://arxiv.org/pdf/1706.03762v7.pdf");
+
+        Assert.StartsWith("Already in the library as #1", again, StringComparison.Ordinal);
+        Assert.Contains("1 paper)", await bot.TextAsync("/paper list"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_paper_the_source_does_not_know_is_not_added()
+    {
+        source.Answers["arxiv:1706.99999"] = new MetadataResult.NotFound("arXiv has no paper with this id");
+
+        var reply = Assert.IsType<ErrorReply>(await bot.SendAsync("/paper add 1706.99999"));
+
+        Assert.Contains("arXiv has no paper", reply.Message, StringComparison.Ordinal);
+        Assert.Contains("empty", await bot.TextAsync("/paper list"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/paper show #7", "There is no paper #7")]
+    [InlineData("/paper show 1706.03762", "is not in the library yet")]
+    [InlineData("/paper add 1706.0376", "is not an arXiv id")]
+    [InlineData("/paper list 3", "There is no page 3")]
+    public async Task Unknown_and_malformed_papers_get_a_clear_error(string line, string expected)
+    {
+        var reply = Assert.IsType<ErrorReply>(await bot.SendAsync(line));
+
+        Assert.Contains(expected, reply.Message, StringComparison.Ordinal);
+        Assert.True(reply.Ephemeral);
+    }
+
+    [Fact]
+    public async Task Show_finds_a_paper_by_number_or_by_any_reference()
+    {
+        await bot.SendAsync("/paper add 1706.03762 Attention Is All You Need");
+
+        var byNumber = Assert.IsType<CardReply>(await bot.SendAsync("/paper show #1"));
+        var byUrl = Assert.IsType<CardReply>(await bot.SendAsync("/paper show https://arxiv.org/abs/1706.03762v2"));
+
+        Assert.Equal("#1 Attention Is All You Need", byNumber.Card.Title);
+        Assert.Equal(byNumber.Card.Title, byUrl.Card.Title);
+        Assert.Contains(byNumber.Card.Fields, f => f.Name == "Added" && f.Value.Contains("alice", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Groups_never_see_each_others_library()
+    {
+        var other = new GroupAddress(Platforms.Discord, "guild-2");
+        await bot.SendAsync("/paper add 1706.03762 Attention");
+
+        var theirs = await bot.TextAsync("/paper list", group: other);
+        var show = await bot.TextAsync("/paper show #1", group: other);
+
+        Assert.Contains("empty", theirs, StringComparison.Ordinal);
+        Assert.StartsWith("Error: There is no paper #1", show, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_source_that_does_not_answer_in_time_leaves_the_paper_pending()
+    {
+        using var slow = TestBot.Create(services => services.AddSingleton<IPaperMetadataSource>(new HangingSource()),
+            new Dictionary<string, string?> { ["Library:FetchTimeoutSeconds"] = "0.2" });
+
+        var reply = Assert.IsType<CardReply>(await slow.SendAsync("/paper add 10.1145/3065386 ImageNet classification"));
+
+        Assert.Contains("Metadata pending", reply.Card.Footer, StringComparison.Ordinal);
+    }
+
+    private sealed class HangingSource : IPaperMetadataSource
+    {
+        public async Task<MetadataResult> FetchAsync(PaperRef reference, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+}
+
+public sealed class ModerationAndSettingsTests : IDisposable
+{
+    private readonly TestBot bot = TestBot.Create();
+
+    public void Dispose() => bot.Dispose();
+
+    [Fact]
+    public async Task A_member_cannot_change_a_group_setting_and_nothing_changes()
+    {
+        var refused = await bot.TextAsync("/settings timezone Europe/Berlin", "bob");
+
+        Assert.Equal("Error: Only moderators can change timezone. Ask a moderator of this group.", refused);
+        Assert.Contains("timezone = Etc/UTC", await bot.TextAsync("/settings timezone", "bob"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_platform_moderator_can_change_the_time_zone()
+    {
+        var changed = await bot.TextAsync("/settings timezone Europe/Berlin", "carol", moderator: true);
+
+        Assert.Equal("timezone is now Europe/Berlin.", changed);
+        Assert.Contains("timezone = Europe/Berlin", await bot.TextAsync("/settings"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_member_listed_in_the_moderators_setting_is_a_moderator()
+    {
+        await bot.SendAsync("/settings moderators bob,dave", "carol", moderator: true);
+
+        Assert.Equal("channel is now reading.", await bot.TextAsync("/settings channel #reading", "bob"));
+    }
+
+    [Theory]
+    [InlineData("/settings timezone Mars/Olympus", "is not an IANA time zone")]
+    [InlineData("/settings timezone ../../etc/passwd", "is not an IANA time zone")]
+    [InlineData("/settings colour blue", "There is no setting 'colour'")]
+    [InlineData("/settings leaderboard maybe", "is not on or off")]
+    public async Task Invalid_setting_values_are_refused(string line, string expected)
+    {
+        var reply = Assert.IsType<ErrorReply>(await bot.SendAsync(line, "carol", moderator: true));
+
+        Assert.Contains(expected, reply.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_member_setting_is_the_members_own()
+    {
+        Assert.Equal("leaderboard is now off.", await bot.TextAsync("/settings leaderboard off", "bob"));
+
+        Assert.Contains("leaderboard = off", await bot.TextAsync("/settings leaderboard", "bob"), StringComparison.Ordinal);
+        Assert.Contains("leaderboard = on", await bot.TextAsync("/settings leaderboard", "alice"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_moderator_only_command_is_refused_to_members_before_anything_runs()
+    {
+        var reply = await bot.TextAsync("/week pick #1", "bob");
+
+        Assert.Equal("Error: /week pick is for moderators only. Ask a moderator of this group to run it.", reply);
+    }
+
+    [Fact]
+    public async Task Help_lists_every_command_and_explains_one()
+    {
+        var all = Assert.IsType<ListReply>(await bot.SendAsync("/help"));
+        var one = Assert.IsType<CardReply>(await bot.SendAsync("/help paper add"));
+
+        Assert.Equal(bot.Get<Commands.CommandCatalogue>().All.Count, all.Items.Count);
+        Assert.Equal("/paper add <ref> [title...]", one.Card.Title);
+        Assert.IsType<ErrorReply>(await bot.SendAsync("/help nonsense"));
+    }
+}

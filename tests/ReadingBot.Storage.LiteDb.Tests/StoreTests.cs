@@ -1,0 +1,237 @@
+using LiteDB;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Ports;
+
+namespace ReadingBot.Storage.LiteDb.Tests;
+
+public sealed class StoreTests : IDisposable
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 26, 10, 15, 30, 123, TimeSpan.Zero);
+    private readonly ReadingBotDatabase db = ReadingBotDatabase.OpenMemory();
+    private readonly LiteGroupStore groups;
+    private readonly LiteLibraryStore library;
+    private readonly LitePaperStore papers;
+
+    public StoreTests()
+    {
+        groups = new LiteGroupStore(db);
+        library = new LiteLibraryStore(db);
+        papers = new LitePaperStore(db);
+    }
+
+    public void Dispose() => db.Dispose();
+
+    private Group AddGroup(string workspace, string platform = Platforms.Discord) =>
+        groups.GetOrAdd(new GroupAddress(platform, workspace).Id, () => new Group
+        {
+            Id = new GroupAddress(platform, workspace).Id,
+            Platform = platform,
+            Workspace = workspace,
+            CreatedAt = At,
+            Settings = new Dictionary<string, string> { ["timezone"] = "Europe/Berlin", ["channel"] = "" },
+        });
+
+    private static Paper Arxiv(string id) => Paper.Pending(PaperRefParser.Parse(id).Reference!);
+
+    [Fact]
+    public void A_group_round_trips_with_its_settings_and_a_utc_instant()
+    {
+        var group = AddGroup("g1");
+
+        var read = groups.Find(group.Id)!;
+
+        Assert.Equal(At, read.CreatedAt);
+        Assert.Equal(TimeSpan.Zero, read.CreatedAt.Offset);
+        Assert.Equal("Europe/Berlin", read.Settings["timezone"]);
+        // LiteDB's mapper would turn "" into null by default; the explicit mapping keeps it.
+        Assert.Equal("", read.Settings["channel"]);
+    }
+
+    [Fact]
+    public void Adding_papers_numbers_them_per_group_in_one_transaction()
+    {
+        var g1 = AddGroup("g1");
+        var g2 = AddGroup("g2");
+
+        var (a, _) = library.Add(g1.Id, Arxiv("1706.03762"), "alice", "Attention", null, At);
+        var (b, _) = library.Add(g1.Id, Arxiv("1512.03385"), "alice", null, "v2", At);
+        var (c, _) = library.Add(g2.Id, Arxiv("1706.03762"), "bob", null, null, At);
+
+        Assert.Equal((1, 2, 1), (a.Number, b.Number, c.Number));
+        Assert.Equal(3, groups.Find(g1.Id)!.NextPaperNumber);
+        Assert.Equal("v2", library.FindByNumber(g1.Id, 2)!.VersionRead);
+        Assert.Single(db.Database.GetCollection(Collections.Papers).FindAll(), d => d["_id"].AsString == "arxiv:1706.03762");
+    }
+
+    [Fact]
+    public void Adding_a_paper_twice_returns_the_existing_entry_and_changes_nothing()
+    {
+        var g = AddGroup("g1");
+        library.Add(g.Id, Arxiv("1706.03762"), "alice", "Attention", null, At);
+
+        var (again, created) = library.Add(g.Id, Arxiv("1706.03762"), "bob", "Other", null, At);
+
+        Assert.False(created);
+        Assert.Equal(("alice", 1), (again.AddedBy, again.Number));
+        Assert.Equal(2, groups.Find(g.Id)!.NextPaperNumber);
+    }
+
+    [Fact]
+    public void A_failed_add_rolls_back_the_paper_and_the_counter()
+    {
+        // No group document: the add fails after storing the paper, and the transaction undoes it.
+        var missing = new GroupId("discord:missing");
+
+        Assert.Throws<InvalidOperationException>(() => library.Add(missing, Arxiv("1706.03762"), "alice", null, null, At));
+
+        Assert.Null(papers.Find("arxiv:1706.03762"));
+        Assert.Equal(0, library.Count(missing));
+    }
+
+    [Fact]
+    public void Better_metadata_replaces_a_pending_shared_record_but_not_the_reverse()
+    {
+        var g1 = AddGroup("g1");
+        var g2 = AddGroup("g2");
+        library.Add(g1.Id, Arxiv("1706.03762"), "alice", null, null, At);
+
+        library.Add(g2.Id, Arxiv("1706.03762") with { Title = "Attention Is All You Need", State = MetadataState.Resolved }, "bob", null, null, At);
+        var g3 = AddGroup("g3");
+        library.Add(g3.Id, Arxiv("1706.03762"), "carol", null, null, At);
+
+        Assert.Equal("Attention Is All You Need", papers.Find("arxiv:1706.03762")!.Title);
+    }
+
+    [Fact]
+    public void Listing_is_ordered_by_number_and_paged()
+    {
+        var g = AddGroup("g1");
+        for (var i = 0; i < 25; i++)
+        {
+            library.Add(g.Id, Arxiv($"2301.{i:D5}"), "alice", null, null, At);
+        }
+
+        var page2 = library.List(g.Id, 20, 20);
+
+        Assert.Equal([21, 22, 23, 24, 25], page2.Select(e => e.Number));
+        Assert.Equal(25, library.Count(g.Id));
+    }
+
+    [Fact]
+    public void Pending_papers_are_due_when_their_next_attempt_has_come()
+    {
+        papers.Save(Arxiv("1706.03762") with { NextAttemptAt = At.AddMinutes(5) });
+        papers.Save(Arxiv("1512.03385") with { NextAttemptAt = At.AddMinutes(-5) });
+        papers.Save(Arxiv("2301.00001") with { State = MetadataState.Resolved });
+
+        Assert.Equal(["arxiv:1512.03385"], papers.FindDue(At, 10).Select(p => p.Key));
+    }
+
+    [Fact]
+    public void Removing_a_workspace_removes_only_its_groups()
+    {
+        var gone = AddGroup("123");
+        var kept = AddGroup("1234");
+        var members = new LiteMemberStore(db);
+        members.Save(new Member { Group = gone.Id, UserId = "u1", DisplayName = "alice", JoinedAt = At });
+        members.Save(new Member { Group = kept.Id, UserId = "u1", DisplayName = "alice", JoinedAt = At });
+        library.Add(gone.Id, Arxiv("1706.03762"), "u1", null, null, At);
+        library.Add(kept.Id, Arxiv("1706.03762"), "u1", null, null, At);
+
+        var removed = new LiteTenantDataStore(db).RemoveWorkspace(Platforms.Discord, "123");
+
+        Assert.Equal(3, removed);
+        Assert.Null(groups.Find(gone.Id));
+        Assert.NotNull(groups.Find(kept.Id));
+        Assert.Single(members.List(kept.Id));
+        Assert.Equal(1, library.Count(kept.Id));
+        Assert.NotNull(papers.Find("arxiv:1706.03762"));
+    }
+
+    [Fact]
+    public void A_delivery_is_recorded_once_until_it_expires()
+    {
+        var log = new LiteDeliveryLog(db);
+
+        Assert.True(log.TryRecord("slack:Ev1", At, At.AddMinutes(30)));
+        Assert.False(log.TryRecord("slack:Ev1", At.AddMinutes(29), At.AddMinutes(59)));
+        Assert.True(log.TryRecord("slack:Ev1", At.AddMinutes(31), At.AddMinutes(61)));
+        Assert.Equal(0, log.Purge(At.AddMinutes(60)));
+        Assert.Equal(1, log.Purge(At.AddMinutes(62)));
+    }
+
+    [Fact]
+    public void Thread_links_are_found_only_in_their_group()
+    {
+        var threads = new LiteThreadLinkStore(db);
+        threads.Save(new ThreadLink(new GroupId("discord:1"), "t1", ThreadPurpose.Wayr, "2026-W48", At));
+
+        Assert.Equal(ThreadPurpose.Wayr, threads.Find(new GroupId("discord:1"), "t1")!.Purpose);
+        Assert.Null(threads.Find(new GroupId("discord:2"), "t1"));
+    }
+}
+
+public sealed class DatabaseFileTests : IDisposable
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "readingbot-tests-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Data_survives_reopening_the_file()
+    {
+        using (var db = ReadingBotDatabase.OpenFile(directory))
+        {
+            new LiteAdapterStateStore(db).Set("discord:identifies", "3");
+        }
+
+        using var reopened = ReadingBotDatabase.OpenFile(directory);
+        Assert.Equal("3", new LiteAdapterStateStore(reopened).Get("discord:identifies"));
+        Assert.Equal(ReadingBotDatabase.SchemaVersion, reopened.Database.UserVersion);
+    }
+
+    [Fact]
+    public void A_second_open_of_the_same_directory_is_refused_while_the_first_holds_it()
+    {
+        using var first = ReadingBotDatabase.OpenFile(directory);
+
+        var ex = Assert.Throws<DatabaseUnavailableException>(() => ReadingBotDatabase.OpenFile(directory));
+
+        Assert.Contains("in use by another ReadingBot process", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_damaged_file_is_refused_with_advice()
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllBytes(Path.Combine(directory, "readingbot.db"), Enumerable.Range(0, 16384).Select(i => (byte)(i * 7)).ToArray());
+
+        var ex = Assert.Throws<DatabaseUnavailableException>(() => ReadingBotDatabase.OpenFile(directory));
+
+        Assert.Contains("cannot be read", ex.Message, StringComparison.Ordinal);
+        // The lock is released, so a corrected start is possible at once.
+        File.Delete(Path.Combine(directory, "readingbot.db"));
+        using var ok = ReadingBotDatabase.OpenFile(directory);
+    }
+
+    [Fact]
+    public void A_database_from_a_newer_schema_is_refused()
+    {
+        Directory.CreateDirectory(directory);
+        using (var raw = new LiteDatabase(Path.Combine(directory, "readingbot.db")))
+        {
+            raw.UserVersion = ReadingBotDatabase.SchemaVersion + 1;
+        }
+
+        var ex = Assert.Throws<DatabaseUnavailableException>(() => ReadingBotDatabase.OpenFile(directory));
+
+        Assert.Contains("newer ReadingBot", ex.Message, StringComparison.Ordinal);
+    }
+}
