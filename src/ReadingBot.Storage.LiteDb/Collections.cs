@@ -12,9 +12,14 @@ public static class Collections
     public const string Deliveries = "deliveries";
     public const string AdapterState = "adapterState";
     public const string Threads = "threads";
+    public const string Suggestions = "suggestions";
+    public const string WeekPlans = "weekPlans";
+    public const string Discussion = "discussion";
+    public const string Presenters = "presenters";
+    public const string ScheduledPosts = "scheduledPosts";
 
     /// <summary>Collections whose documents belong to a group (field <c>group</c>); tenant removal clears them.</summary>
-    public static readonly List<string> GroupOwned = [Members, Library, Threads];
+    public static readonly List<string> GroupOwned = [Members, Library, Threads, Suggestions, WeekPlans, Discussion, Presenters, ScheduledPosts];
 
     private static readonly List<Action<LiteDatabase>> ExtraIndexes = [];
 
@@ -40,6 +45,12 @@ public static class Collections
         db.GetCollection(Papers).EnsureIndex("state");
         db.GetCollection(Deliveries).EnsureIndex("expiresAt");
         db.GetCollection(Threads).EnsureIndex("group");
+        db.GetCollection(Suggestions).EnsureIndex("group");
+        db.GetCollection(WeekPlans).EnsureIndex("group");
+        db.GetCollection(Discussion).EnsureIndex("groupPaper");
+        db.GetCollection(Discussion).EnsureIndex("groupWeek");
+        db.GetCollection(Presenters).EnsureIndex("group");
+        db.GetCollection(ScheduledPosts).EnsureIndex("group");
         lock (ExtraIndexes)
         {
             foreach (var ensure in ExtraIndexes)

@@ -21,8 +21,11 @@ public sealed class TestBot : IDisposable
 {
     public static readonly GroupAddress LocalGroup = new(Platforms.Local, "test");
 
-    private TestBot(ServiceProvider services, FakeTimeProvider time, RecordingOutbound outbound, ReadingBotDatabase database)
+    private readonly bool ownsDatabase;
+
+    private TestBot(ServiceProvider services, FakeTimeProvider time, RecordingOutbound outbound, ReadingBotDatabase database, bool ownsDatabase)
     {
+        this.ownsDatabase = ownsDatabase;
         Services = services;
         Time = time;
         Outbound = outbound;
@@ -56,7 +59,7 @@ public sealed class TestBot : IDisposable
         services.AddLiteDbStorage(db);
         services.AddSingleton<IChatOutbound>(outbound);
         configure?.Invoke(services);
-        return new TestBot(services.BuildServiceProvider(), time, outbound, db);
+        return new TestBot(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), time, outbound, db, database is null);
     }
 
     public static Actor Member(string name, bool moderator = false) => new(name, name, moderator);
@@ -77,7 +80,10 @@ public sealed class TestBot : IDisposable
     public void Dispose()
     {
         Services.Dispose();
-        Database.Dispose();
+        if (ownsDatabase)
+        {
+            Database.Dispose();
+        }
     }
 }
 
@@ -100,14 +106,14 @@ public sealed class RecordingOutbound(string platform = Platforms.Local) : IChat
         }
     }
 
-    /// <summary>When set, posts to this channel fail as a deleted channel would.</summary>
-    public string? FailingChannel { get; set; }
+    /// <summary>Posts for these groups fail as a deleted channel would.</summary>
+    public HashSet<string> FailingGroups { get; } = [];
 
     public Task<PostedMessage> PostAsync(OutboundPost post, CancellationToken cancellationToken)
     {
-        if (post.ChannelId is not null && post.ChannelId == FailingChannel)
+        if (FailingGroups.Contains(post.Group.Id.Value))
         {
-            throw new OutboundException($"channel {post.ChannelId} does not exist");
+            throw new OutboundException("the home channel does not exist any more");
         }
 
         lock (posts)

@@ -63,24 +63,32 @@ public sealed class CommandCatalogue
             a => new ListPapers(a.OptionalInt("page") ?? 1));
         yield return Later("paper", "search", "search the library", Intake,
             new OptionSpec("words", OptionKind.Text, "words to look for") { MaxLength = 200 });
-        yield return Later("paper", "suggest", "suggest a paper for a coming week", WeeklyPaper,
-            Ref, new OptionSpec("why", OptionKind.Text, "why the group should read it", Required: false) { MaxLength = 500 });
-        yield return Later("paper", "vote", "vote for a suggested paper (again to take the vote back)", WeeklyPaper, Ref);
-        yield return Later("paper", "queue", "show the suggestions ranked by votes", WeeklyPaper);
+        yield return new("paper", "suggest", "suggest a paper for a coming week",
+            [Ref, new OptionSpec("why", OptionKind.Text, "why the group should read it", Required: false) { MaxLength = 500 }],
+            a => new SuggestPaper(a.Required("ref"), a.Optional("why")));
+        yield return new("paper", "vote", "vote for a suggested paper (again to take the vote back)",
+            [Ref], a => new VotePaper(a.Required("ref")));
+        yield return new("paper", "queue", "show the suggestions ranked by votes", [], _ => new ShowQueue());
 
-        yield return Later("week", "show", "show this week's paper and the coming picks", WeeklyPaper) with { IsDefault = true };
-        yield return Later("week", "pick", "make a paper the paper of a week", WeeklyPaper,
-            Ref, new OptionSpec("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false)) with { ModeratorOnly = true };
-        yield return Later("week", "schedule", "set when the weekly announcement goes out", WeeklyPaper,
-            new OptionSpec("weekday", OptionKind.Choice, "the day of the week") { Choices = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] },
-            new OptionSpec("time", OptionKind.Word, "the time of day, HH:MM (24-hour)"),
-            new OptionSpec("zone", OptionKind.Word, "an IANA time zone such as Europe/Berlin")) with { ModeratorOnly = true };
-        yield return Later("week", "skip", "mark a week as a break", WeeklyPaper,
-            new OptionSpec("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false)) with { ModeratorOnly = true };
-        yield return Later("week", "present", "volunteer to present a coming paper", WeeklyPaper);
+        yield return new("week", "show", "show this week's paper and the coming picks", [], _ => new ShowWeek()) { IsDefault = true };
+        yield return new("week", "pick", "make a paper the paper of a week",
+            [Ref, new OptionSpec("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false)],
+            a => new PickWeek(a.Required("ref"), a.Optional("date"))) { ModeratorOnly = true };
+        yield return new("week", "schedule", "set when the weekly announcement goes out",
+            [
+                new OptionSpec("weekday", OptionKind.Choice, "the day of the week") { Choices = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] },
+                new OptionSpec("time", OptionKind.Word, "the time of day, HH:MM (24-hour)"),
+                new OptionSpec("zone", OptionKind.Word, "an IANA time zone such as Europe/Berlin") { MaxLength = 64 },
+            ],
+            a => new ScheduleWeek(a.Required("weekday"), a.Required("time"), a.Required("zone"))) { ModeratorOnly = true };
+        yield return new("week", "skip", "mark a week as a break",
+            [new OptionSpec("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false)],
+            a => new SkipWeek(a.Optional("date"))) { ModeratorOnly = true };
+        yield return new("week", "present", "volunteer to present a coming paper", [], _ => new VolunteerToPresent());
 
-        yield return Later("discuss", null, "add a note to the discussion of this week's paper", WeeklyPaper,
-            new OptionSpec("text", OptionKind.Text, "your note") { MaxLength = MaxNoteLength });
+        yield return new("discuss", null, "add a note to the discussion of this week's paper",
+            [new OptionSpec("text", OptionKind.Text, "your note") { MaxLength = MaxNoteLength }],
+            a => new Discuss(a.Required("text")));
 
         yield return Later("wayr", "post", "say what you are reading this week", Wayr,
             new OptionSpec("text", OptionKind.Text, "a paper reference and/or a note") { MaxLength = MaxNoteLength }) with { IsDefault = true };

@@ -5,7 +5,7 @@ using ReadingBot.Core.Settings;
 namespace ReadingBot.Core.Commands;
 
 /// <summary>Sends each command record to the feature that handles it. A plain switch: no mediator, no reflection.</summary>
-public sealed class CommandRouter(HelpCommands help, LibraryService library, SettingsService settings)
+public sealed class CommandRouter(HelpCommands help, LibraryService library, SettingsService settings, Weeks.WeeklyPaperService weekly)
 {
     public Task<Reply> RouteAsync(Invocation invocation, Command command, CancellationToken cancellationToken) => command switch
     {
@@ -15,6 +15,15 @@ public sealed class CommandRouter(HelpCommands help, LibraryService library, Set
         ListPapers c => Task.FromResult(library.List(invocation, c.Page)),
         ShowSettings c => Task.FromResult(settings.Show(invocation, c.Key)),
         ChangeSetting c => Task.FromResult(settings.Change(invocation, c.Key, c.Value)),
+        SuggestPaper c => weekly.SuggestAsync(invocation, c.Reference, c.Why, cancellationToken),
+        VotePaper c => Task.FromResult(weekly.Vote(invocation, c.Reference)),
+        ShowQueue => Task.FromResult(weekly.Queue(invocation)),
+        ShowWeek => Task.FromResult(weekly.Show(invocation)),
+        PickWeek c => weekly.PickAsync(invocation, c.Reference, c.When, cancellationToken),
+        SkipWeek c => Task.FromResult(weekly.Skip(invocation, c.When)),
+        ScheduleWeek c => Task.FromResult(weekly.Schedule(invocation, c.Weekday, c.Time, c.Zone)),
+        VolunteerToPresent => Task.FromResult(weekly.Volunteer(invocation)),
+        Discuss c => Task.FromResult(weekly.Discuss(invocation, c.Text)),
         NotBuilt c => Task.FromResult<Reply>(new TextReply($"/{c.Path} is not available yet: it arrives with {c.ComingWith}.") { Ephemeral = true }),
         _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
     };

@@ -17,3 +17,21 @@ public sealed record ChangeSetting(string Key, string Value) : Command;
 
 /// <summary>A command of the product's surface whose feature is not built yet.</summary>
 public sealed record NotBuilt(string Path, string ComingWith) : Command;
+
+public sealed record SuggestPaper(string Reference, string? Why) : Command;
+
+public sealed record VotePaper(string Reference) : Command;
+
+public sealed record ShowQueue : Command;
+
+public sealed record ShowWeek : Command;
+
+public sealed record PickWeek(string Reference, string? When) : Command;
+
+public sealed record SkipWeek(string? When) : Command;
+
+public sealed record ScheduleWeek(string Weekday, string Time, string Zone) : Command;
+
+public sealed record VolunteerToPresent : Command;
+
+public sealed record Discuss(string Text) : Command;

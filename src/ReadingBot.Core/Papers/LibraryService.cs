@@ -15,6 +15,9 @@ public sealed class LibraryOptions
     public int PageSize { get; set; } = 20;
 }
 
+/// <summary>A paper found or added (<paramref name="Created"/>), or the reason it could not be.</summary>
+public sealed record EnsureResult(LibraryItem? Item, string? Error, bool Created, string? PendingReason);
+
 /// <summary>A paper found in the group's library, or the reason none was.</summary>
 public sealed record LibraryLookup(LibraryItem? Item, string? Error);
 
@@ -25,28 +28,52 @@ public sealed class LibraryService(
     IMemberStore members,
     IPaperMetadataSource metadata,
     TimeProvider time,
-    LibraryOptions options)
+    LibraryOptions options,
+    IEnumerable<IPaperCardContributor> contributors)
 {
     public async Task<Reply> AddAsync(Invocation invocation, string reference, string? title, CancellationToken cancellationToken)
+    {
+        var result = await EnsureAsync(invocation, reference, title, cancellationToken);
+        if (result.Item is not { } item)
+        {
+            return new ErrorReply(result.Error!);
+        }
+
+        if (!result.Created)
+        {
+            return new TextReply($"Already in the library as #{item.Entry.Number}: {item.Title}. Use /paper show #{item.Entry.Number}.");
+        }
+
+        var card = PaperCards.Summary(item, invocation.Member.DisplayName);
+        var note = result.PendingReason is null
+            ? null
+            : $"Metadata pending ({result.PendingReason}); it will be filled in when the source answers.";
+        return new CardReply(card with { Title = $"Added #{item.Entry.Number}: {item.Title}", Footer = note ?? card.Footer });
+    }
+
+    /// <summary>
+    /// Finds the paper a member named (a library number or any reference), adding it to the library first when it
+    /// is new. Other features (suggestions, picks, WAYR posts) use this so that every paper lands in the library once.
+    /// </summary>
+    public async Task<EnsureResult> EnsureAsync(Invocation invocation, string reference, string? title, CancellationToken cancellationToken)
     {
         var group = invocation.GroupId;
         if (TryParseNumber(reference, out var number))
         {
-            return library.FindByNumber(group, number) is { } entry
-                ? new TextReply($"#{number} is already in the library. Use /paper show #{number}.")
-                : new ErrorReply($"There is no paper #{number} to add. Give an arXiv id, a DOI or a link.");
+            return library.FindByNumber(group, number) is { } byNumber
+                ? new EnsureResult(Item(byNumber), null, false, null)
+                : new EnsureResult(null, $"There is no paper #{number} in this group's library ({library.Count(group)} papers). Use /paper list to see them.", false, null);
         }
 
         var parsed = PaperRefParser.Parse(reference);
         if (parsed.Reference is not { } paperRef)
         {
-            return new ErrorReply(parsed.Error!);
+            return new EnsureResult(null, parsed.Error, false, null);
         }
 
         if (library.FindByPaper(group, paperRef.Key) is { } existing)
         {
-            var item = Item(existing);
-            return new TextReply($"Already in the library as #{existing.Number}: {item.Title}. Use /paper show #{existing.Number}.");
+            return new EnsureResult(Item(existing), null, false, null);
         }
 
         var paper = papers.Find(paperRef.Key);
@@ -60,7 +87,7 @@ public sealed class LibraryService(
                     paper = found.Paper with { Key = paperRef.Key, Source = paperRef.Source, State = MetadataState.Resolved, FetchedAt = time.GetUtcNow(), Attempts = (paper?.Attempts ?? 0) + 1 };
                     break;
                 case MetadataResult.NotFound notFound:
-                    return new ErrorReply($"{Describe(paperRef)} could not be added: {notFound.Reason}. Check the reference and try again.");
+                    return new EnsureResult(null, $"{Describe(paperRef)} could not be added: {notFound.Reason}. Check the reference and try again.", false, null);
                 case MetadataResult.Unavailable unavailable:
                     pendingReason = unavailable.Reason;
                     var pending = paper ?? Paper.Pending(paperRef);
@@ -75,17 +102,7 @@ public sealed class LibraryService(
         }
 
         var (added, created) = library.Add(group, paper!, invocation.Member.UserId, title, paperRef.Version, time.GetUtcNow());
-        var addedItem = new LibraryItem(added, papers.Find(added.PaperKey) ?? paper!);
-        if (!created)
-        {
-            return new TextReply($"Already in the library as #{added.Number}: {addedItem.Title}.");
-        }
-
-        var card = PaperCards.Summary(addedItem, invocation.Member.DisplayName);
-        var note = pendingReason is null
-            ? null
-            : $"Metadata pending ({pendingReason}); it will be filled in when the source answers.";
-        return new CardReply(card with { Title = $"Added #{added.Number}: {addedItem.Title}", Footer = note ?? card.Footer });
+        return new EnsureResult(new LibraryItem(added, papers.Find(added.PaperKey) ?? paper!), null, created, pendingReason);
     }
 
     public Reply Show(Invocation invocation, string reference)
@@ -97,7 +114,9 @@ public sealed class LibraryService(
         }
 
         var adder = members.Find(invocation.GroupId, item.Entry.AddedBy)?.DisplayName ?? item.Entry.AddedBy;
-        return new CardReply(PaperCards.Full(item, adder, time));
+        var card = PaperCards.Full(item, adder, Settings.TimeZones.FindOrUtc(invocation.Group.Setting(Settings.SettingCatalogue.TimeZone)));
+        var extra = contributors.SelectMany(c => c.Fields(invocation.GroupId, item)).ToList();
+        return new CardReply(extra.Count == 0 ? card : card with { Fields = [.. card.Fields, .. extra] });
     }
 
     public Reply List(Invocation invocation, int page)
@@ -140,6 +159,10 @@ public sealed class LibraryService(
             ? new LibraryLookup(null, $"{Describe(paperRef)} is not in the library yet. Add it with /paper add {CommandBinder.Clip(reference.Trim())}.")
             : new LibraryLookup(Item(found), null);
     }
+
+    /// <summary>The group's library item for a stored paper key, if the group has it.</summary>
+    public LibraryItem? FindByKey(GroupId group, string paperKey) =>
+        library.FindByPaper(group, paperKey) is { } entry ? Item(entry) : null;
 
     public LibraryItem Item(LibraryEntry entry) =>
         new(entry, papers.Find(entry.PaperKey) ?? Paper.Pending(PaperRef.FromKey(entry.PaperKey)));

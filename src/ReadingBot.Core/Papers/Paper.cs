@@ -82,3 +82,9 @@ public sealed record LibraryItem(LibraryEntry Entry, Paper Paper)
 
     public string Label => $"#{Entry.Number}";
 }
+
+/// <summary>Adds a feature's facts (suggestions, votes, discussion, progress) to a paper's full card.</summary>
+public interface IPaperCardContributor
+{
+    IEnumerable<Replies.CardField> Fields(Groups.GroupId group, LibraryItem item);
+}

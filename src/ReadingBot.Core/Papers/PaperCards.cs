@@ -24,7 +24,7 @@ public static class PaperCards
         Fields = [new CardField("Added by", addedBy)],
     };
 
-    public static Card Full(LibraryItem item, string addedBy, TimeProvider time)
+    public static Card Full(LibraryItem item, string addedBy, TimeZoneInfo zone)
     {
         var p = item.Paper;
         var fields = new List<CardField>();
@@ -53,9 +53,8 @@ public static class PaperCards
             fields.Add(new CardField("Journal", p.JournalRef));
         }
 
-        var zoneless = item.Entry.AddedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        fields.Add(new CardField("Added", $"{zoneless} by {addedBy}"));
-        _ = time;
+        var added = TimeZoneInfo.ConvertTime(item.Entry.AddedAt, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        fields.Add(new CardField("Added", $"{added} by {addedBy}"));
         return new Card($"{item.Label} {item.Title}", p.Url)
         {
             Subtitle = Byline(p),

@@ -42,7 +42,13 @@ public static class SettingCatalogue
     public static readonly SettingDefinition Leaderboard = new(
         "leaderboard", "whether you appear on the leaderboard (on/off)", SettingScope.Member, "on", false, NormalizeOnOff);
 
-    private static readonly List<SettingDefinition> Known = [TimeZone, Channel, Moderators, Leaderboard];
+    private static readonly List<SettingDefinition> Known =
+    [
+        TimeZone, Channel, Moderators,
+        Weeks.WeeklySchedule.Announce, Weeks.WeeklySchedule.Meeting, Weeks.WeeklySchedule.Reminders,
+        Weeks.WeeklySchedule.AutoPick, Weeks.WeeklySchedule.AutoPickCutoff, Weeks.WeeklySchedule.Presenters,
+        Leaderboard,
+    ];
 
     public static IReadOnlyList<SettingDefinition> All => Known;
 

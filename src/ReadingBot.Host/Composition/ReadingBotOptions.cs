@@ -47,9 +47,22 @@ public sealed class StorageOptions
     public double CheckpointMinutes { get; set; } = 5;
 }
 
+/// <summary>The weekly scheduler (<c>Scheduler:*</c>).</summary>
+public sealed class SchedulerHostOptions
+{
+    /// <summary>Seconds between scheduler passes over all groups.</summary>
+    public double TickSeconds { get; set; } = 20;
+
+    /// <summary>How late a missed post (the bot was down) may still be made.</summary>
+    public double CatchUpHours { get; set; } = 12;
+
+    /// <summary>Minutes before a failed post (deleted channel) is tried again.</summary>
+    public double RetryFailedMinutes { get; set; } = 10;
+}
+
 /// <summary>Checks configuration at start; each failure names the key and the fix.</summary>
 internal sealed class OptionsChecks :
-    IValidateOptions<GroupsOptions>, IValidateOptions<LibraryHostOptions>, IValidateOptions<LocalChatOptions>, IValidateOptions<StorageOptions>, IValidateOptions<WebOptions>
+    IValidateOptions<GroupsOptions>, IValidateOptions<LibraryHostOptions>, IValidateOptions<LocalChatOptions>, IValidateOptions<StorageOptions>, IValidateOptions<WebOptions>, IValidateOptions<SchedulerHostOptions>
 {
     public ValidateOptionsResult Validate(string? name, GroupsOptions options) =>
         TimeZones.TryFind(options.DefaultTimeZone, out _)
@@ -89,6 +102,23 @@ internal sealed class OptionsChecks :
         !options.Enabled || options.Urls.Split(';').All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             ? ValidateOptionsResult.Success
             : Fail("Web:Urls", $"'{options.Urls}' is not a list of http(s) URLs", "a value such as http://127.0.0.1:5080");
+
+    public ValidateOptionsResult Validate(string? name, SchedulerHostOptions options)
+    {
+        if (options.TickSeconds is < 1 or > 3600)
+        {
+            return Fail("Scheduler:TickSeconds", $"{options.TickSeconds} is out of range", "a number of seconds from 1 to 3600");
+        }
+
+        if (options.CatchUpHours is < 0 or > 168)
+        {
+            return Fail("Scheduler:CatchUpHours", $"{options.CatchUpHours} is out of range", "a number of hours from 0 to 168");
+        }
+
+        return options.RetryFailedMinutes is < 1 or > 1440
+            ? Fail("Scheduler:RetryFailedMinutes", $"{options.RetryFailedMinutes} is out of range", "a number of minutes from 1 to 1440")
+            : ValidateOptionsResult.Success;
+    }
 
     private static ValidateOptionsResult Fail(string key, string problem, string fix) =>
         ValidateOptionsResult.Fail($"{key}: {problem}. Set it to {fix} in config/appsettings.json, or with the environment variable READINGBOT_{key.Replace(":", "__", StringComparison.Ordinal)}.");

@@ -5,6 +5,7 @@ using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Ports;
 using ReadingBot.Core.Settings;
+using ReadingBot.Core.Weeks;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Host.Composition;
@@ -38,6 +39,16 @@ public static class ServiceCollectionExtensions
             return new LibraryOptions { FetchTimeout = TimeSpan.FromSeconds(o.FetchTimeoutSeconds), PageSize = o.PageSize };
         });
         services.AddSingleton<LibraryService>();
+        services.AddSingleton<WeeklyPaperService>();
+        services.AddSingleton<IPaperCardContributor, WeeklyCardFields>();
+        services.AddOptions<SchedulerHostOptions>().Bind(configuration.GetSection("Scheduler")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerHostOptions>, OptionsChecks>());
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SchedulerHostOptions>>().Value;
+            return new SchedulerOptions { CatchUpWindow = TimeSpan.FromHours(o.CatchUpHours), RetryFailedAfter = TimeSpan.FromMinutes(o.RetryFailedMinutes) };
+        });
+        services.AddSingleton<WeeklyScheduler>();
         services.AddSingleton<SettingsService>();
         services.AddSingleton<HelpCommands>();
         services.AddSingleton<CommandRouter>();
@@ -58,6 +69,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDeliveryLog, LiteDeliveryLog>();
         services.AddSingleton<IAdapterStateStore, LiteAdapterStateStore>();
         services.AddSingleton<IThreadLinkStore, LiteThreadLinkStore>();
+        services.AddSingleton<ISuggestionStore, LiteSuggestionStore>();
+        services.AddSingleton<IWeekPlanStore, LiteWeekPlanStore>();
+        services.AddSingleton<IDiscussionStore, LiteDiscussionStore>();
+        services.AddSingleton<IPresenterStore, LitePresenterStore>();
+        services.AddSingleton<IScheduledPostStore, LiteScheduledPostStore>();
         services.AddHostedService<CheckpointService>();
         return services;
     }

@@ -1,0 +1,66 @@
+using ReadingBot.Core.Groups;
+
+namespace ReadingBot.Core.Weeks;
+
+/// <summary>Stores suggestions and their votes.</summary>
+public interface ISuggestionStore
+{
+    Suggestion? Find(GroupId group, string paperKey);
+
+    /// <summary>Stores a new suggestion; returns false (and stores nothing) if the paper was suggested before.</summary>
+    bool TryAdd(Suggestion suggestion);
+
+    /// <summary>Atomically adds or removes the member's vote; returns the suggestion after the change, or null if there is none.</summary>
+    (Suggestion? Suggestion, bool Voted) ToggleVote(GroupId group, string paperKey, string userId);
+
+    void Save(Suggestion suggestion);
+
+    IReadOnlyList<Suggestion> ListOpen(GroupId group);
+}
+
+/// <summary>Stores week plans.</summary>
+public interface IWeekPlanStore
+{
+    WeekPlan? Find(GroupId group, WeekKey week);
+
+    void Save(WeekPlan plan);
+
+    IReadOnlyList<WeekPlan> Range(GroupId group, WeekKey from, WeekKey to);
+
+    /// <summary>In one transaction: saves the plan and marks the paper's suggestion (if any) as picked.</summary>
+    void SavePick(WeekPlan plan, Suggestion? picked);
+
+    /// <summary>In one transaction: saves the skipped plan and reopens the suggestion of the paper it displaced (if any).</summary>
+    void SaveSkip(WeekPlan plan, Suggestion? reopened);
+}
+
+/// <summary>Stores discussion notes.</summary>
+public interface IDiscussionStore
+{
+    void Add(DiscussionNote note);
+
+    IReadOnlyList<DiscussionNote> ForPaper(GroupId group, string paperKey);
+
+    IReadOnlyList<DiscussionNote> ForWeek(GroupId group, WeekKey week);
+}
+
+/// <summary>Stores presenter volunteers.</summary>
+public interface IPresenterStore
+{
+    IReadOnlyList<PresenterVolunteer> List(GroupId group);
+
+    void Save(PresenterVolunteer volunteer);
+}
+
+/// <summary>The durable keys of scheduled posts: the guard against double posts across restarts.</summary>
+public interface IScheduledPostStore
+{
+    ScheduledPostRecord? Find(string key);
+
+    /// <summary>Claims a post; false if it is already claimed, posted, missed or skipped (a failed one may be claimed again after <paramref name="retryAfter"/>).</summary>
+    bool TryClaim(ScheduledPostRecord claim, TimeSpan retryAfter);
+
+    void Complete(string key, ScheduledPostState state, DateTimeOffset at, string? detail);
+
+    IReadOnlyList<ScheduledPostRecord> Recent(GroupId group, int count);
+}

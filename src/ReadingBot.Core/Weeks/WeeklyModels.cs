@@ -1,0 +1,72 @@
+using ReadingBot.Core.Groups;
+
+namespace ReadingBot.Core.Weeks;
+
+/// <summary>Where a suggestion stands.</summary>
+public enum SuggestionState
+{
+    Open,
+    Picked,
+}
+
+/// <summary>A member's suggestion of a paper for a coming week, with the members who voted for it.</summary>
+public sealed record Suggestion
+{
+    public required GroupId Group { get; init; }
+    public required string PaperKey { get; init; }
+    public required string SuggestedBy { get; init; }
+    public string? Why { get; init; }
+    public required DateTimeOffset SuggestedAt { get; init; }
+    public IReadOnlyList<string> Voters { get; init; } = [];
+    public SuggestionState State { get; init; } = SuggestionState.Open;
+}
+
+/// <summary>What a week holds: a paper, or a break.</summary>
+public enum WeekPlanState
+{
+    Planned,
+    Skipped,
+}
+
+/// <summary>The plan of one ISO week of one group: its paper (or a break), who picked it, the thread it got.</summary>
+public sealed record WeekPlan
+{
+    public required GroupId Group { get; init; }
+    public required WeekKey Week { get; init; }
+    public WeekPlanState State { get; init; } = WeekPlanState.Planned;
+    public string? PaperKey { get; init; }
+    public string? PickedBy { get; init; }
+    public DateTimeOffset? PickedAt { get; init; }
+    public bool AutoPicked { get; init; }
+    public string? Presenter { get; init; }
+    public string? ChannelId { get; init; }
+    public string? ThreadId { get; init; }
+}
+
+/// <summary>A note in the discussion of a week's paper, typed with /discuss or written in its thread.</summary>
+public sealed record DiscussionNote
+{
+    public required GroupId Group { get; init; }
+    public required string PaperKey { get; init; }
+    public required WeekKey Week { get; init; }
+    public required string Author { get; init; }
+    public required string Text { get; init; }
+    public required DateTimeOffset At { get; init; }
+}
+
+/// <summary>A member who volunteered to present, and when they last did.</summary>
+public sealed record PresenterVolunteer(GroupId Group, string UserId, DateTimeOffset VolunteeredAt, WeekKey? LastPresented);
+
+/// <summary>How a scheduled post ended.</summary>
+public enum ScheduledPostState
+{
+    /// <summary>Claimed and being posted; a crash leaves it so, and it is never posted again (no double posts).</summary>
+    Claimed,
+    Posted,
+    Failed,
+    Missed,
+    Skipped,
+}
+
+/// <summary>The durable record of one scheduled post, keyed by group, week and kind.</summary>
+public sealed record ScheduledPostRecord(string Key, GroupId Group, WeekKey Week, string Kind, ScheduledPostState State, DateTimeOffset At, string? Detail);

@@ -1,0 +1,390 @@
+using System.Globalization;
+using ReadingBot.Core.Commands;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Replies;
+using ReadingBot.Core.Settings;
+
+namespace ReadingBot.Core.Weeks;
+
+/// <summary>
+/// The weekly paper: suggestions and votes, the moderator's pick (or a break), the schedule settings, presenter
+/// volunteers and discussion notes.
+/// </summary>
+public sealed class WeeklyPaperService(
+    LibraryService library,
+    ISuggestionStore suggestions,
+    IWeekPlanStore plans,
+    IDiscussionStore discussion,
+    IPresenterStore presenters,
+    IScheduledPostStore posts,
+    IGroupStore groups,
+    IMemberStore members,
+    TimeProvider time)
+{
+    /// <summary>How many weeks ahead a pick may be made.</summary>
+    public const int MaxWeeksAhead = 104;
+
+    public async Task<Reply> SuggestAsync(Invocation invocation, string reference, string? why, CancellationToken cancellationToken)
+    {
+        var ensured = await library.EnsureAsync(invocation, reference, null, cancellationToken);
+        if (ensured.Item is not { } item)
+        {
+            return new ErrorReply(ensured.Error!);
+        }
+
+        var existing = suggestions.Find(invocation.GroupId, item.Paper.Key);
+        if (existing is not null)
+        {
+            return existing.State == SuggestionState.Picked
+                ? new ErrorReply($"{item.Label} has already been picked{WeekOfPaper(invocation, item.Paper.Key)}.")
+                : new ErrorReply($"{item.Label} was already suggested by {Name(invocation, existing.SuggestedBy)}. Vote for it with /paper vote {item.Label}.");
+        }
+
+        var suggestion = new Suggestion { Group = invocation.GroupId, PaperKey = item.Paper.Key, SuggestedBy = invocation.Member.UserId, Why = why, SuggestedAt = time.GetUtcNow() };
+        if (!suggestions.TryAdd(suggestion))
+        {
+            return new ErrorReply($"{item.Label} was suggested a moment ago by someone else. Vote for it with /paper vote {item.Label}.");
+        }
+
+        var card = new Card($"Suggested {item.Label}: {item.Title}", item.Paper.Url)
+        {
+            Subtitle = PaperCards.Byline(item.Paper),
+            Fields = why is null ? [new CardField("Suggested by", invocation.Member.DisplayName)] : [new CardField("Suggested by", invocation.Member.DisplayName), new CardField("Why", why)],
+            Buttons = [new ReplyButton("Vote", $"paper vote {item.Label}")],
+            Footer = ensured.Created ? $"Added to the library as {item.Label}." : null,
+        };
+        return new CardReply(card);
+    }
+
+    public Reply Vote(Invocation invocation, string reference)
+    {
+        var lookup = library.Find(invocation.GroupId, reference);
+        if (lookup.Item is not { } item)
+        {
+            return new ErrorReply(lookup.Error!);
+        }
+
+        var current = suggestions.Find(invocation.GroupId, item.Paper.Key);
+        if (current is null)
+        {
+            return new ErrorReply($"{item.Label} has not been suggested. Suggest it first with /paper suggest {item.Label}.");
+        }
+
+        if (current.State == SuggestionState.Picked)
+        {
+            return new ErrorReply($"{item.Label} has already been picked{WeekOfPaper(invocation, item.Paper.Key)}; votes are closed for it.");
+        }
+
+        var (after, voted) = suggestions.ToggleVote(invocation.GroupId, item.Paper.Key, invocation.Member.UserId);
+        var count = after?.Voters.Count ?? 0;
+        return voted
+            ? new TextReply($"Voted for {item.Label} {item.Title} ({Votes(count)}). Voting again takes the vote back.")
+            : new TextReply($"Took back your vote for {item.Label} {item.Title} ({Votes(count)}).");
+    }
+
+    public Reply Queue(Invocation invocation)
+    {
+        var ranked = Rank(suggestions.ListOpen(invocation.GroupId));
+        var items = ranked.Select(s =>
+        {
+            var item = ItemOf(invocation.GroupId, s.PaperKey);
+            var label = item?.Label ?? "?";
+            var why = string.IsNullOrWhiteSpace(s.Why) ? "" : $": {s.Why}";
+            return new ListItem($"{label} {item?.Title ?? s.PaperKey} — {Votes(s.Voters.Count)} — suggested by {Name(invocation, s.SuggestedBy)}{why}", item?.Paper.Url, new ReplyButton("Vote", $"paper vote {label}"));
+        }).ToList();
+        return new ListReply("Suggestion queue", items, "No open suggestions. Suggest a paper with /paper suggest <ref> [why].", items.Count > 0 ? "Ranked by votes, then by age." : null);
+    }
+
+    /// <summary>Open suggestions, most votes first, then oldest first.</summary>
+    public static IReadOnlyList<Suggestion> Rank(IEnumerable<Suggestion> open) =>
+        open.OrderByDescending(s => s.Voters.Count).ThenBy(s => s.SuggestedAt).ThenBy(s => s.PaperKey, StringComparer.Ordinal).ToList();
+
+    public async Task<Reply> PickAsync(Invocation invocation, string reference, string? when, CancellationToken cancellationToken)
+    {
+        var zone = Zone(invocation.Group);
+        var firstOpen = FirstOpenWeek(invocation.Group, zone);
+        WeekKey week;
+        if (when is null)
+        {
+            var free = Enumerable.Range(0, MaxWeeksAhead).Select(i => Advance(firstOpen, i)).FirstOrDefault(w => plans.Find(invocation.GroupId, w) is null);
+            if (free == default)
+            {
+                return new ErrorReply($"Every week of the next {MaxWeeksAhead} is planned. Name a week: /week pick {reference} 2027-W10.");
+            }
+
+            week = free;
+        }
+        else
+        {
+            var parsed = ParseWeek(when, firstOpen, invocation.Group, zone);
+            if (parsed.Error is not null)
+            {
+                return new ErrorReply(parsed.Error);
+            }
+
+            week = parsed.Week;
+        }
+
+        var ensured = await library.EnsureAsync(invocation, reference, null, cancellationToken);
+        if (ensured.Item is not { } item)
+        {
+            return new ErrorReply(ensured.Error!);
+        }
+
+        var current = WeekKey.Of(time.GetUtcNow(), zone);
+        var elsewhere = plans.Range(invocation.GroupId, current, Advance(current, MaxWeeksAhead))
+            .FirstOrDefault(p => p.PaperKey == item.Paper.Key && p.State == WeekPlanState.Planned && p.Week != week);
+        if (elsewhere is not null)
+        {
+            return new ErrorReply($"{item.Label} is already the paper of {elsewhere.Week}. Pick another paper, or skip that week first.");
+        }
+
+        var previous = plans.Find(invocation.GroupId, week);
+        var presenter = ProposePresenter(invocation.Group, week);
+        var plan = new WeekPlan
+        {
+            Group = invocation.GroupId,
+            Week = week,
+            PaperKey = item.Paper.Key,
+            PickedBy = invocation.Member.UserId,
+            PickedAt = time.GetUtcNow(),
+            Presenter = presenter?.UserId,
+        };
+        var suggestion = suggestions.Find(invocation.GroupId, item.Paper.Key);
+        plans.SavePick(plan, suggestion is null ? null : suggestion with { State = SuggestionState.Picked });
+        if (presenter is not null)
+        {
+            presenters.Save(presenter with { LastPresented = week });
+        }
+
+        if (previous?.PaperKey is { } displaced && displaced != item.Paper.Key && suggestions.Find(invocation.GroupId, displaced) is { } back)
+        {
+            suggestions.Save(back with { State = SuggestionState.Open });
+        }
+
+        var replaced = previous?.PaperKey is { } old && old != item.Paper.Key ? $" It replaces {ItemOf(invocation.GroupId, old)?.Label ?? old}, which goes back to the queue if it was suggested." : "";
+        var presenting = presenter is null ? "" : $" Proposed presenter: {Name(invocation, presenter.UserId)}.";
+        var announce = WeeklySchedule.InstantOf(week, AnnounceTime(invocation.Group), zone);
+        return new TextReply($"{item.Label} {item.Title} is the paper of {week}; it will be announced {LocalText(announce, zone)}.{replaced}{presenting}");
+    }
+
+    public Reply Skip(Invocation invocation, string? when)
+    {
+        var zone = Zone(invocation.Group);
+        var firstOpen = FirstOpenWeek(invocation.Group, zone);
+        var week = firstOpen;
+        if (when is not null)
+        {
+            var parsed = ParseWeek(when, firstOpen, invocation.Group, zone);
+            if (parsed.Error is not null)
+            {
+                return new ErrorReply(parsed.Error);
+            }
+
+            week = parsed.Week;
+        }
+
+        var previous = plans.Find(invocation.GroupId, week);
+        if (previous?.State == WeekPlanState.Skipped)
+        {
+            return new ErrorReply($"{week} is already a break.");
+        }
+
+        var reopened = previous?.PaperKey is { } key && suggestions.Find(invocation.GroupId, key) is { } s ? s with { State = SuggestionState.Open } : null;
+        plans.SaveSkip(new WeekPlan { Group = invocation.GroupId, Week = week, State = WeekPlanState.Skipped, PickedBy = invocation.Member.UserId, PickedAt = time.GetUtcNow() }, reopened);
+        var back = previous?.PaperKey is { } k ? $" {ItemOf(invocation.GroupId, k)?.Label ?? k} is no longer planned{(reopened is null ? "" : " and is back in the queue")}." : "";
+        return new TextReply($"{week} is a break: no paper, no announcement.{back}");
+    }
+
+    public Reply Schedule(Invocation invocation, string weekday, string timeText, string zoneText)
+    {
+        if (!WeeklyTime.TryParseDay(weekday, out var day))
+        {
+            return new ErrorReply($"'{CommandBinder.Clip(weekday)}' is not a weekday. Use monday … sunday.");
+        }
+
+        if (!WeeklyTime.TryParseTime(timeText, out var at))
+        {
+            return new ErrorReply($"'{CommandBinder.Clip(timeText)}' is not a time. Use HH:MM on the 24-hour clock, such as 09:00 or 18:30.");
+        }
+
+        if (!TimeZones.TryFind(zoneText, out var zone))
+        {
+            return new ErrorReply($"'{CommandBinder.Clip(zoneText)}' is not an IANA time zone. Use a name such as Europe/Berlin, America/New_York or Etc/UTC.");
+        }
+
+        var announce = new WeeklyTime(day, at);
+        var group = groups.Find(invocation.GroupId) ?? invocation.Group;
+        var settings = new Dictionary<string, string>(group.Settings, StringComparer.Ordinal)
+        {
+            [WeeklySchedule.Announce.Key] = announce.ToString(),
+            [SettingCatalogue.TimeZone.Key] = zone.Id,
+        };
+        var updated = group with { Settings = settings };
+        groups.Save(updated);
+        var now = time.GetUtcNow();
+        var next = WeeklySchedule.InstantOf(WeekKey.Of(now, zone), announce, zone);
+        if (next <= now)
+        {
+            next = WeeklySchedule.InstantOf(WeekKey.Of(now, zone).Next(), announce, zone);
+        }
+
+        var meeting = WeeklySchedule.MeetingAfter(next, WeekKey.Of(next, zone), MeetingTime(updated), zone);
+        return new TextReply($"The paper of the week is now announced every {announce} ({zone.Id}). Next announcement: {LocalText(next, zone)}; meeting: {LocalText(meeting, zone)}.");
+    }
+
+    public Reply Show(Invocation invocation)
+    {
+        var group = invocation.Group;
+        var zone = Zone(group);
+        var now = time.GetUtcNow();
+        var current = WeekKey.Of(now, zone);
+        var upcoming = plans.Range(invocation.GroupId, current, Advance(current, 8)).ToDictionary(p => p.Week);
+        var fields = new List<CardField>();
+        for (var i = 0; i < 5; i++)
+        {
+            var week = Advance(current, i);
+            var announce = WeeklySchedule.InstantOf(week, AnnounceTime(group), zone);
+            var meeting = WeeklySchedule.MeetingAfter(announce, week, MeetingTime(group), zone);
+            var label = i == 0 ? $"This week ({week})" : week.ToString();
+            var value = upcoming.TryGetValue(week, out var plan)
+                ? plan.State == WeekPlanState.Skipped
+                    ? "a break"
+                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {LocalText(meeting, zone)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" : "") + (plan.AutoPicked ? " (picked automatically)" : "")
+                : "not picked yet";
+            fields.Add(new CardField(label, value));
+        }
+
+        var reminders = group.Setting(WeeklySchedule.Reminders);
+        var autopick = group.Setting(WeeklySchedule.AutoPick) == "on" ? $"on ({group.Setting(WeeklySchedule.AutoPickCutoff)} before the announcement)" : "off";
+        var card = new Card("The paper of the week")
+        {
+            Fields = fields,
+            Footer = $"Announced {AnnounceTime(group)}, meeting {MeetingTime(group)} ({zone.Id}); reminders {reminders}; automatic pick {autopick}.",
+        };
+        if (invocation.IsModerator)
+        {
+            var failures = posts.Recent(invocation.GroupId, 20).Where(r => r.State is ScheduledPostState.Failed or ScheduledPostState.Missed).Take(3).ToList();
+            if (failures.Count > 0)
+            {
+                card = card with { Body = "For moderators — recent scheduling problems:\n" + string.Join('\n', failures.Select(f => $"{f.Week} {f.Kind}: {f.State.ToString().ToLowerInvariant()} ({f.Detail})")) };
+            }
+        }
+
+        return new CardReply(card);
+    }
+
+    public Reply Volunteer(Invocation invocation)
+    {
+        var list = presenters.List(invocation.GroupId);
+        if (list.Any(v => v.UserId == invocation.Member.UserId))
+        {
+            return new ErrorReply("You are already on the presenter list. Thank you!");
+        }
+
+        presenters.Save(new PresenterVolunteer(invocation.GroupId, invocation.Member.UserId, time.GetUtcNow(), null));
+        var rotation = invocation.Group.Setting(WeeklySchedule.Presenters) == "on"
+            ? "The bot proposes the volunteer who presented least recently when a paper is picked."
+            : "Presenter rotation is off in this group; a moderator can turn it on with /settings presenters on.";
+        return new TextReply($"Thanks, {invocation.Member.DisplayName}: you are on the presenter list ({list.Count + 1} volunteers). {rotation}");
+    }
+
+    public Reply Discuss(Invocation invocation, string text)
+    {
+        var zone = Zone(invocation.Group);
+        var week = WeekKey.Of(time.GetUtcNow(), zone);
+        var plan = plans.Find(invocation.GroupId, week);
+        if (plan?.PaperKey is not { } key || plan.State != WeekPlanState.Planned)
+        {
+            return new ErrorReply("There is no paper of the week to discuss right now. A moderator picks one with /week pick <ref>.");
+        }
+
+        discussion.Add(new DiscussionNote { Group = invocation.GroupId, PaperKey = key, Week = week, Author = invocation.Member.UserId, Text = text, At = time.GetUtcNow() });
+        var count = discussion.ForPaper(invocation.GroupId, key).Count;
+        return new TextReply($"Noted in the discussion of {Describe(invocation.GroupId, key)} ({count} note{(count == 1 ? "" : "s")}).");
+    }
+
+    /// <summary>The first week a pick or skip may change: this week until its announcement is due, then next week.</summary>
+    public WeekKey FirstOpenWeek(Group group, TimeZoneInfo zone)
+    {
+        var now = time.GetUtcNow();
+        var current = WeekKey.Of(now, zone);
+        return WeeklySchedule.InstantOf(current, AnnounceTime(group), zone) > now ? current : current.Next();
+    }
+
+    private (WeekKey Week, string? Error) ParseWeek(string text, WeekKey firstOpen, Group group, TimeZoneInfo zone)
+    {
+        WeekKey week;
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            week = WeekKey.Of(new DateTimeOffset(date.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), TimeZoneInfo.Utc);
+        }
+        else if (!WeekKey.TryParse(text, out week))
+        {
+            return (default, $"'{CommandBinder.Clip(text)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
+        }
+
+        if (week < firstOpen)
+        {
+            var current = WeekKey.Of(time.GetUtcNow(), zone);
+            return (default, week < current
+                ? $"{week} is in the past. Choose {firstOpen} or later."
+                : $"This week's paper was already announced ({AnnounceTime(group)}). Choose {firstOpen} or later.");
+        }
+
+        if (week > Advance(firstOpen, MaxWeeksAhead))
+        {
+            return (default, $"{week} is too far ahead; plan at most {MaxWeeksAhead} weeks ahead.");
+        }
+
+        return (week, null);
+    }
+
+    private PresenterVolunteer? ProposePresenter(Group group, WeekKey week)
+    {
+        if (group.Setting(WeeklySchedule.Presenters) != "on")
+        {
+            return null;
+        }
+
+        return presenters.List(group.Id)
+            .OrderBy(v => v.LastPresented is null ? 0 : 1)
+            .ThenBy(v => v.LastPresented ?? default)
+            .ThenBy(v => v.VolunteeredAt)
+            .FirstOrDefault(v => v.LastPresented != week);
+    }
+
+    private string WeekOfPaper(Invocation invocation, string paperKey)
+    {
+        var zone = Zone(invocation.Group);
+        var current = WeekKey.Of(time.GetUtcNow(), zone);
+        var plan = plans.Range(invocation.GroupId, Advance(current, -MaxWeeksAhead), Advance(current, MaxWeeksAhead)).LastOrDefault(p => p.PaperKey == paperKey);
+        return plan is null ? "" : $" for {plan.Week}";
+    }
+
+    private LibraryItem? ItemOf(GroupId group, string paperKey) => library.FindByKey(group, paperKey);
+
+    private string Describe(GroupId group, string paperKey) => ItemOf(group, paperKey) is { } item ? $"{item.Label} {item.Title}" : paperKey;
+
+    private string Name(Invocation invocation, string userId) =>
+        userId == invocation.Member.UserId ? invocation.Member.DisplayName : members.Find(invocation.GroupId, userId)?.DisplayName ?? userId;
+
+    private static string Votes(int count) => count == 1 ? "1 vote" : $"{count} votes";
+
+    public static TimeZoneInfo Zone(Group group) => TimeZones.FindOrUtc(group.Setting(SettingCatalogue.TimeZone));
+
+    public static WeeklyTime AnnounceTime(Group group) =>
+        WeeklyTime.TryParse(group.Setting(WeeklySchedule.Announce), out var t) ? t : new WeeklyTime(DayOfWeek.Monday, new TimeOnly(9, 0));
+
+    public static WeeklyTime MeetingTime(Group group) =>
+        WeeklyTime.TryParse(group.Setting(WeeklySchedule.Meeting), out var t) ? t : new WeeklyTime(DayOfWeek.Thursday, new TimeOnly(18, 0));
+
+    public static WeekKey Advance(WeekKey week, int weeks) => WeekKey.FromMonday(week.Monday.AddDays(7 * weeks));
+
+    public static string LocalText(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        return local.ToString("ddd d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + $" {zone.Id}";
+    }
+}

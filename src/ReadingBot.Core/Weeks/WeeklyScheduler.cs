@@ -1,0 +1,272 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Ports;
+using ReadingBot.Core.Replies;
+
+namespace ReadingBot.Core.Weeks;
+
+/// <summary>Scheduler timing (<c>Scheduler:*</c>).</summary>
+public sealed class SchedulerOptions
+{
+    /// <summary>A post the bot was down for is still made within this window after its time; later, it is recorded as missed.</summary>
+    public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How long after a failed post (deleted channel, no access) it is tried again, while still in the window.</summary>
+    public TimeSpan RetryFailedAfter { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>One thing due at an instant for a group's week.</summary>
+public sealed record ScheduledEvent(WeekKey Week, string Kind, DateTimeOffset At, TimeSpan? ReminderOffset = null);
+
+/// <summary>
+/// One loop for all groups: automatic picks, announcements with their discussion threads, and meeting reminders.
+/// Every post has a durable key (group, week, kind) claimed before posting, so a restart never posts twice; a post
+/// the bot was down for is made once on start within the catch-up window, else recorded as missed. A failing group
+/// is recorded and skipped; the others go on.
+/// </summary>
+public sealed class WeeklyScheduler(
+    IGroupStore groups,
+    IWeekPlanStore plans,
+    ISuggestionStore suggestions,
+    IScheduledPostStore posts,
+    IThreadLinkStore threads,
+    IMemberStore members,
+    LibraryService library,
+    OutboundMessenger outbound,
+    SchedulerOptions options,
+    TimeProvider time,
+    ILogger<WeeklyScheduler> logger)
+{
+    public const string AutoPickKind = "autopick";
+    public const string AnnounceKind = "announce";
+
+    private static readonly string[] Scaffold =
+    [
+        "What was done before: which problem, and what did earlier work leave open?",
+        "The core contribution: what is new, in one or two sentences?",
+        "The hard parts: which step, proof or experiment took you longest to follow?",
+        "The evidence: do the experiments support the claims? What would convince you more?",
+    ];
+
+    /// <summary>Runs everything due at the current time for every group whose platform has a running adapter.</summary>
+    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    {
+        var done = 0;
+        foreach (var group in groups.All())
+        {
+            if (!outbound.Supports(group.Platform))
+            {
+                continue;
+            }
+
+            try
+            {
+                done += await RunGroupAsync(group, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Scheduling failed for group {Group}", group.Id);
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>The events of a group's week, in time order.</summary>
+    public static IReadOnlyList<ScheduledEvent> EventsOf(Group group, WeekKey week)
+    {
+        var zone = WeeklyPaperService.Zone(group);
+        var announce = WeeklySchedule.InstantOf(week, WeeklyPaperService.AnnounceTime(group), zone);
+        var events = new List<ScheduledEvent>();
+        if (group.Setting(WeeklySchedule.AutoPick) == "on" && WeeklySchedule.TryParseDuration(group.Setting(WeeklySchedule.AutoPickCutoff), out var cutoff))
+        {
+            events.Add(new ScheduledEvent(week, AutoPickKind, announce - cutoff));
+        }
+
+        events.Add(new ScheduledEvent(week, AnnounceKind, announce));
+        var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklyPaperService.MeetingTime(group), zone);
+        foreach (var offset in WeeklySchedule.ParseDurations(group.Setting(WeeklySchedule.Reminders)))
+        {
+            if (meeting - offset > announce)
+            {
+                events.Add(new ScheduledEvent(week, "reminder-" + WeeklySchedule.Format(offset), meeting - offset, offset));
+            }
+        }
+
+        return events.OrderBy(e => e.At).ToList();
+    }
+
+    private async Task<int> RunGroupAsync(Group group, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var zone = WeeklyPaperService.Zone(group);
+        var current = WeekKey.Of(now, zone);
+        var done = 0;
+        // The previous week too: its reminders can fall in this week, and a late start may still owe its posts.
+        foreach (var week in new[] { current.Previous(), current, current.Next() })
+        {
+            foreach (var due in EventsOf(group, week).Where(e => e.At <= now))
+            {
+                if (await RunEventAsync(group, due, now, cancellationToken))
+                {
+                    done++;
+                }
+            }
+        }
+
+        return done;
+    }
+
+    private async Task<bool> RunEventAsync(Group group, ScheduledEvent due, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var key = $"{group.Id.Value}|{due.Week}|{due.Kind}";
+        var existing = posts.Find(key);
+        if (existing is not null && existing.State != ScheduledPostState.Failed)
+        {
+            return false;
+        }
+
+        if (due.At < group.CreatedAt)
+        {
+            // The group did not exist yet: nothing was owed.
+            posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Skipped, now, "before the group existed"), options.RetryFailedAfter);
+            return false;
+        }
+
+        if (now - due.At > options.CatchUpWindow)
+        {
+            if (posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Missed, now, $"the bot was not running within {WeeklySchedule.Format(options.CatchUpWindow)} of {due.At:u}"), options.RetryFailedAfter))
+            {
+                logger.LogWarning("Group {Group}: {Kind} of {Week} missed; it was due at {Due:u}, more than the catch-up window ago", group.Id, due.Kind, due.Week, due.At);
+            }
+
+            return false;
+        }
+
+        if (!posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Claimed, now, null), options.RetryFailedAfter))
+        {
+            return false;
+        }
+
+        try
+        {
+            var (state, detail) = due.Kind switch
+            {
+                AutoPickKind => AutoPick(group, due.Week),
+                AnnounceKind => await AnnounceAsync(group, due.Week, cancellationToken),
+                _ => await RemindAsync(group, due, cancellationToken),
+            };
+            posts.Complete(key, state, time.GetUtcNow(), detail);
+            return state == ScheduledPostState.Posted;
+        }
+        catch (OutboundException ex)
+        {
+            posts.Complete(key, ScheduledPostState.Failed, time.GetUtcNow(), ex.Message);
+            logger.LogWarning("Group {Group}: {Kind} of {Week} could not be posted: {Reason}", group.Id, due.Kind, due.Week, ex.Message);
+            return false;
+        }
+    }
+
+    private (ScheduledPostState, string?) AutoPick(Group group, WeekKey week)
+    {
+        if (plans.Find(group.Id, week) is not null)
+        {
+            return (ScheduledPostState.Skipped, "the week was already planned");
+        }
+
+        if (WeeklyPaperService.Rank(suggestions.ListOpen(group.Id)) is not [var top, ..])
+        {
+            return (ScheduledPostState.Skipped, "no open suggestions");
+        }
+
+        plans.SavePick(new WeekPlan { Group = group.Id, Week = week, PaperKey = top.PaperKey, PickedBy = "bot", PickedAt = time.GetUtcNow(), AutoPicked = true }, top with { State = SuggestionState.Picked });
+        return (ScheduledPostState.Posted, top.PaperKey);
+    }
+
+    private async Task<(ScheduledPostState, string?)> AnnounceAsync(Group group, WeekKey week, CancellationToken cancellationToken)
+    {
+        var plan = plans.Find(group.Id, week);
+        if (plan?.State == WeekPlanState.Skipped)
+        {
+            return (ScheduledPostState.Skipped, "a break");
+        }
+
+        var zone = WeeklyPaperService.Zone(group);
+        var announce = WeeklySchedule.InstantOf(week, WeeklyPaperService.AnnounceTime(group), zone);
+        var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklyPaperService.MeetingTime(group), zone);
+        if (plan?.PaperKey is not { } paperKey || library.FindByKey(group.Id, paperKey) is not { } item)
+        {
+            await outbound.PostAsync(new OutboundPost(group.Address, null, new TextReply(
+                $"No paper has been picked for {week}. Suggest one with /paper suggest <ref>, vote with /paper vote, and a moderator can pick with /week pick.")), cancellationToken);
+            return (ScheduledPostState.Posted, "no paper picked");
+        }
+
+        var fields = new List<CardField> { new("Meeting", WeeklyPaperService.LocalText(meeting, zone)) };
+        var suggestion = suggestions.Find(group.Id, paperKey);
+        if (suggestion is not null)
+        {
+            var by = members.Find(group.Id, suggestion.SuggestedBy)?.DisplayName ?? suggestion.SuggestedBy;
+            fields.Add(new CardField("Suggested by", by + (string.IsNullOrWhiteSpace(suggestion.Why) ? "" : $": {suggestion.Why}")));
+            fields.Add(new CardField("Votes", suggestion.Voters.Count.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (plan.Presenter is { } presenter)
+        {
+            fields.Add(new CardField("Presenter", members.Find(group.Id, presenter)?.DisplayName ?? presenter));
+        }
+
+        if (plan.AutoPicked)
+        {
+            fields.Add(new CardField("Picked", "automatically: the most-voted suggestion"));
+        }
+
+        var excerpt = PaperCards.Excerpt(item.Paper.Abstract, 500);
+        var scaffold = "To discuss:\n" + string.Join('\n', Scaffold.Select((q, i) => $"{i + 1}. {q}"));
+        var card = new Card($"Paper of the week {week}: {item.Label} {item.Title}", item.Paper.Url)
+        {
+            Subtitle = PaperCards.Byline(item.Paper),
+            Fields = fields,
+            Body = excerpt is null ? scaffold : excerpt + "\n\n" + scaffold,
+            Footer = "Discuss in the thread, or with /discuss <note>.",
+        };
+        var title = $"{week}: {item.Title}";
+        var posted = await outbound.PostAsync(new OutboundPost(group.Address, null, new CardReply(card), ThreadTitle: title.Length <= 90 ? title : title[..89] + "…"), cancellationToken);
+        if (posted.ThreadId is { } threadId)
+        {
+            threads.Save(new ThreadLink(group.Id, threadId, ThreadPurpose.Discussion, paperKey, time.GetUtcNow()));
+        }
+
+        plans.Save(plan with { ChannelId = posted.ChannelId, ThreadId = posted.ThreadId });
+        return (ScheduledPostState.Posted, posted.MessageId);
+    }
+
+    private async Task<(ScheduledPostState, string?)> RemindAsync(Group group, ScheduledEvent due, CancellationToken cancellationToken)
+    {
+        var plan = plans.Find(group.Id, due.Week);
+        if (plan?.PaperKey is not { } paperKey || plan.State != WeekPlanState.Planned || library.FindByKey(group.Id, paperKey) is not { } item)
+        {
+            return (ScheduledPostState.Skipped, "no paper this week");
+        }
+
+        var zone = WeeklyPaperService.Zone(group);
+        var meeting = due.At + due.ReminderOffset!.Value;
+        var text = $"Reminder: we meet in {Spoken(due.ReminderOffset.Value)} ({WeeklyPaperService.LocalText(meeting, zone)}) to discuss {item.Label} {item.Title} — {item.Paper.Url}";
+        var posted = await outbound.PostAsync(new OutboundPost(group.Address, plan.ChannelId, new TextReply(text), InThreadId: plan.ThreadId), cancellationToken);
+        return (ScheduledPostState.Posted, posted.MessageId);
+    }
+
+    private static string Spoken(TimeSpan offset) => WeeklySchedule.Format(offset) switch
+    {
+        "1d" => "1 day",
+        "1h" => "1 hour",
+        var f when f.EndsWith('d') => f[..^1] + " days",
+        var f when f.EndsWith('h') => f[..^1] + " hours",
+        var f => f[..^1] + " minutes",
+    };
+}

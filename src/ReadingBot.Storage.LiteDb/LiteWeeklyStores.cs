@@ -1,0 +1,231 @@
+using LiteDB;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Weeks;
+
+namespace ReadingBot.Storage.LiteDb;
+
+internal static class WeeklyDocuments
+{
+    public static BsonValue Week(WeekKey week) => week.ToString();
+
+    public static WeekKey ReadWeek(BsonValue value) => WeekKey.TryParse(value.AsString, out var w) ? w : throw new FormatException($"bad week {value}");
+
+    public static BsonDocument FromSuggestion(Suggestion s) => new()
+    {
+        ["_id"] = $"{s.Group.Value}|{s.PaperKey}",
+        ["group"] = s.Group.Value,
+        ["paper"] = s.PaperKey,
+        ["suggestedBy"] = s.SuggestedBy,
+        ["why"] = Documents.Optional(s.Why),
+        ["suggestedAt"] = Documents.Instant(s.SuggestedAt),
+        ["voters"] = Documents.Strings(s.Voters),
+        ["state"] = s.State.ToString(),
+    };
+
+    public static Suggestion ToSuggestion(BsonDocument d) => new()
+    {
+        Group = new GroupId(d["group"].AsString),
+        PaperKey = d["paper"].AsString,
+        SuggestedBy = d["suggestedBy"].AsString,
+        Why = Documents.ReadOptionalString(d["why"]),
+        SuggestedAt = Documents.ReadInstant(d["suggestedAt"]),
+        Voters = Documents.ReadStrings(d["voters"]),
+        State = Enum.Parse<SuggestionState>(d["state"].AsString),
+    };
+
+    public static BsonDocument FromPlan(WeekPlan p) => new()
+    {
+        ["_id"] = $"{p.Group.Value}|{p.Week}",
+        ["group"] = p.Group.Value,
+        ["week"] = Week(p.Week),
+        ["state"] = p.State.ToString(),
+        ["paper"] = Documents.Optional(p.PaperKey),
+        ["pickedBy"] = Documents.Optional(p.PickedBy),
+        ["pickedAt"] = Documents.Instant(p.PickedAt),
+        ["autoPicked"] = p.AutoPicked,
+        ["presenter"] = Documents.Optional(p.Presenter),
+        ["channel"] = Documents.Optional(p.ChannelId),
+        ["thread"] = Documents.Optional(p.ThreadId),
+    };
+
+    public static WeekPlan ToPlan(BsonDocument d) => new()
+    {
+        Group = new GroupId(d["group"].AsString),
+        Week = ReadWeek(d["week"]),
+        State = Enum.Parse<WeekPlanState>(d["state"].AsString),
+        PaperKey = Documents.ReadOptionalString(d["paper"]),
+        PickedBy = Documents.ReadOptionalString(d["pickedBy"]),
+        PickedAt = Documents.ReadOptionalInstant(d["pickedAt"]),
+        AutoPicked = d["autoPicked"].AsBoolean,
+        Presenter = Documents.ReadOptionalString(d["presenter"]),
+        ChannelId = Documents.ReadOptionalString(d["channel"]),
+        ThreadId = Documents.ReadOptionalString(d["thread"]),
+    };
+}
+
+public sealed class LiteSuggestionStore(ReadingBotDatabase db) : ISuggestionStore
+{
+    private ILiteCollection<BsonDocument> Suggestions => db.Database.GetCollection(Collections.Suggestions);
+
+    public Suggestion? Find(GroupId group, string paperKey) =>
+        Suggestions.FindById($"{group.Value}|{paperKey}") is { } d ? WeeklyDocuments.ToSuggestion(d) : null;
+
+    public bool TryAdd(Suggestion suggestion)
+    {
+        try
+        {
+            Suggestions.Insert(WeeklyDocuments.FromSuggestion(suggestion));
+            return true;
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return false;
+        }
+    }
+
+    public (Suggestion? Suggestion, bool Voted) ToggleVote(GroupId group, string paperKey, string userId) =>
+        db.InTransaction(() =>
+        {
+            if (Find(group, paperKey) is not { } current)
+            {
+                return ((Suggestion?)null, false);
+            }
+
+            var voted = !current.Voters.Contains(userId);
+            var updated = current with { Voters = voted ? [.. current.Voters, userId] : current.Voters.Where(v => v != userId).ToList() };
+            Suggestions.Update(WeeklyDocuments.FromSuggestion(updated));
+            return (updated, voted);
+        });
+
+    public void Save(Suggestion suggestion) => Suggestions.Upsert(WeeklyDocuments.FromSuggestion(suggestion));
+
+    public IReadOnlyList<Suggestion> ListOpen(GroupId group) =>
+        Suggestions.Find(Query.EQ("group", group.Value)).Select(WeeklyDocuments.ToSuggestion).Where(s => s.State == SuggestionState.Open).ToList();
+}
+
+public sealed class LiteWeekPlanStore(ReadingBotDatabase db) : IWeekPlanStore
+{
+    private ILiteCollection<BsonDocument> Plans => db.Database.GetCollection(Collections.WeekPlans);
+
+    public WeekPlan? Find(GroupId group, WeekKey week) =>
+        Plans.FindById($"{group.Value}|{week}") is { } d ? WeeklyDocuments.ToPlan(d) : null;
+
+    public void Save(WeekPlan plan) => Plans.Upsert(WeeklyDocuments.FromPlan(plan));
+
+    public IReadOnlyList<WeekPlan> Range(GroupId group, WeekKey from, WeekKey to) =>
+        Plans.Find(Query.EQ("group", group.Value)).Select(WeeklyDocuments.ToPlan)
+            .Where(p => p.Week >= from && p.Week <= to).OrderBy(p => p.Week).ToList();
+
+    public void SavePick(WeekPlan plan, Suggestion? picked) => db.InTransaction(() =>
+    {
+        Plans.Upsert(WeeklyDocuments.FromPlan(plan));
+        if (picked is not null)
+        {
+            db.Database.GetCollection(Collections.Suggestions).Upsert(WeeklyDocuments.FromSuggestion(picked));
+        }
+
+        return true;
+    });
+
+    public void SaveSkip(WeekPlan plan, Suggestion? reopened) => SavePick(plan, reopened);
+}
+
+public sealed class LiteDiscussionStore(ReadingBotDatabase db) : IDiscussionStore
+{
+    private ILiteCollection<BsonDocument> Notes => db.Database.GetCollection(Collections.Discussion);
+
+    public void Add(DiscussionNote note) => Notes.Insert(new BsonDocument
+    {
+        ["_id"] = ObjectId.NewObjectId(),
+        ["group"] = note.Group.Value,
+        ["groupPaper"] = $"{note.Group.Value}|{note.PaperKey}",
+        ["groupWeek"] = $"{note.Group.Value}|{note.Week}",
+        ["paper"] = note.PaperKey,
+        ["week"] = WeeklyDocuments.Week(note.Week),
+        ["author"] = note.Author,
+        ["text"] = note.Text,
+        ["at"] = Documents.Instant(note.At),
+    });
+
+    public IReadOnlyList<DiscussionNote> ForPaper(GroupId group, string paperKey) =>
+        Notes.Find(Query.EQ("groupPaper", $"{group.Value}|{paperKey}")).Select(ToNote).OrderBy(n => n.At).ToList();
+
+    public IReadOnlyList<DiscussionNote> ForWeek(GroupId group, WeekKey week) =>
+        Notes.Find(Query.EQ("groupWeek", $"{group.Value}|{week}")).Select(ToNote).OrderBy(n => n.At).ToList();
+
+    private static DiscussionNote ToNote(BsonDocument d) => new()
+    {
+        Group = new GroupId(d["group"].AsString),
+        PaperKey = d["paper"].AsString,
+        Week = WeeklyDocuments.ReadWeek(d["week"]),
+        Author = d["author"].AsString,
+        Text = d["text"].AsString,
+        At = Documents.ReadInstant(d["at"]),
+    };
+}
+
+public sealed class LitePresenterStore(ReadingBotDatabase db) : IPresenterStore
+{
+    private ILiteCollection<BsonDocument> Presenters => db.Database.GetCollection(Collections.Presenters);
+
+    public IReadOnlyList<PresenterVolunteer> List(GroupId group) =>
+        Presenters.Find(Query.EQ("group", group.Value)).Select(d => new PresenterVolunteer(
+            group, d["user"].AsString, Documents.ReadInstant(d["volunteeredAt"]), d["lastPresented"].IsNull ? null : WeeklyDocuments.ReadWeek(d["lastPresented"]))).ToList();
+
+    public void Save(PresenterVolunteer volunteer) => Presenters.Upsert(new BsonDocument
+    {
+        ["_id"] = $"{volunteer.Group.Value}|{volunteer.UserId}",
+        ["group"] = volunteer.Group.Value,
+        ["user"] = volunteer.UserId,
+        ["volunteeredAt"] = Documents.Instant(volunteer.VolunteeredAt),
+        ["lastPresented"] = volunteer.LastPresented is { } w ? WeeklyDocuments.Week(w) : BsonValue.Null,
+    });
+}
+
+public sealed class LiteScheduledPostStore(ReadingBotDatabase db) : IScheduledPostStore
+{
+    private ILiteCollection<BsonDocument> Posts => db.Database.GetCollection(Collections.ScheduledPosts);
+
+    public ScheduledPostRecord? Find(string key) => Posts.FindById(key) is { } d ? ToRecord(d) : null;
+
+    public bool TryClaim(ScheduledPostRecord claim, TimeSpan retryAfter) => db.InTransaction(() =>
+    {
+        var existing = Find(claim.Key);
+        if (existing is not null && !(existing.State == ScheduledPostState.Failed && claim.At - existing.At >= retryAfter))
+        {
+            return false;
+        }
+
+        Posts.Upsert(FromRecord(claim));
+        return true;
+    });
+
+    public void Complete(string key, ScheduledPostState state, DateTimeOffset at, string? detail)
+    {
+        var existing = Find(key) ?? throw new InvalidOperationException($"no claim for {key}");
+        Posts.Update(FromRecord(existing with { State = state, At = at, Detail = detail }));
+        if (state == ScheduledPostState.Posted)
+        {
+            // A posted announcement must survive a power cut: LiteDB fsyncs only at checkpoints.
+            db.Checkpoint();
+        }
+    }
+
+    public IReadOnlyList<ScheduledPostRecord> Recent(GroupId group, int count) =>
+        Posts.Find(Query.EQ("group", group.Value)).Select(ToRecord).OrderByDescending(r => r.At).Take(count).ToList();
+
+    private static BsonDocument FromRecord(ScheduledPostRecord r) => new()
+    {
+        ["_id"] = r.Key,
+        ["group"] = r.Group.Value,
+        ["week"] = WeeklyDocuments.Week(r.Week),
+        ["kind"] = r.Kind,
+        ["state"] = r.State.ToString(),
+        ["at"] = Documents.Instant(r.At),
+        ["detail"] = Documents.Optional(r.Detail),
+    };
+
+    private static ScheduledPostRecord ToRecord(BsonDocument d) => new(
+        d["_id"].AsString, new GroupId(d["group"].AsString), WeeklyDocuments.ReadWeek(d["week"]), d["kind"].AsString,
+        Enum.Parse<ScheduledPostState>(d["state"].AsString), Documents.ReadInstant(d["at"]), Documents.ReadOptionalString(d["detail"]));
+}
