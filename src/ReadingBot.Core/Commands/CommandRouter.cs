@@ -5,7 +5,7 @@ using ReadingBot.Core.Settings;
 namespace ReadingBot.Core.Commands;
 
 /// <summary>Sends each command record to the feature that handles it. A plain switch: no mediator, no reflection.</summary>
-public sealed class CommandRouter(HelpCommands help, LibraryService library, SettingsService settings)
+public sealed class CommandRouter(HelpCommands help, LibraryService library, SettingsService settings, IntakeCommandHandler intake)
 {
     public Task<Reply> RouteAsync(Invocation invocation, Command command, CancellationToken cancellationToken) => command switch
     {
@@ -15,6 +15,7 @@ public sealed class CommandRouter(HelpCommands help, LibraryService library, Set
         ListPapers c => Task.FromResult(library.List(invocation, c.Page)),
         ShowSettings c => Task.FromResult(settings.Show(invocation, c.Key)),
         ChangeSetting c => Task.FromResult(settings.Change(invocation, c.Key, c.Value)),
+        IntakeCommand c => intake.RouteAsync(invocation, c, cancellationToken),
         NotBuilt c => Task.FromResult<Reply>(new TextReply($"/{c.Path} is not available yet: it arrives with {c.ComingWith}.") { Ephemeral = true }),
         _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
     };

@@ -2,6 +2,7 @@ using System.Globalization;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Replies;
+using ReadingBot.Core.Roadmaps;
 
 namespace ReadingBot.Core.Papers;
 
@@ -25,7 +26,8 @@ public sealed class LibraryService(
     IMemberStore members,
     IPaperMetadataSource metadata,
     TimeProvider time,
-    LibraryOptions options)
+    LibraryOptions options,
+    PaperSearchIndex index)
 {
     public async Task<Reply> AddAsync(Invocation invocation, string reference, string? title, CancellationToken cancellationToken)
     {
@@ -57,18 +59,19 @@ public sealed class LibraryService(
             switch (result)
             {
                 case MetadataResult.Found found:
-                    paper = found.Paper with { Key = paperRef.Key, Source = paperRef.Source, State = MetadataState.Resolved, FetchedAt = time.GetUtcNow(), Attempts = (paper?.Attempts ?? 0) + 1 };
+                    paper = MetadataSources.Resolved(found.Paper, paperRef, paper, time.GetUtcNow());
                     break;
                 case MetadataResult.NotFound notFound:
                     return new ErrorReply($"{Describe(paperRef)} could not be added: {notFound.Reason}. Check the reference and try again.");
                 case MetadataResult.Unavailable unavailable:
                     pendingReason = unavailable.Reason;
-                    var pending = paper ?? Paper.Pending(paperRef);
+                    // Offline, a starter-roadmap classic still gets its known title, authors and venue.
+                    var pending = paper ?? StarterRoadmap.PaperFor(paperRef.Key) ?? Paper.Pending(paperRef);
                     paper = pending with
                     {
                         Attempts = pending.Attempts + 1,
                         LastError = unavailable.Reason,
-                        NextAttemptAt = time.GetUtcNow().AddMinutes(1),
+                        NextAttemptAt = time.GetUtcNow() + MetadataSources.Backoff(pending.Attempts + 1),
                     };
                     break;
             }
@@ -80,6 +83,9 @@ public sealed class LibraryService(
         {
             return new TextReply($"Already in the library as #{added.Number}: {addedItem.Title}.");
         }
+
+        index.Added(added, addedItem.Paper);
+        index.PaperUpdated(addedItem.Paper);
 
         var card = PaperCards.Summary(addedItem, invocation.Member.DisplayName);
         var note = pendingReason is null

@@ -43,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandRouter>();
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<OutboundMessenger>();
+        services.AddPaperIntake();
         return services;
     }
 
@@ -58,6 +59,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDeliveryLog, LiteDeliveryLog>();
         services.AddSingleton<IAdapterStateStore, LiteAdapterStateStore>();
         services.AddSingleton<IThreadLinkStore, LiteThreadLinkStore>();
+        services.AddSingleton<ReadingBot.Core.Roadmaps.IRoadmapStore, LiteRoadmapStore>();
         services.AddHostedService<CheckpointService>();
         return services;
     }

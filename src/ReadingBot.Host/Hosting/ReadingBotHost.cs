@@ -110,6 +110,7 @@ public static class ReadingBotHost
         var services = builder.Services;
         services.AddReadingBotCore(builder.Configuration);
         services.AddLiteDbStorage(database);
+        services.AddPaperSources(builder.Configuration);
 
         if (LocalChatEnabled(builder.Configuration))
         {
