@@ -246,7 +246,7 @@ public sealed partial class PaperSourcesEmulator : IAsyncDisposable
 
             var ids = (context.Request.Query["id_list"].ToString() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             context.Response.ContentType = "application/atom+xml; charset=utf-8";
-            var bad = ids.FirstOrDefault(id => !ArxivId().IsMatch(id));
+            var bad = ids.FirstOrDefault(id => !WellFormed(id));
             if (bad is not null)
             {
                 context.Response.StatusCode = 400;
@@ -261,6 +261,24 @@ public sealed partial class PaperSourcesEmulator : IAsyncDisposable
         {
             Interlocked.Decrement(ref arxivInFlight);
         }
+    }
+
+    // As arXiv checks: the pattern, and 4 digits after the dot before 2015, 5 from 2015 on.
+    private static bool WellFormed(string id)
+    {
+        if (!ArxivId().IsMatch(id))
+        {
+            return false;
+        }
+
+        var dot = id.IndexOf('.', StringComparison.Ordinal);
+        if (dot != 4 || id.Contains('/', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var digits = StripVersion(id)[(dot + 1)..].Length;
+        return int.Parse(id[..2], System.Globalization.CultureInfo.InvariantCulture) >= 15 ? digits == 5 : digits == 4;
     }
 
     private static string StripVersion(string id)
