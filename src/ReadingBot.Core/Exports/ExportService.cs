@@ -137,7 +137,7 @@ public static class LibraryFormats
         foreach (var i in items)
         {
             var p = i.Paper;
-            var key = CitationKey(p, i.Title);
+            var key = CitationKey(p, p.Title ?? i.Entry.GivenTitle ?? (p.ArxivId ?? p.Doi)?.Replace(".", "", StringComparison.Ordinal) ?? "paper");
             var unique = key;
             for (var n = 0; !used.Add(unique); n++)
             {

@@ -117,7 +117,7 @@ public static partial class RoadmapMarkdown
         if (linksOnLine == 1)
         {
             var rest = Clean(Link().Replace(BareUrl().Replace(line, " "), " ")).Trim('-', '+', ' ', '.', ':');
-            if (rest.Length > 0)
+            if (rest.Any(char.IsLetter))
             {
                 return rest.Length <= 200 ? rest : rest[..200] + "…";
             }
