@@ -49,9 +49,14 @@ public sealed class CompositeMetadataSource(ArxivClient arxiv, CrossrefClient cr
             }
         }
 
-        foreach (var r in references.Where(r => r.Source != PaperSource.Arxiv).DistinctBy(r => r.Key))
+        // Other sources are different hosts with no shared limit: a few at a time, so a long reading list finishes.
+        var others = references.Where(r => r.Source != PaperSource.Arxiv).DistinctBy(r => r.Key).ToList();
+        var answers = new System.Collections.Concurrent.ConcurrentDictionary<string, MetadataResult>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(others, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (r, ct) =>
+            answers[r.Key] = await FetchAsync(r, ct));
+        foreach (var (key, answer) in answers)
         {
-            results[r.Key] = await FetchAsync(r, cancellationToken);
+            results[key] = answer;
         }
 
         return results;

@@ -160,6 +160,19 @@ public sealed class ExportTests : IDisposable
     }
 
     [Fact]
+    public async Task Rss_loads_in_a_syndication_reader()
+    {
+        var file = await ExportAsync("rss");
+        using var reader = System.Xml.XmlReader.Create(new MemoryStream(file.Content));
+
+        var feed = System.ServiceModel.Syndication.SyndicationFeed.Load(reader);
+
+        Assert.Equal(4, feed.Items.Count());
+        Assert.Contains(feed.Items, i => i.Title.Text.StartsWith("#2 Attention Revisited", StringComparison.Ordinal) && i.Authors.Single().Name == "bob");
+        Assert.Equal(new Uri("https://arxiv.org/abs/1706.03763"), feed.Items.Single(i => i.Title.Text.StartsWith("#2", StringComparison.Ordinal)).Links[0].Uri);
+    }
+
+    [Fact]
     public async Task Ics_is_an_rfc5545_calendar_with_a_vtimezone_for_the_groups_zone()
     {
         await bot.SendAsync("settings timezone Europe/Berlin", user: "mod", moderator: true);

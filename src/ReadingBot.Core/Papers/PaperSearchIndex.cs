@@ -5,6 +5,15 @@ using ReadingBot.Core.Replies;
 
 namespace ReadingBot.Core.Papers;
 
+/// <summary>
+/// Text about a library entry besides its paper's metadata (discussion notes, WAYR posts), searched with weight 1.
+/// Features that own such text register one and call <see cref="PaperSearchIndex.EntryChanged"/> when it changes.
+/// </summary>
+public interface ISearchTextSource
+{
+    string? TextFor(GroupId group, int number);
+}
+
 /// <summary>A paper found by a search, with its BM25 score.</summary>
 public sealed record SearchHit(int Number, string PaperKey, double Score);
 
@@ -13,7 +22,7 @@ public sealed record SearchHit(int Number, string PaperKey, double Score);
 /// (weight 1). One in-memory inverted index per group, loaded from the store on the group's first search and then
 /// kept up to date as papers are added or filled in; a query never rebuilds it.
 /// </summary>
-public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers)
+public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers, IEnumerable<ISearchTextSource> extraText)
 {
     private readonly ConcurrentDictionary<GroupId, GroupSearchIndex> groups = new();
     private readonly Lock loadGate = new();
@@ -25,17 +34,26 @@ public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers)
         {
             if (groups.TryGetValue(entry.Group, out var index))
             {
-                index.Upsert(entry.Number, paper, entry.GivenTitle);
+                index.Upsert(entry.Number, paper, entry.GivenTitle, Extra(entry.Group, entry.Number));
             }
+        }
+    }
+
+    /// <summary>Something searchable about one entry changed (a note was added): re-index it if the group is loaded.</summary>
+    public void EntryChanged(GroupId group, int number)
+    {
+        if (groups.ContainsKey(group) && library.FindByNumber(group, number) is { } entry)
+        {
+            Added(entry, papers.Find(entry.PaperKey) ?? Paper.Pending(PaperRef.FromKey(entry.PaperKey)));
         }
     }
 
     /// <summary>A shared paper record changed (metadata filled in): re-index it in every loaded group that has it.</summary>
     public void PaperUpdated(Paper paper)
     {
-        foreach (var index in groups.Values)
+        foreach (var (group, index) in groups)
         {
-            index.Update(paper);
+            index.Update(paper, number => Extra(group, number));
         }
     }
 
@@ -43,6 +61,12 @@ public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers)
     public void Forget(GroupId group) => groups.TryRemove(group, out _);
 
     public IReadOnlyList<SearchHit> Search(GroupId group, string query, int limit) => For(group).Search(query, limit);
+
+    private string? Extra(GroupId group, int number)
+    {
+        var texts = extraText.Select(s => s.TextFor(group, number)).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        return texts.Count == 0 ? null : string.Join('\n', texts);
+    }
 
     public GroupSearchIndex For(GroupId group)
     {
@@ -65,7 +89,7 @@ public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers)
             {
                 foreach (var entry in library.List(group, skip, page))
                 {
-                    index.Upsert(entry.Number, papers.Find(entry.PaperKey) ?? Paper.Pending(PaperRef.FromKey(entry.PaperKey)), entry.GivenTitle);
+                    index.Upsert(entry.Number, papers.Find(entry.PaperKey) ?? Paper.Pending(PaperRef.FromKey(entry.PaperKey)), entry.GivenTitle, Extra(group, entry.Number));
                 }
             }
 
@@ -108,7 +132,7 @@ public sealed class GroupSearchIndex
     }
 
     /// <summary>Indexes (or re-indexes) the library entry <paramref name="number"/>.</summary>
-    public void Upsert(int number, Paper paper, string? givenTitle = null)
+    public void Upsert(int number, Paper paper, string? givenTitle = null, string? extraText = null)
     {
         var terms = new Dictionary<string, int>(StringComparer.Ordinal);
         Add(terms, paper.Title ?? givenTitle, TitleWeight);
@@ -118,6 +142,7 @@ public sealed class GroupSearchIndex
         }
 
         Add(terms, paper.Abstract, 1);
+        Add(terms, extraText, 1);
         var length = terms.Values.Sum();
         lock (gate)
         {
@@ -151,7 +176,7 @@ public sealed class GroupSearchIndex
     }
 
     /// <summary>Re-indexes every entry of this group that holds <paramref name="paper"/>.</summary>
-    public void Update(Paper paper)
+    public void Update(Paper paper, Func<int, string?>? extraText = null)
     {
         List<(int Number, string? Given)> entries;
         lock (gate)
@@ -166,7 +191,7 @@ public sealed class GroupSearchIndex
 
         foreach (var (number, given) in entries)
         {
-            Upsert(number, paper, given);
+            Upsert(number, paper, given, extraText?.Invoke(number));
         }
     }
 
