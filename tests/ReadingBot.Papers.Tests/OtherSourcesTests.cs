@@ -165,6 +165,32 @@ public sealed class OtherSourcesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pdf_link_is_refused_with_a_hint_and_kept_as_a_plain_link_when_titled()
+    {
+        using var bot = PaperTesting.Bot(emulator);
+
+        var refused = Assert.IsType<ErrorReply>(await bot.SendAsync($"paper add {emulator.BaseUrl}/pages/not-html"));
+        var added = await bot.TextAsync($"paper add {emulator.BaseUrl}/pages/not-html My Favourite PDF");
+
+        Assert.Contains("application/pdf", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("give its title too", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Added #1: My Favourite PDF", added, StringComparison.Ordinal);
+        Assert.Contains("only what was given is shown", await bot.TextAsync("paper show #1"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_slow_page_leaves_the_paper_pending_and_the_library_consistent()
+    {
+        using var bot = PaperTesting.Bot(emulator, new() { ["Library:FetchTimeoutSeconds"] = "0.5" });
+
+        var added = await bot.TextAsync($"paper add {emulator.BaseUrl}/pages/slow A Slow Paper");
+
+        Assert.Contains("Added #1: A Slow Paper", added, StringComparison.Ordinal);
+        Assert.Contains("did not answer in time", added, StringComparison.Ordinal);
+        Assert.Equal(1, bot.Get<ILibraryStore>().Count(TestBot.LocalGroup.Id));
+    }
+
+    [Fact]
     public async Task The_full_card_shows_authors_venue_links_abstract_and_who_added_it()
     {
         using var bot = PaperTesting.Bot(emulator);

@@ -176,6 +176,21 @@ public sealed class RoadmapTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Removing_a_workspace_removes_its_roadmap_and_progress()
+    {
+        using var bot = PaperTesting.Bot(emulator);
+        await bot.SendAsync($"roadmap import {emulator.BaseUrl}/pages/roadmap.md", user: "mod", moderator: true);
+        await bot.SendAsync("roadmap next", user: "alice");
+        var store = bot.Get<IRoadmapStore>();
+        Assert.NotNull(store.Find(TestBot.LocalGroup.Id));
+
+        bot.Get<Core.Groups.ITenantDataStore>().RemoveWorkspace("local", "test");
+
+        Assert.Null(store.Find(TestBot.LocalGroup.Id));
+        Assert.Null(store.FindProgress(TestBot.LocalGroup.Id, "alice"));
+    }
+
+    [Fact]
     public void Markdown_links_titles_and_sections_are_read_as_documented()
     {
         var list = RoadmapMarkdown.Parse("""

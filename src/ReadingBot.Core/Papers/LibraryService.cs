@@ -61,6 +61,12 @@ public sealed class LibraryService(
                 case MetadataResult.Found found:
                     paper = MetadataSources.Resolved(found.Paper, paperRef, paper, time.GetUtcNow());
                     break;
+                case MetadataResult.NotFound notFound when paperRef.Source == PaperSource.Url && !string.IsNullOrWhiteSpace(title):
+                    // A PDF link or a page without meta tags: the member named it, so keep it as a plain link.
+                    paper = paper ?? (Paper.Pending(paperRef) with { State = MetadataState.NotFound, LastError = notFound.Reason });
+                    break;
+                case MetadataResult.NotFound notFound when paperRef.Source == PaperSource.Url:
+                    return new ErrorReply($"{Describe(paperRef)} could not be added: {notFound.Reason}. To add it as a plain link, give its title too: /paper add <link> <title>.");
                 case MetadataResult.NotFound notFound:
                     return new ErrorReply($"{Describe(paperRef)} could not be added: {notFound.Reason}. Check the reference and try again.");
                 case MetadataResult.Unavailable unavailable:
