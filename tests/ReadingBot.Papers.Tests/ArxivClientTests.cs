@@ -183,6 +183,21 @@ public sealed class ArxivClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_after_given_as_an_http_date_is_honoured()
+    {
+        emulator.FailArxiv(429, DateTimeOffset.UtcNow.AddSeconds(3).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        var (_, arxiv, http) = PaperTesting.Sources(PaperTesting.Options(emulator, retryBase: 0.01));
+        using var _ = http;
+
+        PaperTesting.Found(await arxiv.FetchAsync("1706.03762", CancellationToken.None));
+
+        var requests = emulator.ArxivRequests.OrderBy(r => r.StartTicks).ToList();
+        Assert.Equal(2, requests.Count);
+        // HTTP dates have whole seconds: 3 s ahead is at least 1.5 s after truncation on both sides.
+        Assert.True(Stopwatch.GetElapsedTime(requests[0].EndTicks, requests[1].StartTicks) >= TimeSpan.FromSeconds(1.5));
+    }
+
+    [Fact]
     public async Task Retries_are_bounded_and_end_in_unavailable()
     {
         for (var i = 0; i < 10; i++)

@@ -55,6 +55,21 @@ public sealed class OtherSourcesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_openreview_note_in_the_api_v1_shape_is_read_too()
+    {
+        emulator.OpenReview["SyV1abc"] = """
+            {"id":"SyV1abc","forum":"SyV1abc","cdate":1506000000000,"tcdate":1506000000000,
+             "content":{"title":"A Paper From The V1 API","authors":["Eve Author"],"abstract":"Placeholder text for tests.","pdf":"/pdf/SyV1abc.pdf"}}
+            """;
+
+        var paper = PaperTesting.Found(await FetchAsync("https://openreview.net/forum?id=SyV1abc"));
+
+        Assert.Equal("A Paper From The V1 API", paper.Title);
+        Assert.Equal(["Eve Author"], paper.Authors);
+        Assert.Equal(2017, paper.Year);
+    }
+
+    [Fact]
     public async Task An_unknown_openreview_forum_is_not_found()
     {
         Assert.IsType<MetadataResult.NotFound>(await FetchAsync("https://openreview.net/forum?id=nope123"));
