@@ -46,7 +46,8 @@ public static partial class ArxivAtomParser
         {
             var entryId = Collapse((string?)entry.Element(Atom + "id"));
             var title = Collapse((string?)entry.Element(Atom + "title"));
-            if (entryId.Contains("/api/errors", StringComparison.Ordinal) || title == "Error")
+            // arXiv's error entry: its id points at /api/errors and its title is "Error" (a paper may be titled that).
+            if (entryId.Contains("/api/errors", StringComparison.Ordinal) || (title == "Error" && !entryId.Contains("/abs/", StringComparison.Ordinal)))
             {
                 return new ArxivFeed([], total, Collapse((string?)entry.Element(Atom + "summary")) is { Length: > 0 } message ? message : "arXiv refused the request");
             }
