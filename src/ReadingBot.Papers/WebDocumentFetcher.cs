@@ -14,13 +14,18 @@ public sealed partial class WebDocumentFetcher(SafeHttpClient http) : IDocumentF
     [GeneratedRegex(@"^https://github\.com/(?<owner>[^/]+)/(?<repo>[^/]+)/blob/(?<rest>.+)$", RegexOptions.CultureInvariant)]
     private static partial Regex GitHubBlob();
 
-    public async Task<DocumentFetch> FetchTextAsync(string url, CancellationToken cancellationToken)
+    /// <summary>The raw file behind a GitHub <c>blob</c> link; any other link unchanged.</summary>
+    public static string RawLink(string url)
     {
         var link = url.Trim().Trim('<', '>');
-        if (GitHubBlob().Match(link) is { Success: true } m)
-        {
-            link = $"https://raw.githubusercontent.com/{m.Groups["owner"].Value}/{m.Groups["repo"].Value}/{m.Groups["rest"].Value}";
-        }
+        return GitHubBlob().Match(link) is { Success: true } m
+            ? $"https://raw.githubusercontent.com/{m.Groups["owner"].Value}/{m.Groups["repo"].Value}/{m.Groups["rest"].Value}"
+            : link;
+    }
+
+    public async Task<DocumentFetch> FetchTextAsync(string url, CancellationToken cancellationToken)
+    {
+        var link = RawLink(url);
 
         if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {

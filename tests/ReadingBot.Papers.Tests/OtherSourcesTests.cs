@@ -35,6 +35,22 @@ public sealed class OtherSourcesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Crossref_gets_the_contact_address_when_one_is_configured()
+    {
+        var options = PaperTesting.Options(emulator);
+        options.Crossref.Mailto = "bot@example.org";
+        var (source, _, http) = PaperTesting.Sources(options);
+        using var _ = http;
+
+        PaperTesting.Found(await source.FetchAsync(PaperTesting.Ref("10.1145/3065386"), CancellationToken.None));
+
+        lock (emulator.Requests)
+        {
+            Assert.Contains(emulator.Requests, r => r.Path == "/crossref/works/10.1145%2F3065386" && r.Query == "?mailto=bot%40example.org");
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_doi_is_not_found()
     {
         var result = await FetchAsync("10.9999/does-not-exist");

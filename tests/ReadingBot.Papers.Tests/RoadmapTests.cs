@@ -1,6 +1,7 @@
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Replies;
 using ReadingBot.Core.Roadmaps;
+using ReadingBot.Papers;
 using ReadingBot.TestSupport;
 using ReadingBot.TestSupport.Papers;
 
@@ -188,6 +189,14 @@ public sealed class RoadmapTests : IAsyncLifetime
 
         Assert.Null(store.Find(TestBot.LocalGroup.Id));
         Assert.Null(store.FindProgress(TestBot.LocalGroup.Id, "alice"));
+    }
+
+    [Theory]
+    [InlineData("https://github.com/floodsung/Deep-Learning-Papers-Reading-Roadmap/blob/master/README.md", "https://raw.githubusercontent.com/floodsung/Deep-Learning-Papers-Reading-Roadmap/master/README.md")]
+    [InlineData("<https://example.org/list.md>", "https://example.org/list.md")]
+    public void A_github_blob_link_is_read_as_its_raw_file(string link, string fetched)
+    {
+        Assert.Equal(fetched, WebDocumentFetcher.RawLink(link));
     }
 
     [Fact]
