@@ -11,7 +11,6 @@ public sealed class CommandCatalogue
 
     private const string WeeklyPaper = "the weekly paper (suggestions, votes, picks and the schedule)";
     private const string Wayr = "WAYR threads, digests and streaks";
-    private const string Intake = "paper intake, search, the roadmap and exports";
     private const string Recommend = "recommendations";
     private const string Web = "the group's web page";
 
@@ -61,8 +60,8 @@ public sealed class CommandCatalogue
         yield return new("paper", "list", "list the group's library",
             [new OptionSpec("page", OptionKind.Integer, "the page to show", Required: false)],
             a => new ListPapers(a.OptionalInt("page") ?? 1));
-        yield return Later("paper", "search", "search the library", Intake,
-            new OptionSpec("words", OptionKind.Text, "words to look for") { MaxLength = 200 });
+        yield return new("paper", "search", "search the library (ranked by BM25 over titles, authors and abstracts)",
+            [new OptionSpec("words", OptionKind.Text, "words to look for") { MaxLength = 200 }], a => new SearchPapers(a.Required("words")));
         yield return new("paper", "suggest", "suggest a paper for a coming week",
             [Ref, new OptionSpec("why", OptionKind.Text, "why the group should read it", Required: false) { MaxLength = 500 }],
             a => new SuggestPaper(a.Required("ref"), a.Optional("why")));
@@ -109,14 +108,14 @@ public sealed class CommandCatalogue
             new OptionSpec("for", OptionKind.Choice, "me or the group", Required: false) { Choices = ["me", "group"] }) with { Ephemeral = true };
         yield return Later("similar", null, "papers similar to one paper", Recommend, Ref);
 
-        yield return Later("roadmap", "show", "show the group's reading roadmap and where you are", Intake) with { IsDefault = true };
-        yield return Later("roadmap", "next", "suggest your next roadmap paper", Intake);
-        yield return Later("roadmap", "list", "list the whole roadmap", Intake);
-        yield return Later("roadmap", "import", "import a reading list from a Markdown document", Intake,
-            new OptionSpec("url", OptionKind.Word, "the link of a Markdown document") { MaxLength = 2000 }) with { ModeratorOnly = true };
+        yield return new("roadmap", "show", "show the group's reading roadmap and where you are", [], _ => new ShowRoadmap()) { IsDefault = true };
+        yield return new("roadmap", "next", "mark your current roadmap paper read and show the next", [], _ => new NextRoadmapPaper());
+        yield return new("roadmap", "list", "list the whole roadmap", [], _ => new ListRoadmap());
+        yield return new("roadmap", "import", "import a reading list from a Markdown document",
+            [new OptionSpec("url", OptionKind.Word, "the link of a Markdown document") { MaxLength = 2000 }], a => new ImportRoadmap(a.Required("url"))) { ModeratorOnly = true };
 
-        yield return Later("export", null, "export the group's data as a file", Intake,
-            new OptionSpec("format", OptionKind.Choice, "the file format") { Choices = ["markdown", "bibtex", "json", "csv", "rss", "ics"] });
+        yield return new("export", null, "export the group's library as a file",
+            [new OptionSpec("format", OptionKind.Choice, "the file format") { Choices = ["markdown", "bibtex", "json", "csv", "rss", "ics"] }], a => new ExportLibrary(a.Required("format")));
         yield return Later("dashboard", null, "get a private link to the group's web page", Web) with { Ephemeral = true };
 
         yield return new("settings", null, "show or change settings (group settings are for moderators)",

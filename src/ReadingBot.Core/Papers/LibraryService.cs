@@ -2,6 +2,7 @@ using System.Globalization;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Replies;
+using ReadingBot.Core.Roadmaps;
 
 namespace ReadingBot.Core.Papers;
 
@@ -29,7 +30,8 @@ public sealed class LibraryService(
     IPaperMetadataSource metadata,
     TimeProvider time,
     LibraryOptions options,
-    IEnumerable<IPaperCardContributor> contributors)
+    IEnumerable<IPaperCardContributor> contributors,
+    PaperSearchIndex index)
 {
     public async Task<Reply> AddAsync(Invocation invocation, string reference, string? title, CancellationToken cancellationToken)
     {
@@ -84,25 +86,39 @@ public sealed class LibraryService(
             switch (result)
             {
                 case MetadataResult.Found found:
-                    paper = found.Paper with { Key = paperRef.Key, Source = paperRef.Source, State = MetadataState.Resolved, FetchedAt = time.GetUtcNow(), Attempts = (paper?.Attempts ?? 0) + 1 };
+                    paper = MetadataSources.Resolved(found.Paper, paperRef, paper, time.GetUtcNow());
                     break;
+                case MetadataResult.NotFound notFound when paperRef.Source == PaperSource.Url && !string.IsNullOrWhiteSpace(title):
+                    // A PDF link or a page without meta tags: the member named it, so keep it as a plain link.
+                    paper = paper ?? (Paper.Pending(paperRef) with { State = MetadataState.NotFound, LastError = notFound.Reason });
+                    break;
+                case MetadataResult.NotFound notFound when paperRef.Source == PaperSource.Url:
+                    return new EnsureResult(null, $"{Describe(paperRef)} could not be added: {notFound.Reason}. To add it as a plain link, give its title too: /paper add <link> <title>.", false, null);
                 case MetadataResult.NotFound notFound:
                     return new EnsureResult(null, $"{Describe(paperRef)} could not be added: {notFound.Reason}. Check the reference and try again.", false, null);
                 case MetadataResult.Unavailable unavailable:
                     pendingReason = unavailable.Reason;
-                    var pending = paper ?? Paper.Pending(paperRef);
+                    // Offline, a starter-roadmap classic still gets its known title, authors and venue.
+                    var pending = paper ?? StarterRoadmap.PaperFor(paperRef.Key) ?? Paper.Pending(paperRef);
                     paper = pending with
                     {
                         Attempts = pending.Attempts + 1,
                         LastError = unavailable.Reason,
-                        NextAttemptAt = time.GetUtcNow().AddMinutes(1),
+                        NextAttemptAt = time.GetUtcNow() + MetadataSources.Backoff(pending.Attempts + 1),
                     };
                     break;
             }
         }
 
         var (added, created) = library.Add(group, paper!, invocation.Member.UserId, title, paperRef.Version, time.GetUtcNow());
-        return new EnsureResult(new LibraryItem(added, papers.Find(added.PaperKey) ?? paper!), null, created, pendingReason);
+        var addedItem = new LibraryItem(added, papers.Find(added.PaperKey) ?? paper!);
+        if (created)
+        {
+            index.Added(added, addedItem.Paper);
+            index.PaperUpdated(addedItem.Paper);
+        }
+
+        return new EnsureResult(addedItem, null, created, pendingReason);
     }
 
     public Reply Show(Invocation invocation, string reference)

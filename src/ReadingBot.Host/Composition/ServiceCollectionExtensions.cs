@@ -54,6 +54,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandRouter>();
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<OutboundMessenger>();
+        services.AddPaperIntake();
         return services;
     }
 
@@ -74,6 +75,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDiscussionStore, LiteDiscussionStore>();
         services.AddSingleton<IPresenterStore, LitePresenterStore>();
         services.AddSingleton<IScheduledPostStore, LiteScheduledPostStore>();
+        services.AddSingleton<ReadingBot.Core.Roadmaps.IRoadmapStore, LiteRoadmapStore>();
         services.AddHostedService<CheckpointService>();
         return services;
     }

@@ -111,6 +111,7 @@ public static class ReadingBotHost
         services.AddReadingBotCore(builder.Configuration);
         services.AddLiteDbStorage(database);
         services.AddHostedService<WeeklySchedulerService>();
+        services.AddPaperSources(builder.Configuration);
 
         if (LocalChatEnabled(builder.Configuration))
         {

@@ -1,0 +1,371 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Replies;
+
+namespace ReadingBot.Core.Papers;
+
+/// <summary>
+/// Text about a library entry besides its paper's metadata (discussion notes, WAYR posts), searched with weight 1.
+/// Features that own such text register one and call <see cref="PaperSearchIndex.EntryChanged"/> when it changes.
+/// </summary>
+public interface ISearchTextSource
+{
+    string? TextFor(GroupId group, int number);
+}
+
+/// <summary>A paper found by a search, with its BM25 score.</summary>
+public sealed record SearchHit(int Number, string PaperKey, double Score);
+
+/// <summary>
+/// Ranks a group's library with BM25 (k1 = 1.2, b = 0.75) over title (weight 3), authors (weight 2) and abstract
+/// (weight 1). One in-memory inverted index per group, loaded from the store on the group's first search and then
+/// kept up to date as papers are added or filled in; a query never rebuilds it.
+/// </summary>
+public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers, IEnumerable<ISearchTextSource> extraText)
+{
+    private readonly ConcurrentDictionary<GroupId, GroupSearchIndex> groups = new();
+    private readonly Lock loadGate = new();
+
+    /// <summary>A paper joined the group's library.</summary>
+    public void Added(LibraryEntry entry, Paper paper)
+    {
+        lock (loadGate)
+        {
+            if (groups.TryGetValue(entry.Group, out var index))
+            {
+                index.Upsert(entry.Number, paper, entry.GivenTitle, Extra(entry.Group, entry.Number));
+            }
+        }
+    }
+
+    /// <summary>Something searchable about one entry changed (a note was added): re-index it if the group is loaded.</summary>
+    public void EntryChanged(GroupId group, int number)
+    {
+        if (groups.ContainsKey(group) && library.FindByNumber(group, number) is { } entry)
+        {
+            Added(entry, papers.Find(entry.PaperKey) ?? Paper.Pending(PaperRef.FromKey(entry.PaperKey)));
+        }
+    }
+
+    /// <summary>A shared paper record changed (metadata filled in): re-index it in every loaded group that has it.</summary>
+    public void PaperUpdated(Paper paper)
+    {
+        foreach (var (group, index) in groups)
+        {
+            index.Update(paper, number => Extra(group, number));
+        }
+    }
+
+    /// <summary>Forgets a group's index (its data was removed).</summary>
+    public void Forget(GroupId group) => groups.TryRemove(group, out _);
+
+    public IReadOnlyList<SearchHit> Search(GroupId group, string query, int limit) => For(group).Search(query, limit);
+
+    private string? Extra(GroupId group, int number)
+    {
+        var texts = extraText.Select(s => s.TextFor(group, number)).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        return texts.Count == 0 ? null : string.Join('\n', texts);
+    }
+
+    public GroupSearchIndex For(GroupId group)
+    {
+        if (groups.TryGetValue(group, out var existing))
+        {
+            return existing;
+        }
+
+        lock (loadGate)
+        {
+            if (groups.TryGetValue(group, out existing))
+            {
+                return existing;
+            }
+
+            var index = new GroupSearchIndex();
+            var count = library.Count(group);
+            const int page = 1000;
+            for (var skip = 0; skip < count; skip += page)
+            {
+                foreach (var entry in library.List(group, skip, page))
+                {
+                    index.Upsert(entry.Number, papers.Find(entry.PaperKey) ?? Paper.Pending(PaperRef.FromKey(entry.PaperKey)), entry.GivenTitle, Extra(group, entry.Number));
+                }
+            }
+
+            groups[group] = index;
+            return index;
+        }
+    }
+}
+
+/// <summary>The inverted index of one group's library.</summary>
+public sealed class GroupSearchIndex
+{
+    private const double K1 = 1.2;
+    private const double B = 0.75;
+    private const int TitleWeight = 3;
+    private const int AuthorWeight = 2;
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on", "or", "that", "the", "this", "to", "we", "with", "our", "via", "its",
+    };
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, List<Posting>> postings = new(StringComparer.Ordinal);
+    private readonly List<Doc> docs = [];
+    private readonly Dictionary<int, int> byNumber = [];
+    private readonly Dictionary<string, List<int>> byPaper = new(StringComparer.Ordinal);
+    private long totalLength;
+    private int alive;
+
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return alive;
+            }
+        }
+    }
+
+    /// <summary>Indexes (or re-indexes) the library entry <paramref name="number"/>.</summary>
+    public void Upsert(int number, Paper paper, string? givenTitle = null, string? extraText = null)
+    {
+        var terms = new Dictionary<string, int>(StringComparer.Ordinal);
+        Add(terms, paper.Title ?? givenTitle, TitleWeight);
+        foreach (var author in paper.Authors)
+        {
+            Add(terms, author, AuthorWeight);
+        }
+
+        Add(terms, paper.Abstract, 1);
+        Add(terms, extraText, 1);
+        var length = terms.Values.Sum();
+        lock (gate)
+        {
+            if (byNumber.TryGetValue(number, out var old))
+            {
+                Retire(old);
+            }
+
+            var id = docs.Count;
+            docs.Add(new Doc(number, paper.Key, length, givenTitle) { Alive = true });
+            byNumber[number] = id;
+            if (!byPaper.TryGetValue(paper.Key, out var ids))
+            {
+                byPaper[paper.Key] = ids = [];
+            }
+
+            ids.Add(id);
+            foreach (var (term, tf) in terms)
+            {
+                if (!postings.TryGetValue(term, out var list))
+                {
+                    postings[term] = list = [];
+                }
+
+                list.Add(new Posting(id, tf));
+            }
+
+            totalLength += length;
+            alive++;
+        }
+    }
+
+    /// <summary>Re-indexes every entry of this group that holds <paramref name="paper"/>.</summary>
+    public void Update(Paper paper, Func<int, string?>? extraText = null)
+    {
+        List<(int Number, string? Given)> entries;
+        lock (gate)
+        {
+            if (!byPaper.TryGetValue(paper.Key, out var ids))
+            {
+                return;
+            }
+
+            entries = ids.Where(i => docs[i].Alive).Select(i => (docs[i].Number, docs[i].GivenTitle)).ToList();
+        }
+
+        foreach (var (number, given) in entries)
+        {
+            Upsert(number, paper, given, extraText?.Invoke(number));
+        }
+    }
+
+    public IReadOnlyList<SearchHit> Search(string query, int limit)
+    {
+        var queryTerms = Tokens(query).Distinct(StringComparer.Ordinal).ToList();
+        if (queryTerms.Count == 0 || limit <= 0)
+        {
+            return [];
+        }
+
+        lock (gate)
+        {
+            if (alive == 0)
+            {
+                return [];
+            }
+
+            var averageLength = Math.Max(1.0, (double)totalLength / alive);
+            var scores = new Dictionary<int, double>();
+            foreach (var term in queryTerms)
+            {
+                if (!postings.TryGetValue(term, out var list))
+                {
+                    continue;
+                }
+
+                // Document frequency over live documents only: re-indexed papers leave dead postings behind.
+                var df = 0;
+                foreach (var p in list)
+                {
+                    if (docs[p.Doc].Alive)
+                    {
+                        df++;
+                    }
+                }
+
+                if (df == 0)
+                {
+                    continue;
+                }
+
+                var idf = Math.Log(1 + ((alive - df + 0.5) / (df + 0.5)));
+                foreach (var p in list)
+                {
+                    var doc = docs[p.Doc];
+                    if (!doc.Alive)
+                    {
+                        continue;
+                    }
+
+                    var tf = p.Tf;
+                    var score = idf * (tf * (K1 + 1)) / (tf + (K1 * (1 - B + (B * doc.Length / averageLength))));
+                    scores[p.Doc] = scores.TryGetValue(p.Doc, out var s) ? s + score : score;
+                }
+            }
+
+            var top = new PriorityQueue<int, (double Score, int Negative)>();
+            foreach (var (doc, score) in scores)
+            {
+                // Ties go to the older entry (lower number): the min-heap keeps the best `limit`.
+                var key = (score, -docs[doc].Number);
+                if (top.Count < limit)
+                {
+                    top.Enqueue(doc, key);
+                }
+                else if (top.TryPeek(out _, out var worst) && key.CompareTo(worst) > 0)
+                {
+                    top.DequeueEnqueue(doc, key);
+                }
+            }
+
+            var hits = new List<SearchHit>(top.Count);
+            while (top.TryDequeue(out var doc, out var key))
+            {
+                hits.Add(new SearchHit(docs[doc].Number, docs[doc].PaperKey, key.Score));
+            }
+
+            hits.Reverse();
+            return hits;
+        }
+    }
+
+    private void Retire(int id)
+    {
+        var doc = docs[id];
+        if (!doc.Alive)
+        {
+            return;
+        }
+
+        doc.Alive = false;
+        totalLength -= doc.Length;
+        alive--;
+        if (byPaper.TryGetValue(doc.PaperKey, out var ids))
+        {
+            ids.Remove(id);
+        }
+    }
+
+    private static void Add(Dictionary<string, int> terms, string? text, int weight)
+    {
+        foreach (var token in Tokens(text))
+        {
+            terms[token] = terms.TryGetValue(token, out var tf) ? tf + weight : weight;
+        }
+    }
+
+    /// <summary>Lower-cased words and numbers, stop words dropped, a plural <c>s</c> stripped.</summary>
+    public static IEnumerable<string> Tokens(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            yield break;
+        }
+
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                var word = text[start..i].ToLower(CultureInfo.InvariantCulture);
+                start = -1;
+                if (word.Length < 2 || StopWords.Contains(word))
+                {
+                    continue;
+                }
+
+                if (word.Length > 3 && word[^1] == 's' && word[^2] is not ('s' or 'u' or 'i'))
+                {
+                    word = word[..^1];
+                }
+
+                yield return word;
+            }
+        }
+    }
+
+    private readonly record struct Posting(int Doc, int Tf);
+
+    private sealed class Doc(int number, string paperKey, int length, string? givenTitle)
+    {
+        public int Number { get; } = number;
+        public string PaperKey { get; } = paperKey;
+        public int Length { get; } = length;
+        public string? GivenTitle { get; } = givenTitle;
+        public bool Alive { get; set; }
+    }
+}
+
+/// <summary><c>/paper search</c>: the group's library ranked by BM25.</summary>
+public sealed class LibrarySearch(PaperSearchIndex index, LibraryService library, ILibraryStore entries)
+{
+    public const int MaxResults = 10;
+
+    public Reply Search(Commands.Invocation invocation, string words)
+    {
+        var hits = index.Search(invocation.GroupId, words, MaxResults);
+        var items = hits
+            .Select(h => entries.FindByNumber(invocation.GroupId, h.Number))
+            .Where(e => e is not null)
+            .Select(e => library.Item(e!))
+            .Select(i => new ListItem(PaperCards.Line(i), i.Paper.Url, new ReplyButton("Show", $"paper show #{i.Entry.Number}")))
+            .ToList();
+        var quoted = Commands.CommandBinder.Clip(words.Trim());
+        return new ListReply($"Search: {quoted}", items,
+            GroupSearchIndex.Tokens(words).Any()
+                ? $"No paper in the library matches '{quoted}'. Try other words, or /paper list."
+                : "Give some words to look for, such as /paper search attention transformer.",
+            items.Count == MaxResults ? $"The best {MaxResults} matches, ranked by BM25 over titles, authors and abstracts." : null);
+    }
+}
