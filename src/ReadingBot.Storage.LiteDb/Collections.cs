@@ -17,9 +17,17 @@ public static class Collections
     public const string Discussion = "discussion";
     public const string Presenters = "presenters";
     public const string ScheduledPosts = "scheduledPosts";
+    public const string WayrWeeks = "wayrWeeks";
+    public const string WayrPosts = "wayrPosts";
+    public const string Progress = "progress";
+    public const string Digests = "digests";
+    public const string Ledger = "ledger";
+    public const string Streaks = "streaks";
+    public const string Standings = "standings";
+    public const string StreakAudit = "streakAudit";
 
     /// <summary>Collections whose documents belong to a group (field <c>group</c>); tenant removal clears them.</summary>
-    public static readonly List<string> GroupOwned = [Members, Library, Threads, Suggestions, WeekPlans, Discussion, Presenters, ScheduledPosts];
+    public static readonly List<string> GroupOwned = [Members, Library, Threads, Suggestions, WeekPlans, Discussion, Presenters, ScheduledPosts, WayrWeeks, WayrPosts, Progress, Digests, Ledger, Streaks, Standings, StreakAudit];
 
     private static readonly List<Action<LiteDatabase>> ExtraIndexes = [];
 
@@ -51,6 +59,16 @@ public static class Collections
         db.GetCollection(Discussion).EnsureIndex("groupWeek");
         db.GetCollection(Presenters).EnsureIndex("group");
         db.GetCollection(ScheduledPosts).EnsureIndex("group");
+        db.GetCollection(WayrWeeks).EnsureIndex("group");
+        db.GetCollection(WayrPosts).EnsureIndex("groupWeek");
+        db.GetCollection(WayrPosts).EnsureIndex("groupPaper");
+        db.GetCollection(Progress).EnsureIndex("groupMember");
+        db.GetCollection(Progress).EnsureIndex("groupPaper");
+        db.GetCollection(Digests).EnsureIndex("group");
+        db.GetCollection(Ledger).EnsureIndex("groupMember");
+        db.GetCollection(Ledger).EnsureIndex("groupWeek");
+        db.GetCollection(Streaks).EnsureIndex("group");
+        db.GetCollection(StreakAudit).EnsureIndex("group");
         lock (ExtraIndexes)
         {
             foreach (var ensure in ExtraIndexes)

@@ -160,7 +160,7 @@ public sealed class CommandCatalogueTests
         string[] expected =
         [
             "help", "paper add", "paper show", "paper list", "paper search", "paper suggest", "paper vote", "paper queue",
-            "week show", "week pick", "week schedule", "week skip", "discuss", "wayr post", "wayr list", "digest", "streak",
+            "week show", "week pick", "week schedule", "week skip", "discuss", "wayr post", "wayr list", "digest", "streak show",
             "leaderboard", "read", "progress", "like", "recommend", "similar", "roadmap show", "roadmap next", "roadmap list",
             "roadmap import", "export", "settings",
         ];

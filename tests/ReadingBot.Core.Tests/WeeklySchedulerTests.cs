@@ -23,7 +23,15 @@ public sealed class WeeklySchedulerTests
 
     private static Task<int> Tick(TestBot bot) => bot.Get<WeeklyScheduler>().RunDueAsync(CancellationToken.None);
 
-    private static List<CardReply> Announcements(TestBot bot) => bot.Outbound.Posts.Select(p => p.Content).OfType<CardReply>().ToList();
+    /// <summary>What the weekly-paper job posted (the WAYR job posts to the same recorder).</summary>
+    private static List<OutboundPost> PaperPosts(TestBot bot) => bot.Outbound.Posts.Where(p =>
+        !(p.ThreadTitle?.StartsWith("WAYR", StringComparison.Ordinal) ?? false)
+        && !(p.Content is CardReply c && c.Card.Title.StartsWith("WAYR", StringComparison.Ordinal))).ToList();
+
+    private static List<CardReply> Announcements(TestBot bot) => PaperPosts(bot).Select(p => p.Content).OfType<CardReply>().ToList();
+
+    private static string? ThreadOf(TestBot bot, WeekKey week, GroupAddress? group = null) =>
+        bot.Get<IWeekPlanStore>().Find((group ?? TestBot.LocalGroup).Id, week)?.ThreadId;
 
     [Theory]
     // Europe/Berlin: summer time starts 2026-03-29 and ends 2026-10-25.
@@ -80,7 +88,7 @@ public sealed class WeeklySchedulerTests
         bot.Time.SetUtcNow(Utc(2026, 11, 23, 8));
         await Tick(bot);
 
-        var post = Assert.Single(bot.Outbound.Posts);
+        var post = Assert.Single(PaperPosts(bot));
         var card = Assert.IsType<CardReply>(post.Content).Card;
         Assert.StartsWith("2026-W48: ", post.ThreadTitle, StringComparison.Ordinal);
         Assert.Contains(card.Fields, f => f.Name == "Meeting" && f.Value == "Thu 26 Nov 2026 18:00 Europe/Berlin");
@@ -100,15 +108,16 @@ public sealed class WeeklySchedulerTests
         await Tick(bot);
         bot.Time.SetUtcNow(Utc(2026, 11, 25, 16, 59));
         await Tick(bot);
-        Assert.Single(bot.Outbound.Posts);
+        Assert.Single(PaperPosts(bot));
         bot.Time.SetUtcNow(Utc(2026, 11, 25, 17));
         await Tick(bot);
         bot.Time.SetUtcNow(Utc(2026, 11, 26, 16));
         await Tick(bot);
 
-        var reminders = bot.Outbound.Posts.Skip(1).ToList();
+        var reminders = PaperPosts(bot).Skip(1).ToList();
         Assert.Equal(2, reminders.Count);
-        Assert.All(reminders, r => Assert.Equal("t1", r.InThreadId));
+        Assert.All(reminders, r => Assert.Equal(ThreadOf(bot, new WeekKey(2026, 48)), r.InThreadId));
+        Assert.NotNull(reminders[0].InThreadId);
         Assert.StartsWith("Reminder: we meet in 1 day (Thu 26 Nov 2026 18:00 Europe/Berlin)", ((TextReply)reminders[0].Content).Text, StringComparison.Ordinal);
         Assert.StartsWith("Reminder: we meet in 1 hour", ((TextReply)reminders[1].Content).Text, StringComparison.Ordinal);
     }
@@ -123,14 +132,14 @@ public sealed class WeeklySchedulerTests
             await before.SendAsync("/week pick 1706.03762", "mod", moderator: true);
             before.Time.SetUtcNow(Utc(2026, 11, 23, 9, 1));
             await Tick(before);
-            Assert.Single(before.Outbound.Posts);
+            Assert.Single(PaperPosts(before));
         }
 
         using var after = TestBot.Create(start: Utc(2026, 11, 23, 9, 2), database: db);
         await Tick(after);
         await Tick(after);
 
-        Assert.Empty(after.Outbound.Posts);
+        Assert.Empty(PaperPosts(after));
     }
 
     [Fact]
@@ -157,7 +166,7 @@ public sealed class WeeklySchedulerTests
         bot.Time.SetUtcNow(Utc(2026, 11, 23, 21, 1));
         await Tick(bot);
 
-        Assert.Empty(bot.Outbound.Posts);
+        Assert.Empty(PaperPosts(bot));
         var week = await bot.TextAsync("/week", "mod", moderator: true);
         Assert.Contains("2026-W48 announce: missed (the bot was not running within 12h", week, StringComparison.Ordinal);
         Assert.DoesNotContain("missed", await bot.TextAsync("/week", "bob"), StringComparison.Ordinal);
@@ -175,7 +184,7 @@ public sealed class WeeklySchedulerTests
         bot.Time.SetUtcNow(Utc(2026, 11, 23, 9));
         await Tick(bot);
 
-        var post = Assert.Single(bot.Outbound.Posts);
+        var post = Assert.Single(PaperPosts(bot));
         Assert.Equal(TestBot.LocalGroup, post.Group);
         Assert.Contains("announce: failed (the home channel does not exist any more)", await bot.TextAsync("/week", "mod", moderator: true, group: broken), StringComparison.Ordinal);
 
@@ -184,7 +193,7 @@ public sealed class WeeklySchedulerTests
         bot.Time.Advance(TimeSpan.FromMinutes(11));
         await Tick(bot);
         await Tick(bot);
-        Assert.Equal(2, bot.Outbound.Posts.Count);
+        Assert.Equal(2, PaperPosts(bot).Count);
     }
 
     [Fact]
@@ -222,7 +231,7 @@ public sealed class WeeklySchedulerTests
         bot.Time.SetUtcNow(Utc(2026, 11, 30, 9));
         await Tick(bot);
 
-        var post = Assert.Single(bot.Outbound.Posts);
+        var post = Assert.Single(PaperPosts(bot));
         Assert.StartsWith("No paper has been picked for 2026-W48", ((TextReply)post.Content).Text, StringComparison.Ordinal);
     }
 
@@ -251,7 +260,7 @@ public sealed class WeeklySchedulerTests
         await bot.SendAsync("/week pick 1706.03762", "mod", moderator: true);
         bot.Time.SetUtcNow(Utc(2026, 11, 23, 9));
         await Tick(bot);
-        var thread = bot.Outbound.Posts[0].ThreadTitle is null ? null : "t1";
+        var thread = ThreadOf(bot, new WeekKey(2026, 48));
 
         var reply = await bot.Dispatcher.HandleThreadMessageAsync(new CommandContext(TestBot.LocalGroup, TestBot.Member("dave"), "home", thread), "Section 3.2 is the key", CancellationToken.None);
         var ignored = await bot.Dispatcher.HandleThreadMessageAsync(new CommandContext(TestBot.LocalGroup, TestBot.Member("dave"), "home", "some-other-thread"), "hello", CancellationToken.None);
@@ -272,7 +281,7 @@ public sealed class WeeklySchedulerTests
         bot.Time.SetUtcNow(Utc(2026, 11, 23, 9));
         await Tick(bot);
 
-        Assert.Empty(bot.Outbound.Posts);
+        Assert.Empty(PaperPosts(bot));
         Assert.Null(bot.Get<IScheduledPostStore>().Find($"{discord.Id.Value}|2026-W48|announce"));
     }
 }

@@ -9,8 +9,6 @@ public sealed class CommandCatalogue
     public const int MaxTitleLength = 300;
     public const int MaxNoteLength = 2000;
 
-    private const string WeeklyPaper = "the weekly paper (suggestions, votes, picks and the schedule)";
-    private const string Wayr = "WAYR threads, digests and streaks";
     private const string Recommend = "recommendations";
     private const string Web = "the group's web page";
 
@@ -89,19 +87,35 @@ public sealed class CommandCatalogue
             [new OptionSpec("text", OptionKind.Text, "your note") { MaxLength = MaxNoteLength }],
             a => new Discuss(a.Required("text")));
 
-        yield return Later("wayr", "post", "say what you are reading this week", Wayr,
-            new OptionSpec("text", OptionKind.Text, "a paper reference and/or a note") { MaxLength = MaxNoteLength }) with { IsDefault = true };
-        yield return Later("wayr", "list", "show this week's (or another week's) WAYR posts", Wayr,
-            new OptionSpec("week", OptionKind.Word, "a week such as 2026-W48", Required: false));
-        yield return Later("digest", null, "show the weekly digest", Wayr,
-            new OptionSpec("week", OptionKind.Word, "a week such as 2026-W48", Required: false));
-        yield return Later("streak", null, "show a member's weekly streak", Wayr,
-            new OptionSpec("member", OptionKind.Member, "a member (you if left out)", Required: false)) with { Ephemeral = true };
-        yield return Later("leaderboard", null, "rank members by weekly streak", Wayr);
-        yield return Later("read", null, "record how far you are with a paper", Wayr,
-            Ref, new OptionSpec("pass", OptionKind.Choice, "the pass you finished") { Choices = ["pass1", "pass2", "pass3", "done"] });
-        yield return Later("progress", null, "show a member's reading progress", Wayr,
-            new OptionSpec("member", OptionKind.Member, "a member (you if left out)", Required: false)) with { Ephemeral = true };
+        yield return new("wayr", "post", "say what you are reading this week",
+            [new OptionSpec("text", OptionKind.Text, "a paper, a status (skimmed/reading/read/implemented) and a note") { MaxLength = MaxNoteLength }],
+            a => new PostWayr(a.Required("text"))) { IsDefault = true };
+        yield return new("wayr", "list", "show this week's (or another week's) WAYR posts",
+            [new OptionSpec("week", OptionKind.Word, "a week such as 2026-W48", Required: false)], a => new ListWayr(a.Optional("week")));
+        yield return new("wayr", "edit", "change one of your posts of this week",
+            [new OptionSpec("number", OptionKind.Integer, "the post's number in /wayr list"), new OptionSpec("text", OptionKind.Text, "the new post") { MaxLength = MaxNoteLength }],
+            a => new EditWayr(a.OptionalInt("number")!.Value, a.Required("text")));
+        yield return new("wayr", "delete", "delete one of your posts of this week",
+            [new OptionSpec("number", OptionKind.Integer, "the post's number in /wayr list")], a => new DeleteWayr(a.OptionalInt("number")!.Value));
+        yield return new("digest", null, "show the weekly digest",
+            [new OptionSpec("week", OptionKind.Word, "a week such as 2026-W48", Required: false)], a => new ShowDigest(a.Optional("week")));
+        yield return new("streak", "show", "show a member's weekly streak",
+            [new OptionSpec("member", OptionKind.Member, "a member (you if left out)", Required: false)], a => new ShowStreak(a.Optional("member"))) { IsDefault = true, Ephemeral = true };
+        yield return new("streak", "correct", "correct a member's closed week, with a reason",
+            [
+                new OptionSpec("member", OptionKind.Member, "the member"),
+                new OptionSpec("week", OptionKind.Word, "a closed week such as 2026-W48"),
+                new OptionSpec("result", OptionKind.Choice, "what the week should count as") { Choices = ["kept", "frozen", "missed"] },
+                new OptionSpec("reason", OptionKind.Text, "why; kept in the audit log") { MaxLength = 300 },
+            ],
+            a => new CorrectStreak(a.Required("member"), a.Required("week"), a.Required("result"), a.Required("reason"))) { ModeratorOnly = true };
+        yield return new("streak", "audit", "list streak corrections", [], _ => new ShowStreakAudit()) { ModeratorOnly = true, Ephemeral = true };
+        yield return new("leaderboard", null, "rank members by weekly streak", [], _ => new ShowLeaderboard());
+        yield return new("read", null, "record how far you are with a paper",
+            [Ref, new OptionSpec("pass", OptionKind.Choice, "the pass you finished") { Choices = ["pass1", "pass2", "pass3", "done"] }],
+            a => new RecordReading(a.Required("ref"), a.Required("pass")));
+        yield return new("progress", null, "show a member's reading progress",
+            [new OptionSpec("member", OptionKind.Member, "a member (you if left out)", Required: false)], a => new ShowProgress(a.Optional("member"))) { Ephemeral = true };
 
         yield return Later("like", null, "like a paper (it teaches your recommendations)", Recommend, Ref);
         yield return Later("recommend", null, "recommend papers for you or for the group", Recommend,

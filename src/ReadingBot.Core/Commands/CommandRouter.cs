@@ -5,7 +5,7 @@ using ReadingBot.Core.Settings;
 namespace ReadingBot.Core.Commands;
 
 /// <summary>Sends each command record to the feature that handles it. A plain switch: no mediator, no reflection.</summary>
-public sealed class CommandRouter(HelpCommands help, LibraryService library, SettingsService settings, Weeks.WeeklyPaperService weekly, IntakeCommandHandler intake)
+public sealed class CommandRouter(HelpCommands help, LibraryService library, SettingsService settings, Weeks.WeeklyPaperService weekly, Wayr.WayrService wayr, IntakeCommandHandler intake)
 {
     public Task<Reply> RouteAsync(Invocation invocation, Command command, CancellationToken cancellationToken) => command switch
     {
@@ -25,6 +25,17 @@ public sealed class CommandRouter(HelpCommands help, LibraryService library, Set
         VolunteerToPresent => Task.FromResult(weekly.Volunteer(invocation)),
         Discuss c => Task.FromResult(weekly.Discuss(invocation, c.Text)),
         IntakeCommand c => intake.RouteAsync(invocation, c, cancellationToken),
+        PostWayr c => wayr.PostAsync(invocation, c.Text, cancellationToken),
+        ListWayr c => Task.FromResult(wayr.List(invocation, c.Week)),
+        EditWayr c => wayr.EditAsync(invocation, c.Number, c.Text, cancellationToken),
+        DeleteWayr c => Task.FromResult(wayr.Delete(invocation, c.Number)),
+        ShowDigest c => Task.FromResult(wayr.ShowDigest(invocation, c.Week)),
+        ShowStreak c => Task.FromResult(wayr.ShowStreak(invocation, c.Member)),
+        CorrectStreak c => Task.FromResult(wayr.Correct(invocation, c.Member, c.Week, c.Result, c.Reason)),
+        ShowStreakAudit => Task.FromResult(wayr.Audit(invocation)),
+        ShowLeaderboard => Task.FromResult(wayr.Leaderboard(invocation)),
+        RecordReading c => wayr.RecordReadingAsync(invocation, c.Reference, c.Pass, cancellationToken),
+        ShowProgress c => Task.FromResult(wayr.ShowProgress(invocation, c.Member)),
         NotBuilt c => Task.FromResult<Reply>(new TextReply($"/{c.Path} is not available yet: it arrives with {c.ComingWith}.") { Ephemeral = true }),
         _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
     };

@@ -35,3 +35,25 @@ public sealed record ScheduleWeek(string Weekday, string Time, string Zone) : Co
 public sealed record VolunteerToPresent : Command;
 
 public sealed record Discuss(string Text) : Command;
+
+public sealed record PostWayr(string Text) : Command;
+
+public sealed record ListWayr(string? Week) : Command;
+
+public sealed record EditWayr(int Number, string Text) : Command;
+
+public sealed record DeleteWayr(int Number) : Command;
+
+public sealed record ShowDigest(string? Week) : Command;
+
+public sealed record ShowStreak(string? Member) : Command;
+
+public sealed record CorrectStreak(string Member, string Week, string Result, string Reason) : Command;
+
+public sealed record ShowStreakAudit : Command;
+
+public sealed record ShowLeaderboard : Command;
+
+public sealed record RecordReading(string Reference, string Pass) : Command;
+
+public sealed record ShowProgress(string? Member) : Command;

@@ -47,6 +47,8 @@ public static class SettingCatalogue
         TimeZone, Channel, Moderators,
         Weeks.WeeklySchedule.Announce, Weeks.WeeklySchedule.Meeting, Weeks.WeeklySchedule.Reminders,
         Weeks.WeeklySchedule.AutoPick, Weeks.WeeklySchedule.AutoPickCutoff, Weeks.WeeklySchedule.Presenters,
+        Wayr.WayrSettings.Open, Wayr.WayrSettings.Close, Wayr.WayrSettings.MinNote, Wayr.WayrSettings.Discussion,
+        Wayr.WayrSettings.FreezeEvery, Wayr.WayrSettings.FreezeMax,
         Leaderboard,
     ];
 

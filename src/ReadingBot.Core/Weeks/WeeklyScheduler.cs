@@ -18,37 +18,41 @@ public sealed class SchedulerOptions
 }
 
 /// <summary>One thing due at an instant for a group's week.</summary>
-public sealed record ScheduledEvent(WeekKey Week, string Kind, DateTimeOffset At, TimeSpan? ReminderOffset = null);
+/// <param name="Week">The week it belongs to.</param>
+/// <param name="Kind">What it is (announce, a reminder, the WAYR close …); part of its durable key.</param>
+/// <param name="At">When it is due.</param>
+/// <param name="ReminderOffset">For reminders: how long before the meeting.</param>
+/// <param name="RunWhenLate">True for work that must happen even past the catch-up window (closing a week); it then runs with <c>late</c> set and posts nothing.</param>
+public sealed record ScheduledEvent(WeekKey Week, string Kind, DateTimeOffset At, TimeSpan? ReminderOffset = null, bool RunWhenLate = false);
+
+/// <summary>A kind of weekly work: which events a group's week has, and how to run one.</summary>
+public interface IScheduledJob
+{
+    IEnumerable<ScheduledEvent> EventsOf(Group group, WeekKey week);
+
+    /// <summary>True if this job runs events of this kind.</summary>
+    bool Handles(string kind);
+
+    /// <summary>Runs a due event; <paramref name="late"/> is set when it is past the catch-up window (post nothing then).</summary>
+    Task<(ScheduledPostState State, string? Detail)> RunAsync(Group group, ScheduledEvent due, bool late, CancellationToken cancellationToken);
+}
 
 /// <summary>
-/// One loop for all groups: automatic picks, announcements with their discussion threads, and meeting reminders.
-/// Every post has a durable key (group, week, kind) claimed before posting, so a restart never posts twice; a post
-/// the bot was down for is made once on start within the catch-up window, else recorded as missed. A failing group
-/// is recorded and skipped; the others go on.
+/// One loop for all groups and all weekly jobs (the paper of the week, WAYR). Every event has a durable key
+/// (group, week, kind) claimed before it runs, so a restart never posts twice; an event the bot was down for runs
+/// once on start within the catch-up window, else it is recorded as missed. A failing group is recorded and
+/// skipped; the others go on.
 /// </summary>
 public sealed class WeeklyScheduler(
+    IEnumerable<IScheduledJob> jobs,
     IGroupStore groups,
-    IWeekPlanStore plans,
-    ISuggestionStore suggestions,
     IScheduledPostStore posts,
-    IThreadLinkStore threads,
-    IMemberStore members,
-    LibraryService library,
     OutboundMessenger outbound,
     SchedulerOptions options,
     TimeProvider time,
     ILogger<WeeklyScheduler> logger)
 {
-    public const string AutoPickKind = "autopick";
-    public const string AnnounceKind = "announce";
-
-    private static readonly string[] Scaffold =
-    [
-        "What was done before: which problem, and what did earlier work leave open?",
-        "The core contribution: what is new, in one or two sentences?",
-        "The hard parts: which step, proof or experiment took you longest to follow?",
-        "The evidence: do the experiments support the claims? What would convince you more?",
-    ];
+    private readonly IReadOnlyList<IScheduledJob> jobList = jobs.ToList();
 
     /// <summary>Runs everything due at the current time for every group whose platform has a running adapter.</summary>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
@@ -78,29 +82,9 @@ public sealed class WeeklyScheduler(
         return done;
     }
 
-    /// <summary>The events of a group's week, in time order.</summary>
-    public static IReadOnlyList<ScheduledEvent> EventsOf(Group group, WeekKey week)
-    {
-        var zone = WeeklyPaperService.Zone(group);
-        var announce = WeeklySchedule.InstantOf(week, WeeklyPaperService.AnnounceTime(group), zone);
-        var events = new List<ScheduledEvent>();
-        if (group.Setting(WeeklySchedule.AutoPick) == "on" && WeeklySchedule.TryParseDuration(group.Setting(WeeklySchedule.AutoPickCutoff), out var cutoff))
-        {
-            events.Add(new ScheduledEvent(week, AutoPickKind, announce - cutoff));
-        }
-
-        events.Add(new ScheduledEvent(week, AnnounceKind, announce));
-        var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklyPaperService.MeetingTime(group), zone);
-        foreach (var offset in WeeklySchedule.ParseDurations(group.Setting(WeeklySchedule.Reminders)))
-        {
-            if (meeting - offset > announce)
-            {
-                events.Add(new ScheduledEvent(week, "reminder-" + WeeklySchedule.Format(offset), meeting - offset, offset));
-            }
-        }
-
-        return events.OrderBy(e => e.At).ToList();
-    }
+    /// <summary>The events of a group's week from every job, in time order.</summary>
+    public IReadOnlyList<ScheduledEvent> EventsOf(Group group, WeekKey week) =>
+        jobList.SelectMany(j => j.EventsOf(group, week)).OrderBy(e => e.At).ToList();
 
     private async Task<int> RunGroupAsync(Group group, CancellationToken cancellationToken)
     {
@@ -108,7 +92,7 @@ public sealed class WeeklyScheduler(
         var zone = WeeklyPaperService.Zone(group);
         var current = WeekKey.Of(now, zone);
         var done = 0;
-        // The previous week too: its reminders can fall in this week, and a late start may still owe its posts.
+        // The previous week too: its reminders and its close can fall in this week, and a late start may owe them.
         foreach (var week in new[] { current.Previous(), current, current.Next() })
         {
             foreach (var due in EventsOf(group, week).Where(e => e.At <= now))
@@ -139,7 +123,8 @@ public sealed class WeeklyScheduler(
             return false;
         }
 
-        if (now - due.At > options.CatchUpWindow)
+        var late = now - due.At > options.CatchUpWindow;
+        if (late && !due.RunWhenLate)
         {
             if (posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Missed, now, $"the bot was not running within {WeeklySchedule.Format(options.CatchUpWindow)} of {due.At:u}"), options.RetryFailedAfter))
             {
@@ -149,19 +134,15 @@ public sealed class WeeklyScheduler(
             return false;
         }
 
-        if (!posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Claimed, now, null), options.RetryFailedAfter))
+        var job = jobList.FirstOrDefault(j => j.Handles(due.Kind));
+        if (job is null || !posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Claimed, now, null), options.RetryFailedAfter))
         {
             return false;
         }
 
         try
         {
-            var (state, detail) = due.Kind switch
-            {
-                AutoPickKind => AutoPick(group, due.Week),
-                AnnounceKind => await AnnounceAsync(group, due.Week, cancellationToken),
-                _ => await RemindAsync(group, due, cancellationToken),
-            };
+            var (state, detail) = await job.RunAsync(group, due, late, cancellationToken);
             posts.Complete(key, state, time.GetUtcNow(), detail);
             return state == ScheduledPostState.Posted;
         }
@@ -171,6 +152,62 @@ public sealed class WeeklyScheduler(
             logger.LogWarning("Group {Group}: {Kind} of {Week} could not be posted: {Reason}", group.Id, due.Kind, due.Week, ex.Message);
             return false;
         }
+    }
+}
+
+/// <summary>The paper of the week: the automatic pick, the announcement with its discussion thread, and the meeting reminders.</summary>
+public sealed class WeeklyPaperJob(
+    IWeekPlanStore plans,
+    ISuggestionStore suggestions,
+    IThreadLinkStore threads,
+    IMemberStore members,
+    LibraryService library,
+    OutboundMessenger outbound,
+    TimeProvider time) : IScheduledJob
+{
+    public const string AutoPickKind = "autopick";
+    public const string AnnounceKind = "announce";
+    private const string ReminderPrefix = "reminder-";
+
+    private static readonly string[] Scaffold =
+    [
+        "What was done before: which problem, and what did earlier work leave open?",
+        "The core contribution: what is new, in one or two sentences?",
+        "The hard parts: which step, proof or experiment took you longest to follow?",
+        "The evidence: do the experiments support the claims? What would convince you more?",
+    ];
+
+    public bool Handles(string kind) => kind is AutoPickKind or AnnounceKind || kind.StartsWith(ReminderPrefix, StringComparison.Ordinal);
+
+    public async Task<(ScheduledPostState State, string? Detail)> RunAsync(Group group, ScheduledEvent due, bool late, CancellationToken cancellationToken) => due.Kind switch
+    {
+        AutoPickKind => AutoPick(group, due.Week),
+        AnnounceKind => await AnnounceAsync(group, due.Week, cancellationToken),
+        _ => await RemindAsync(group, due, cancellationToken),
+    };
+
+    /// <summary>The events of a group's week, in time order.</summary>
+    public IEnumerable<ScheduledEvent> EventsOf(Group group, WeekKey week)
+    {
+        var zone = WeeklyPaperService.Zone(group);
+        var announce = WeeklySchedule.InstantOf(week, WeeklyPaperService.AnnounceTime(group), zone);
+        var events = new List<ScheduledEvent>();
+        if (group.Setting(WeeklySchedule.AutoPick) == "on" && WeeklySchedule.TryParseDuration(group.Setting(WeeklySchedule.AutoPickCutoff), out var cutoff))
+        {
+            events.Add(new ScheduledEvent(week, AutoPickKind, announce - cutoff));
+        }
+
+        events.Add(new ScheduledEvent(week, AnnounceKind, announce));
+        var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklyPaperService.MeetingTime(group), zone);
+        foreach (var offset in WeeklySchedule.ParseDurations(group.Setting(WeeklySchedule.Reminders)))
+        {
+            if (meeting - offset > announce)
+            {
+                events.Add(new ScheduledEvent(week, ReminderPrefix + WeeklySchedule.Format(offset), meeting - offset, offset));
+            }
+        }
+
+        return events;
     }
 
     private (ScheduledPostState, string?) AutoPick(Group group, WeekKey week)

@@ -6,6 +6,8 @@ using ReadingBot.Core.Papers;
 using ReadingBot.Core.Ports;
 using ReadingBot.Core.Settings;
 using ReadingBot.Core.Weeks;
+using ReadingBot.Core.Wayr;
+using ReadingBot.Core.Streaks;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Host.Composition;
@@ -48,6 +50,10 @@ public static class ServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<SchedulerHostOptions>>().Value;
             return new SchedulerOptions { CatchUpWindow = TimeSpan.FromHours(o.CatchUpHours), RetryFailedAfter = TimeSpan.FromMinutes(o.RetryFailedMinutes) };
         });
+        services.AddSingleton<IScheduledJob, WeeklyPaperJob>();
+        services.AddSingleton<WayrJob>();
+        services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
+        services.AddSingleton<WayrService>();
         services.AddSingleton<WeeklyScheduler>();
         services.AddSingleton<SettingsService>();
         services.AddSingleton<HelpCommands>();
@@ -75,6 +81,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDiscussionStore, LiteDiscussionStore>();
         services.AddSingleton<IPresenterStore, LitePresenterStore>();
         services.AddSingleton<IScheduledPostStore, LiteScheduledPostStore>();
+        services.AddSingleton<IWayrStore, LiteWayrStore>();
+        services.AddSingleton<IProgressStore, LiteProgressStore>();
+        services.AddSingleton<LiteStreakStore>();
+        services.AddSingleton<IStreakStore>(sp => sp.GetRequiredService<LiteStreakStore>());
+        services.AddSingleton<IDigestStore>(sp => sp.GetRequiredService<LiteStreakStore>());
         services.AddSingleton<ReadingBot.Core.Roadmaps.IRoadmapStore, LiteRoadmapStore>();
         services.AddHostedService<CheckpointService>();
         return services;
