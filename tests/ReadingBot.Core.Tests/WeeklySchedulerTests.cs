@@ -123,6 +123,22 @@ public sealed class WeeklySchedulerTests
     }
 
     [Fact]
+    public async Task A_schedule_moved_later_in_the_week_after_the_old_time_passed_still_announces()
+    {
+        // The group is created on Thursday, after the default Monday announcement: that one was never owed.
+        using var bot = TestBot.Create(start: Utc(2026, 11, 26, 11));
+        await bot.SendAsync("/week pick 1706.03762 2026-W49", "mod", moderator: true);
+        await Tick(bot);
+
+        await bot.SendAsync("/week schedule thursday 11:30 Etc/UTC", "mod", moderator: true);
+        await bot.SendAsync("/week pick 1512.03385", "mod", moderator: true);
+        bot.Time.SetUtcNow(Utc(2026, 11, 26, 11, 30));
+        await Tick(bot);
+
+        Assert.StartsWith("Paper of the week 2026-W48: #2", Assert.Single(Announcements(bot)).Card.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_restart_never_posts_twice()
     {
         using var db = ReadingBotDatabase.OpenMemory();

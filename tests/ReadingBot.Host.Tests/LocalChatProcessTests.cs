@@ -115,6 +115,19 @@ public sealed class LocalChatProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task An_export_is_written_to_the_data_directory_and_its_path_printed()
+    {
+        var result = await BotProcess.RunAsync(data, ["/paper add 1706.03762 Attention Is All You Need", "/export bibtex"]);
+
+        var file = Path.Combine(data, "exports");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"Saved to {file}", result.Output, StringComparison.Ordinal);
+        var written = Directory.GetFiles(file).Single();
+        Assert.Contains("@", await File.ReadAllTextAsync(written), StringComparison.Ordinal);
+        Assert.Contains("Attention Is All You Need", await File.ReadAllTextAsync(written), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Healthz_reports_an_open_database()
     {
         using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

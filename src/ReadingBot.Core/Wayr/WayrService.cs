@@ -16,6 +16,7 @@ public sealed class WayrService(
     IStreakStore streaks,
     IProgressStore progress,
     IMemberStore members,
+    Roadmaps.RoadmapService roadmaps,
     TimeProvider time)
 {
     public async Task<Reply> PostAsync(Invocation invocation, string text, CancellationToken cancellationToken)
@@ -228,6 +229,12 @@ public sealed class WayrService(
 
         var pass = Enum.Parse<ReadingPass>(passText, ignoreCase: true);
         progress.Save(new ReadingProgress(invocation.GroupId, invocation.Member.UserId, item.Paper.Key, pass, time.GetUtcNow()));
+        if (pass == ReadingPass.Done)
+        {
+            // Finishing a roadmap paper moves the member along the roadmap too.
+            roadmaps.MarkRead(invocation.GroupId, invocation.Member.UserId, item.Paper.Key);
+        }
+
         return new TextReply(pass == ReadingPass.Done
             ? $"Finished {item.Label} {item.Title}. Well done!"
             : $"You are on {PassName(pass)} of {item.Label} {item.Title}.");

@@ -118,8 +118,8 @@ public sealed class WeeklyScheduler(
 
         if (due.At < group.CreatedAt)
         {
-            // The group did not exist yet: nothing was owed.
-            posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Skipped, now, "before the group existed"), options.RetryFailedAfter);
+            // The group did not exist yet: nothing was owed. Nothing is recorded either, so that a schedule changed
+            // later in the week (to a time after the group was created) still gets its post.
             return false;
         }
 

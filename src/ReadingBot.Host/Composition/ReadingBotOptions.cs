@@ -13,7 +13,7 @@ public sealed class GroupsOptions
 /// <summary>Library behaviour (<c>Library:*</c>).</summary>
 public sealed class LibraryHostOptions
 {
-    public double FetchTimeoutSeconds { get; set; } = 2;
+    public double FetchTimeoutSeconds { get; set; } = 5;
     public int PageSize { get; set; } = 20;
 }
 

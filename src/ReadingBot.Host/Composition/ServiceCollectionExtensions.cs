@@ -54,6 +54,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WayrJob>();
         services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
         services.AddSingleton<WayrService>();
+        services.AddSingleton<ReadingBot.Core.Exports.IExportContributions, WeeklyExportContributions>();
         services.AddSingleton<WeeklyScheduler>();
         services.AddSingleton<SettingsService>();
         services.AddSingleton<HelpCommands>();

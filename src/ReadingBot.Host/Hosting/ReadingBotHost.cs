@@ -116,6 +116,7 @@ public static class ReadingBotHost
         if (LocalChatEnabled(builder.Configuration))
         {
             services.AddSingleton(LocalTerminal.FromConsole());
+            services.AddSingleton(new LocalFiles(Path.GetDirectoryName(database.FilePath!)!));
             services.AddSingleton<IChatOutbound, LocalChatOutbound>();
             services.AddHostedService<LocalChatService>();
         }

@@ -6,7 +6,7 @@ using ReadingBot.Core.Replies;
 namespace ReadingBot.Host.Local;
 
 /// <summary>The local chat's side of the outbound port: what the bot says on its own is printed.</summary>
-public sealed class LocalChatOutbound(LocalTerminal terminal) : IChatOutbound
+public sealed class LocalChatOutbound(LocalTerminal terminal, LocalFiles files) : IChatOutbound
 {
     private int nextId;
 
@@ -16,7 +16,7 @@ public sealed class LocalChatOutbound(LocalTerminal terminal) : IChatOutbound
     {
         var id = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
         var where = post.InThreadId is { } thread ? $"thread {thread}" : "#" + (post.ChannelId ?? "home");
-        var text = PlainTextRenderer.Render(post.Content);
+        var text = post.Content is FileReply file ? files.Save(file) : PlainTextRenderer.Render(post.Content);
         string? threadId = post.InThreadId;
         if (post.ThreadTitle is not null)
         {

@@ -13,6 +13,7 @@ namespace ReadingBot.Host.Local;
 /// </summary>
 internal sealed class LocalChatService(
     LocalTerminal terminal,
+    LocalFiles files,
     CommandDispatcher dispatcher,
     IOptions<LocalChatOptions> options,
     IHostApplicationLifetime lifetime,
@@ -91,7 +92,7 @@ internal sealed class LocalChatService(
         }
 
         var reply = await dispatcher.HandleTextAsync(Context(), line, cancellationToken);
-        terminal.WriteBlock(PlainTextRenderer.Render(reply));
+        terminal.WriteBlock(reply is FileReply file ? files.Save(file) : PlainTextRenderer.Render(reply));
         return true;
     }
 

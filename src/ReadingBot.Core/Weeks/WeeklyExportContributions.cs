@@ -1,0 +1,72 @@
+using ReadingBot.Core.Exports;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Wayr;
+
+namespace ReadingBot.Core.Weeks;
+
+/// <summary>Puts the weekly sessions into the calendar export and the announcements and digests into the feed.</summary>
+public sealed class WeeklyExportContributions(
+    IGroupStore groups,
+    IWeekPlanStore plans,
+    IWayrStore wayr,
+    IDigestStore digests,
+    LibraryService library,
+    TimeProvider time) : IExportContributions
+{
+    /// <summary>How long a calendar session lasts.</summary>
+    public static readonly TimeSpan SessionLength = TimeSpan.FromHours(1);
+
+    public IReadOnlyList<CalendarEvent> CalendarEvents(GroupId group)
+    {
+        if (groups.Find(group) is not { } g)
+        {
+            return [];
+        }
+
+        var zone = WeeklyPaperService.Zone(g);
+        var now = WeekKey.Of(time.GetUtcNow(), zone);
+        return PlannedWeeks(group, WeeklyPaperService.Advance(now, -52), WeeklyPaperService.Advance(now, 26))
+            .Select(p =>
+            {
+                var announce = WeeklySchedule.InstantOf(p.Plan.Week, WeeklyPaperService.AnnounceTime(g), zone);
+                var meeting = WeeklySchedule.MeetingAfter(announce, p.Plan.Week, WeeklyPaperService.MeetingTime(g), zone);
+                return new CalendarEvent($"{group.Value}/{p.Plan.Week}@readingbot", $"Reading group: {p.Item.Label} {p.Item.Title}", meeting, SessionLength,
+                    PaperCards.Byline(p.Item.Paper), p.Item.Paper.Url);
+            })
+            .ToList();
+    }
+
+    public IReadOnlyList<FeedEntry> FeedEntries(GroupId group)
+    {
+        if (groups.Find(group) is not { } g)
+        {
+            return [];
+        }
+
+        var zone = WeeklyPaperService.Zone(g);
+        var nowInstant = time.GetUtcNow();
+        var now = WeekKey.Of(nowInstant, zone);
+        var picks = PlannedWeeks(group, WeeklyPaperService.Advance(now, -52), now)
+            .Select(p => (p, At: AnnounceAt(g, p.Plan.Week, zone)))
+            .Where(x => x.At <= nowInstant)
+            .Select(x => new FeedEntry($"urn:readingbot:{group.Value}:pick:{x.p.Plan.Week}", $"Paper of the week {x.p.Plan.Week}: {x.p.Item.Title}", x.At, x.p.Item.Paper.Url,
+                PaperCards.Byline(x.p.Item.Paper)));
+        var closed = wayr.ClosedWeeks(group, 52)
+            .Select(w => digests.Find(group, w.Week))
+            .OfType<Digest>()
+            .Select(d => new FeedEntry($"urn:readingbot:{group.Value}:digest:{d.Week}", d.Title, d.CreatedAt, null,
+                string.Join("\n", d.Sections.Select(s => s.Heading + ": " + string.Join("; ", s.Lines)))));
+        return picks.Concat(closed).OrderByDescending(e => e.Updated).ToList();
+    }
+
+    private static DateTimeOffset AnnounceAt(Group g, WeekKey week, TimeZoneInfo zone) =>
+        WeeklySchedule.InstantOf(week, WeeklyPaperService.AnnounceTime(g), zone);
+
+    private IEnumerable<(WeekPlan Plan, LibraryItem Item)> PlannedWeeks(GroupId group, WeekKey from, WeekKey to) =>
+        plans.Range(group, from, to)
+            .Where(p => p.State == WeekPlanState.Planned && p.PaperKey is not null)
+            .Select(p => (Plan: p, Item: library.FindByKey(group, p.PaperKey!)))
+            .Where(x => x.Item is not null)
+            .Select(x => (x.Plan, x.Item!));
+}

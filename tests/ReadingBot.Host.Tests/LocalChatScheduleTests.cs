@@ -1,0 +1,47 @@
+using System.Globalization;
+using ReadingBot.TestSupport;
+
+namespace ReadingBot.Host.Tests;
+
+public sealed class LocalChatScheduleTests : IDisposable
+{
+    private readonly string data = Path.Combine(Path.GetTempPath(), "readingbot-live-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_group_schedules_a_minute_ahead_and_sees_the_announcement_and_a_reminder_printed()
+    {
+        // The real clock: announce at the start of the next minute, meet two minutes after it, remind a minute before.
+        var announce = DateTimeOffset.UtcNow.AddMinutes(1);
+        var meeting = announce.AddMinutes(2);
+        await using var bot = LiveBot.Start(data, "--Scheduler:TickSeconds", "1", "--Local:Enabled", "true");
+
+        await bot.SendAsync("/paper suggest 1706.03762 the paper that started it");
+        await bot.SendAsync("/as bob");
+        await bot.SendAsync("/paper vote #1");
+        await bot.SendAsync("/as admin");
+        await bot.SendAsync($"/settings meeting {Day(meeting)} {meeting:HH:mm}");
+        await bot.SendAsync("/settings reminders 1m");
+        await bot.SendAsync($"/week schedule {Day(announce)} {announce:HH:mm} Etc/UTC");
+        await bot.SendAsync("/week pick #1");
+        await bot.WaitForAsync("is the paper of", TimeSpan.FromSeconds(60));
+
+        await bot.WaitForAsync("Paper of the week", TimeSpan.FromSeconds(150));
+        await bot.WaitForAsync("Reminder: we meet in 1 minutes", TimeSpan.FromSeconds(150));
+
+        Assert.Contains("[bot in #home] Paper of the week", bot.Output, StringComparison.Ordinal);
+        Assert.Contains("Suggested by: admin: the paper that started it", bot.Output, StringComparison.Ordinal);
+        Assert.Contains("(thread t", bot.Output, StringComparison.Ordinal);
+        Assert.Contains("[bot in thread t", bot.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await bot.StopAsync());
+    }
+
+    private static string Day(DateTimeOffset at) => at.DayOfWeek.ToString().ToLower(CultureInfo.InvariantCulture);
+}
