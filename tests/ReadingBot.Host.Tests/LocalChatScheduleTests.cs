@@ -36,6 +36,12 @@ public sealed class LocalChatScheduleTests : IDisposable
         await bot.WaitForAsync("Paper of the week", TimeSpan.FromSeconds(150));
         await bot.WaitForAsync("Reminder: we meet in 1 minutes", TimeSpan.FromSeconds(150));
 
+        var thread = System.Text.RegularExpressions.Regex.Match(bot.Output, @"\(thread (t\d+) opened").Groups[1].Value;
+        await bot.SendAsync($"/thread {thread} section 3.2 is where it clicked");
+        await bot.SendAsync("/thread t999 hello");
+        await bot.WaitForAsync("Noted in the discussion of #1", TimeSpan.FromSeconds(30));
+        await bot.WaitForAsync("Error: t999 is not a thread the bot opened.", TimeSpan.FromSeconds(30));
+
         Assert.Contains("[bot in #home] Paper of the week", bot.Output, StringComparison.Ordinal);
         Assert.Contains("Suggested by: admin: the paper that started it", bot.Output, StringComparison.Ordinal);
         Assert.Contains("(thread t", bot.Output, StringComparison.Ordinal);

@@ -40,7 +40,7 @@ internal sealed class LocalChatService(
         }
         if (terminal.Interactive)
         {
-            terminal.WriteBlock("ReadingBot local chat. Type /help for commands, /as <name> to act as another member, /quit to leave.");
+            terminal.WriteBlock("ReadingBot local chat. Type /help for commands, /as <name> to act as another member, /thread <id> <text> to write in a thread the bot opened, /quit to leave.");
         }
 
         try
@@ -89,11 +89,29 @@ internal sealed class LocalChatService(
             case "as":
                 terminal.WriteBlock(SwitchUser(words.Length > 1 ? words[1] : null));
                 return true;
+            case "thread":
+                terminal.WriteBlock(await InThreadAsync(words.Length > 1 ? words[1] : "", cancellationToken));
+                return true;
         }
 
         var reply = await dispatcher.HandleTextAsync(Context(), line, cancellationToken);
         terminal.WriteBlock(reply is FileReply file ? files.Save(file) : PlainTextRenderer.Render(reply));
         return true;
+    }
+
+    /// <summary><c>/thread &lt;id&gt; &lt;text&gt;</c>: writes in a thread the bot opened, as a member would on Discord or Slack.</summary>
+    private async Task<string> InThreadAsync(string rest, CancellationToken cancellationToken)
+    {
+        var parts = rest.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length < 2)
+        {
+            return "Error: write in a thread with /thread <thread id> <text>, e.g. /thread t1 the proof in section 3 is neat.";
+        }
+
+        var reply = await dispatcher.HandleThreadMessageAsync(Context() with { ThreadId = parts[0] }, parts[1], cancellationToken);
+        return reply is null
+            ? $"Error: {parts[0]} is not a thread the bot opened. Threads are opened by announcements and WAYR posts."
+            : PlainTextRenderer.Render(reply);
     }
 
     private string SwitchUser(string? name)
