@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ReadingBot.Core.Ports;
 using ReadingBot.Host.Composition;
 using ReadingBot.Host.Local;
+using ReadingBot.Slack.Http;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Host.Hosting;
@@ -110,6 +111,7 @@ public static class ReadingBotHost
         var services = builder.Services;
         services.AddReadingBotCore(builder.Configuration);
         services.AddLiteDbStorage(database);
+        services.AddSlack(builder.Configuration);
 
         if (LocalChatEnabled(builder.Configuration))
         {
@@ -135,6 +137,7 @@ public static class ReadingBotHost
 
     private static void MapEndpoints(WebApplication app)
     {
+        app.MapSlackEndpoints();
         app.MapGet("/healthz", (ReadingBotDatabase db, IEnumerable<IChatAdapterStatus> adapters) =>
         {
             bool databaseOpen;
