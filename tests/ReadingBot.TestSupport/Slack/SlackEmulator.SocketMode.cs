@@ -406,7 +406,7 @@ public sealed partial class SlackEmulator
     // ---------------------------------------------------------------- deliveries
 
     /// <summary>Sends a slash command from a member (Socket Mode envelope or signed HTTP form, per <see cref="SlackEmulatorOptions.Delivery"/>).</summary>
-    public Task<SlackDelivery> SlashCommandAsync(string text, string user = Alice, string channel = GeneralChannel, string teamId = DefaultTeam, string command = "/reading", EmulatedSocket? on = null)
+    public Task<SlackDelivery> SlashCommandAsync(string text, string user = Alice, string channel = GeneralChannel, string teamId = DefaultTeam, string command = "/reading", EmulatedSocket? on = null, bool encode = true)
     {
         var team = teams[teamId];
         var payload = new JsonObject
@@ -419,7 +419,7 @@ public sealed partial class SlackEmulator
             ["user_id"] = user,
             ["user_name"] = team.Users.TryGetValue(user, out var u) ? u.Name : user,
             ["command"] = command,
-            ["text"] = EncodeUserText(text),
+            ["text"] = encode ? EncodeUserText(text) : text,
             ["api_app_id"] = AppId,
             ["is_enterprise_install"] = "false",
             ["response_url"] = IssueResponseUrl("commands", teamId, channel, user),
