@@ -34,7 +34,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackUserDirectory>();
         services.AddSingleton<InboundQueue>();
         services.AddSingleton<SlackIngress>();
-        services.AddScoped<SlackInboundProcessor>();
+        services.AddSingleton<SlackInboundProcessor>();
         services.AddSingleton<SlackOutbound>();
         services.AddSingleton<IChatOutbound>(sp => sp.GetRequiredService<SlackOutbound>());
         services.AddHostedService<SlackStartupCheck>();

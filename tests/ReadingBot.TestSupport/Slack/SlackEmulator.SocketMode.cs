@@ -556,7 +556,8 @@ public sealed partial class SlackEmulator
         while (true)
         {
             var envelopeId = delivery.Attempts.Count == 0 || !Options.SameEnvelopeIdOnRetry ? Guid.NewGuid().ToString() : delivery.CurrentEnvelopeId;
-            var socket = on is { IsOpen: true } ? on : PickSocket();
+            // A chosen socket gets the envelope even when half-open: Slack cannot tell either.
+            var socket = on is { ClosedAt: null } ? on : PickSocket();
             on = null;
             if (socket is null)
             {
