@@ -284,9 +284,9 @@ public sealed partial class SlackEmulator
             violations.Enqueue($"socket: ack of {envelopeId} came {(now - sentAt).TotalMilliseconds:0} ms after delivery");
         }
 
-        if (delivery.IsAcked)
+        if (delivery.Acks.Count(a => a.EnvelopeId == envelopeId) >= delivery.Attempts.Count(a => a.EnvelopeId == envelopeId))
         {
-            violations.Enqueue($"socket: {envelopeId} acked twice");
+            violations.Enqueue($"socket: {envelopeId} acked more often than it was sent");
         }
 
         var sentOn = delivery.Attempts.LastOrDefault(a => a.EnvelopeId == envelopeId)?.SocketId;
@@ -609,6 +609,27 @@ public sealed partial class SlackEmulator
             delivery.RetryAttempt++;
             retryReason = "timeout";
         }
+    }
+
+    /// <summary>Sends an envelope again under the same envelope_id (Slack does this at times), on any open socket.</summary>
+    public async Task RedeliverSameEnvelopeAsync(SlackDelivery delivery)
+    {
+        var socket = PickSocket() ?? throw new InvalidOperationException("no open socket");
+        var frame = new JsonObject
+        {
+            ["envelope_id"] = delivery.CurrentEnvelopeId,
+            ["type"] = delivery.Type,
+            ["accepts_response_payload"] = delivery.AcceptsResponsePayload,
+            ["payload"] = delivery.Payload.DeepClone(),
+        };
+        if (delivery.Type == "events_api")
+        {
+            frame["retry_attempt"] = ++delivery.RetryAttempt;
+            frame["retry_reason"] = "timeout";
+        }
+
+        delivery.AddAttempt(new DeliveryAttempt(delivery.CurrentEnvelopeId, socket.Id, delivery.RetryAttempt, Options.Time.GetUtcNow()));
+        await SendAsync(socket, frame);
     }
 
     private EmulatedSocket? PickSocket()
