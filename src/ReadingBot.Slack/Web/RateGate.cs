@@ -60,6 +60,77 @@ public sealed class RateGate(TimeProvider time)
         }
     }
 
+    private readonly Dictionary<string, Lane> lanes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Takes the channel's single lane: posts to one channel go one at a time, each starting at least
+    /// <paramref name="interval"/> after the previous one was answered, so their arrival at Slack is spaced too
+    /// (spacing by start time alone lets network jitter squeeze two posts under a second).
+    /// </summary>
+    public async Task<IDisposable> EnterLaneAsync(string key, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        Lane lane;
+        lock (lanes)
+        {
+            if (!lanes.TryGetValue(key, out lane!))
+            {
+                lane = new Lane();
+                lanes[key] = lane;
+            }
+        }
+
+        await lane.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            var wait = lane.NextAllowed - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+            }
+        }
+        catch
+        {
+            lane.Lock.Release();
+            throw;
+        }
+
+        return new LaneLease(lane, interval, time);
+    }
+
+    /// <summary>Slack said 429 for this lane: the next post waits at least <paramref name="retryAfter"/>.</summary>
+    public void PauseLane(string key, TimeSpan retryAfter)
+    {
+        lock (lanes)
+        {
+            if (lanes.TryGetValue(key, out var lane))
+            {
+                lane.PauseUntil = time.GetUtcNow() + retryAfter;
+            }
+        }
+    }
+
+    private sealed class Lane
+    {
+        public SemaphoreSlim Lock { get; } = new(1, 1);
+        public DateTimeOffset NextAllowed { get; set; }
+        public DateTimeOffset PauseUntil { get; set; }
+    }
+
+    private sealed class LaneLease(Lane lane, TimeSpan interval, TimeProvider time) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                var next = time.GetUtcNow() + interval;
+                lane.NextAllowed = next > lane.PauseUntil ? next : lane.PauseUntil;
+                lane.Lock.Release();
+            }
+        }
+    }
+
     private sealed class Bucket
     {
         public double Tokens { get; set; }

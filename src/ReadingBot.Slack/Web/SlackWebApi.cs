@@ -159,10 +159,9 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
         for (var attempt = 0; ; attempt++)
         {
             await gate.WaitAsync("method:" + method, burst, TimeSpan.FromMinutes(1) / perMinute, cancellationToken);
-            if (postsToChannel)
-            {
-                await gate.WaitAsync("channel:" + channel, 1, TimeSpan.FromSeconds(o.ChannelPostIntervalSeconds), cancellationToken);
-            }
+            using var lane = postsToChannel
+                ? await gate.EnterLaneAsync("channel:" + channel, TimeSpan.FromSeconds(o.ChannelPostIntervalSeconds), cancellationToken)
+                : null;
 
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUri, method));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -192,14 +191,26 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
                     var wait = RetryDelay(response, attempt);
-                    gate.Pause(postsToChannel ? "channel:" + channel : "method:" + method, wait);
+                    if (postsToChannel)
+                    {
+                        gate.PauseLane("channel:" + channel, wait);
+                    }
+                    else
+                    {
+                        gate.Pause("method:" + method, wait);
+                    }
                     if (attempt >= o.MaxRetries || wait > TimeSpan.FromSeconds(o.MaxRetryAfterSeconds))
                     {
                         throw new SlackApiException(method, "ratelimited");
                     }
 
                     logger.LogWarning("Slack rate-limited {Method}; retrying in {Seconds:0.#} s (attempt {Attempt})", method, wait.TotalSeconds, attempt + 1);
-                    await Task.Delay(wait, time, cancellationToken);
+                    if (!postsToChannel)
+                    {
+                        // A channel lane waits by itself: its lease ends after the pause.
+                        await Task.Delay(wait, time, cancellationToken);
+                    }
+
                     continue;
                 }
 
