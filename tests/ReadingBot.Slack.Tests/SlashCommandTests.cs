@@ -33,7 +33,7 @@ public sealed class SlashCommandTests : IAsyncLifetime
         return response;
     }
 
-    private static string Text(JsonObject response) => response["text"]!.ToString() + "\n" + (response["blocks"]?.ToJsonString() ?? "");
+    private static string Text(JsonObject response) => SlackJson.Strings(response);
 
     [Fact]
     public async Task Empty_text_answers_with_help_only_to_the_member()

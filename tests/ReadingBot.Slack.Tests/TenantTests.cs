@@ -31,7 +31,7 @@ public sealed class TenantTests : IAsyncLifetime
     {
         var delivery = await emulator.SlashCommandAsync(text, user, channel, teamId);
         var response = await delivery.WaitForResponseAsync();
-        return response["text"]!.ToString() + (response["blocks"]?.ToJsonString() ?? "");
+        return SlackJson.Strings(response);
     }
 
     [Fact]

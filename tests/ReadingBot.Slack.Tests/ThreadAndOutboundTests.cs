@@ -146,7 +146,7 @@ public sealed class ThreadAndOutboundTests : IAsyncLifetime
     [Fact]
     public async Task Conversations_replies_is_read_page_by_page()
     {
-        var (posted, parentTs) = await Threads.OpenDiscussionAsync(bot);
+        var (_, parentTs) = await Threads.OpenDiscussionAsync(bot);
         for (var i = 0; i < 5; i++)
         {
             emulator.AddUserMessage(SlackEmulator.GeneralChannel, SlackEmulator.Alice, $"reply {i}", parentTs);
@@ -158,6 +158,5 @@ public sealed class ThreadAndOutboundTests : IAsyncLifetime
         Assert.Equal(parentTs, messages[0]["ts"]!.ToString());
         Assert.Equal(3, emulator.CallsTo("conversations.replies").Count);
         Assert.Equal(messages.Select(m => m["ts"]!.ToString()).Order(StringComparer.Ordinal), messages.Select(m => m["ts"]!.ToString()));
-        _ = posted;
     }
 }

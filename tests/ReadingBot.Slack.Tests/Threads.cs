@@ -14,7 +14,6 @@ public static class Threads
     {
         var outbound = bot.Get<SlackOutbound>();
         var posted = await outbound.PostAsync(new OutboundPost(Group, channel, new TextReply("This week: Attention Is All You Need"), ThreadTitle: "Discussion: week 48"), CancellationToken.None);
-        bot.Get<ReadingBot.Core.Commands.CommandDispatcher>(); // the group must exist for the link to matter
         bot.Get<GroupDirectory>().EnsureGroup(Group);
         bot.Get<IThreadLinkStore>().Save(new ThreadLink(Group.Id, posted.ThreadId!, ThreadPurpose.Discussion, "week 48", DateTimeOffset.UnixEpoch));
         return (posted, posted.MessageId);

@@ -110,7 +110,7 @@ public sealed class StoredMessage
     public List<string> ReplyUsers { get; } = [];
 
     /// <summary>Everything a person could read in it: the text and every string inside the blocks.</summary>
-    public string AllText => Text + "\n" + (Blocks?.ToJsonString() ?? "");
+    public string AllText => Text + "\n" + SlackJson.Strings(Blocks);
 
     public JsonObject ToJson()
     {
@@ -149,7 +149,42 @@ public sealed class StoredMessage
 /// <summary>An ephemeral message: only <see cref="User"/> sees it.</summary>
 public sealed record EphemeralMessage(string Channel, string User, string Text, JsonArray? Blocks, string? ThreadTs, DateTimeOffset At)
 {
-    public string AllText => Text + "\n" + (Blocks?.ToJsonString() ?? "");
+    public string AllText => Text + "\n" + SlackJson.Strings(Blocks);
+}
+
+/// <summary>Reads JSON the way a person reads a message: every string value, unescaped, one per line.</summary>
+public static class SlackJson
+{
+    public static string Strings(JsonNode? node)
+    {
+        var parts = new List<string>();
+        Collect(node, parts);
+        return string.Join("\n", parts);
+    }
+
+    private static void Collect(JsonNode? node, List<string> parts)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    Collect(value, parts);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Collect(item, parts);
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                parts.Add(value.GetValue<string>());
+                break;
+        }
+    }
 }
 
 /// <summary>One Web API request as the emulator saw it.</summary>
