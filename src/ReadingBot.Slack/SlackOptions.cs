@@ -101,7 +101,8 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         }
         else if (string.IsNullOrWhiteSpace(o.AppToken) || !o.AppToken.StartsWith("xapp-", StringComparison.Ordinal))
         {
-            failures.Add(Secret("Slack:AppToken", string.IsNullOrWhiteSpace(o.AppToken) ? "is missing (Socket mode needs it)" : "is not an app-level token (it must start with xapp-)", "an app-level token with the connections:write scope (Basic Information → App-Level Tokens), or set Slack:Mode to Http"));
+            failures.Add(Secret("Slack:AppToken", string.IsNullOrWhiteSpace(o.AppToken) ? "is missing (Socket mode needs it)" : "is not an app-level token (it must start with xapp-)", "an app-level token with the connections:write scope (Basic Information → App-Level Tokens)")
+                + " To receive over HTTP instead, set Slack:Mode to Http and Slack:SigningSecret.");
         }
 
         if (!Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))

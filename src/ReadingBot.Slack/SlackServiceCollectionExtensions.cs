@@ -28,7 +28,8 @@ public static class SlackServiceCollectionExtensions
         services.AddOptions<SlackOptions>().Bind(configuration.GetSection(SlackOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient<SlackWebApi>(c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // The factory's request logging would write response_urls (bearer-like secrets) into the logs: turned off.
+        services.AddHttpClient<SlackWebApi>(c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddSingleton<RateGate>();
         services.AddSingleton<SlackConnectionState>(sp => new SlackConnectionState { HttpMode = sp.GetRequiredService<IOptions<SlackOptions>>().Value.IsHttpMode });
         services.AddSingleton<SlackUserDirectory>();

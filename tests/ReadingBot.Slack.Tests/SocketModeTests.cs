@@ -235,10 +235,11 @@ public sealed class SocketModeTests : IAsyncLifetime
     [Fact]
     public async Task Nothing_secret_is_ever_logged()
     {
-        var b = await StartBotAsync();
+        var b = await StartBotAsync(s => s["Slack:InlineReplySeconds"] = "0");
         await emulator.WaitForOpenSocketsAsync();
         var delivery = await emulator.SlashCommandAsync("paper add 1706.03762");
         await delivery.WaitForResponseAsync();
+        Assert.Null(delivery.Acks.Single().Payload);
 
         var logs = b.Logs.Text;
         Assert.DoesNotContain(emulator.Team().BotToken, logs, StringComparison.Ordinal);

@@ -26,8 +26,10 @@ public static class SlackHttpEndpoints
     /// <summary>Maps the endpoints when the Slack adapter runs in Http mode; otherwise does nothing.</summary>
     public static IEndpointRouteBuilder MapSlackEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var options = endpoints.ServiceProvider.GetService<IOptions<SlackOptions>>();
-        if (endpoints.ServiceProvider.GetService<SlackIngress>() is null || options is null || !options.Value.IsHttpMode)
+        // Nothing is resolved here: options are validated when the host starts, which reports failures cleanly.
+        var registered = endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(SlackIngress)) == true;
+        var mode = endpoints.ServiceProvider.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?[$"{SlackOptions.Section}:Mode"];
+        if (!registered || !string.Equals(mode, "Http", StringComparison.OrdinalIgnoreCase))
         {
             return endpoints;
         }
