@@ -161,8 +161,9 @@ public sealed class SocketModeConnection : IAsyncDisposable
                 await HandleFrameAsync(message.WrittenMemory);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception ex)
         {
+            // Whatever broke the socket (reset, keep-alive timeout, oversized frame), the supervisor reconnects.
             if (!cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Socket Mode connection {Id} broke: {Error}", Id, ex.Message);

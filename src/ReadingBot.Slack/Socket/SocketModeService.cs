@@ -192,6 +192,10 @@ public sealed class SocketModeService(
         {
             await connection.CloseAsync();
         }
+        catch (Exception ex)
+        {
+            logger.LogDebug("Socket Mode connection {Id} ended with {Error}", connection.Id, ex.GetType().Name);
+        }
     }
 
     /// <summary>Forgets a connection once its reader has ended.</summary>
