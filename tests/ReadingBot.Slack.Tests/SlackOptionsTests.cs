@@ -5,6 +5,8 @@ using ReadingBot.Core.Ports;
 using ReadingBot.Host.Composition;
 using ReadingBot.Host.Hosting;
 
+using ReadingBot.TestSupport.Slack;
+
 namespace ReadingBot.Slack.Tests;
 
 public sealed class SlackOptionsTests

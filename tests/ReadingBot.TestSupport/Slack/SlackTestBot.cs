@@ -12,10 +12,8 @@ using ReadingBot.Slack.Http;
 using ReadingBot.Slack.Inbound;
 using ReadingBot.Slack.Socket;
 using ReadingBot.Storage.LiteDb;
-using ReadingBot.TestSupport;
-using ReadingBot.TestSupport.Slack;
 
-namespace ReadingBot.Slack.Tests;
+namespace ReadingBot.TestSupport.Slack;
 
 /// <summary>
 /// The real host composition (core, LiteDB, the Slack adapter via the host's AddSlack) on Kestrel at 127.0.0.1:0,
@@ -63,7 +61,7 @@ public sealed class SlackTestBot : IAsyncDisposable
         ["Web:Enabled"] = "true",
     };
 
-    public static async Task<SlackTestBot> StartAsync(SlackEmulator emulator, Action<Dictionary<string, string?>>? configure = null, ReadingBotDatabase? database = null, string mode = "Socket")
+    public static async Task<SlackTestBot> StartAsync(SlackEmulator emulator, Action<Dictionary<string, string?>>? configure = null, ReadingBotDatabase? database = null, string mode = "Socket", ILoggerProvider? extraLogs = null)
     {
         var settings = FastSettings(emulator, mode);
         configure?.Invoke(settings);
@@ -75,6 +73,10 @@ public sealed class SlackTestBot : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
+        if (extraLogs is not null)
+        {
+            builder.Logging.AddProvider(extraLogs);
+        }
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         var ownsDatabase = database is null;
         var db = database ?? ReadingBotDatabase.OpenMemory();
