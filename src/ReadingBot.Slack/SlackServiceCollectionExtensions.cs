@@ -40,6 +40,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<IChatOutbound>(sp => sp.GetRequiredService<SlackOutbound>());
         services.AddHostedService<SlackStartupCheck>();
         services.AddHostedService<SlackInboundWorker>();
+        services.AddHostedService<DeliveryLogPurger>();
         services.AddSingleton<SocketModeService>();
         services.AddHostedService(sp => new SocketModeStarter(sp.GetRequiredService<IOptions<SlackOptions>>(), sp.GetRequiredService<SocketModeService>()));
         return true;

@@ -300,7 +300,7 @@ public sealed partial class SlackEmulator
         if (hasContent && delivery.Type == "slash_commands" && TryContent(payload!, out var text2, out var blocks, out _))
         {
             var p = delivery.Payload;
-            ShowResponse(p["team_id"]!.ToString(), p["channel_id"]!.ToString(), p["user_id"]!.ToString(), payload!, text2, blocks);
+            ShowResponse(p["team_id"]?.ToString() ?? DefaultTeam, p["channel_id"]!.ToString(), p["user_id"]!.ToString(), payload!, text2, blocks);
             delivery.AddResponse(payload!);
         }
     }
@@ -406,7 +406,7 @@ public sealed partial class SlackEmulator
     // ---------------------------------------------------------------- deliveries
 
     /// <summary>Sends a slash command from a member (Socket Mode envelope or signed HTTP form, per <see cref="SlackEmulatorOptions.Delivery"/>).</summary>
-    public Task<SlackDelivery> SlashCommandAsync(string text, string user = Alice, string channel = GeneralChannel, string teamId = DefaultTeam, string command = "/reading", EmulatedSocket? on = null, bool encode = true)
+    public Task<SlackDelivery> SlashCommandAsync(string text, string user = Alice, string channel = GeneralChannel, string teamId = DefaultTeam, string command = "/reading", EmulatedSocket? on = null, bool encode = true, string? orgWideEnterpriseId = null)
     {
         var team = teams[teamId];
         var payload = new JsonObject
@@ -425,6 +425,14 @@ public sealed partial class SlackEmulator
             ["response_url"] = IssueResponseUrl("commands", teamId, channel, user),
             ["trigger_id"] = IssueTrigger(),
         };
+        if (orgWideEnterpriseId is not null)
+        {
+            // An org-wide install: the payload names the enterprise and no team.
+            payload.Remove("team_id");
+            payload["enterprise_id"] = orgWideEnterpriseId;
+            payload["is_enterprise_install"] = "true";
+        }
+
         return Options.Delivery == SlackDeliveryMode.Http
             ? SendHttpAsync("slash_commands", payload, null)
             : Task.FromResult(Deliver("slash_commands", payload, acceptsResponsePayload: true, eventId: null, on));
