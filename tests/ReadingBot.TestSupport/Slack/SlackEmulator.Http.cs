@@ -136,6 +136,12 @@ public sealed partial class SlackEmulator
                 reason = "connection_failed";
             }
 
+            if (type == "events_api" && status != 0 && TakeLostAnswer())
+            {
+                status = 0;
+                reason = "http_timeout";
+            }
+
             delivery.AddHttpAttempt(new HttpAttempt(retryNum, status, watch.Elapsed, noRetry, text));
             if (status is >= 200 and < 300)
             {
@@ -165,6 +171,20 @@ public sealed partial class SlackEmulator
             await Task.Delay(Options.HttpRetryDelays[retryNum], Options.Time);
             retryNum++;
             delivery.RetryAttempt = retryNum;
+        }
+    }
+
+    private bool TakeLostAnswer()
+    {
+        lock (gate)
+        {
+            if (Options.LoseNextHttpAnswers <= 0)
+            {
+                return false;
+            }
+
+            Options.LoseNextHttpAnswers--;
+            return true;
         }
     }
 

@@ -63,6 +63,12 @@ public sealed class SlackEmulatorOptions
 
     public TimeSpan HttpAckTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// HTTP mode: this many next event deliveries count as timed out whatever the bot answered (the answer was
+    /// "lost"), so Slack retries an event the bot already handled, deterministically.
+    /// </summary>
+    public int LoseNextHttpAnswers { get; set; }
+
     /// <summary>Slack retries immediately, after 1 minute and after 5 minutes.</summary>
     public TimeSpan[] HttpRetryDelays { get; set; } = [TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
 }
