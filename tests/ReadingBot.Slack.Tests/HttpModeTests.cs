@@ -183,4 +183,30 @@ public sealed class HttpModeTests : IAsyncLifetime
         await uninstall.Finished.WaitAsync(TimeSpan.FromSeconds(30));
         await Eventually.TrueAsync(() => bot.Get<ReadingBot.Core.Groups.IGroupStore>().Find(Threads.Group.Id) is null, "the workspace's data was removed");
     }
+
+    [Fact]
+    public async Task A_full_queue_answers_503_and_slacks_retry_gets_through()
+    {
+        await bot.DisposeAsync();
+        bot = await SlackTestBot.StartAsync(emulator, s =>
+        {
+            s["Slack:Workers"] = "1";
+            s["Slack:QueueCapacity"] = "1";
+            s["Slack:InlineReplySeconds"] = "0.2";
+        }, mode: "Http");
+        emulator.Options.HttpTarget = bot.BaseUri;
+        emulator.Options.EchoBotMessages = false;
+        emulator.Options.HttpRetryDelays = [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
+        bot.Metadata.Delay = TimeSpan.FromSeconds(1);
+
+        var busy = await emulator.SlashCommandAsync("paper add 1706.03762");
+        await busy.WaitForAckAsync();
+        var queued = await emulator.DeliverEventAsync(SlackEmulator.DefaultTeam, new JsonObject { ["type"] = "app_mention", ["text"] = "one" });
+        await queued.WaitForAckAsync();
+        var refused = await emulator.DeliverEventAsync(SlackEmulator.DefaultTeam, new JsonObject { ["type"] = "app_mention", ["text"] = "two" });
+        await refused.Finished.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(503, refused.HttpAttempts[0].Status);
+        Assert.Equal(200, refused.HttpAttempts[^1].Status);
+    }
 }

@@ -198,4 +198,14 @@ public sealed class SlashCommandTests : IAsyncLifetime
         Assert.Contains("Added #1", Text(response));
         Assert.Empty(emulator.Violations);
     }
+
+    [Fact]
+    public async Task A_different_slash_command_is_refused()
+    {
+        var delivery = await emulator.SlashCommandAsync("help", command: "/other");
+        var response = await delivery.WaitForResponseAsync();
+
+        Assert.Contains("/reading", Text(response));
+        Assert.Equal("ephemeral", response["response_type"]!.ToString());
+    }
 }

@@ -248,4 +248,30 @@ public sealed class SocketModeTests : IAsyncLifetime
         Assert.DoesNotContain(delivery.Payload["response_url"]!.ToString(), logs, StringComparison.Ordinal);
         Assert.DoesNotContain("ticket=", logs, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_full_queue_leaves_envelopes_unacked_so_slack_redelivers_them()
+    {
+        emulator.Options.AckTimeout = TimeSpan.FromSeconds(1);
+        var b = await StartBotAsync(s =>
+        {
+            s["Slack:Workers"] = "1";
+            s["Slack:QueueCapacity"] = "1";
+            s["Slack:InlineReplySeconds"] = "0.2";
+        });
+        await emulator.WaitForOpenSocketsAsync();
+        b.Metadata.Delay = TimeSpan.FromSeconds(1.5);
+
+        var busy = await emulator.SlashCommandAsync("paper add 1706.03762");
+        await busy.WaitForAckAsync();
+        var queued = await emulator.SlashCommandAsync("paper add 2101.00001");
+        await Task.Delay(100);
+        var refused = await emulator.SlashCommandAsync("help");
+
+        var answers = await Task.WhenAll(busy.WaitForResponseAsync(), queued.WaitForResponseAsync(), refused.WaitForResponseAsync());
+
+        Assert.True(refused.Attempts.Count >= 2, "the envelope that found the queue full was not redelivered");
+        Assert.Equal(refused.Attempts[^1].EnvelopeId, refused.Acks[0].EnvelopeId);
+        Assert.Contains("ReadingBot commands", SlackJson.Strings(answers[2]));
+    }
 }

@@ -87,4 +87,17 @@ public sealed class TenantTests : IAsyncLifetime
 
         await Eventually.TrueAsync(() => bot.Get<IGroupStore>().Find(new GroupAddress(Platforms.Slack, OtherTeam).Id) is null, "the workspace was removed");
     }
+
+    [Fact]
+    public async Task A_thread_linked_in_one_workspace_means_nothing_in_another()
+    {
+        var (_, parentTs) = await Threads.OpenDiscussionAsync(bot);
+        emulator.AddChannel(OtherTeam, SlackEmulator.GeneralChannel, "general");
+
+        var (_, delivery) = await emulator.UserMessageAsync("same channel and ts, other workspace", parentTs, "U0BOB", SlackEmulator.GeneralChannel, OtherTeam);
+        await delivery.WaitForAckAsync();
+        await bot.WaitForProcessedAsync(2);
+
+        Assert.Empty(emulator.Ephemerals);
+    }
 }

@@ -67,7 +67,7 @@ public static class SlackHttpEndpoints
         {
             case "url_verification":
                 return Results.Json(new { challenge = json["challenge"]?.ToString() ?? "" });
-            case "event_callback":
+            case "event_callback" or "app_rate_limited":
                 var retry = int.TryParse(http.Request.Headers["X-Slack-Retry-Num"], out var n) ? n : 0;
                 if (!ingress.AcceptEvent(json, retry))
                 {

@@ -146,6 +146,13 @@ public sealed class SlackInboundProcessor(
 
     private async Task HandleEventAsync(JsonObject envelope, CancellationToken cancellationToken)
     {
+        if (SlackWebApi.Str(envelope, "type") == "app_rate_limited")
+        {
+            // Slack drops events past 30,000 an hour per workspace and says so once a minute.
+            logger.LogWarning("Slack is rate-limiting events for workspace {Workspace} (minute {Minute})", SlackWebApi.Str(envelope, "team_id"), envelope["minute_rate_limited"]?.ToString());
+            return;
+        }
+
         var ev = envelope["event"] as JsonObject;
         var type = SlackWebApi.Str(ev, "type");
         var workspace = Workspace(envelope, envelope["team_id"], envelope["enterprise_id"]);
