@@ -274,4 +274,16 @@ public sealed class SocketModeTests : IAsyncLifetime
         Assert.Equal(refused.Attempts[^1].EnvelopeId, refused.Acks[0].EnvelopeId);
         Assert.Contains("ReadingBot commands", SlackJson.Strings(answers[2]));
     }
+
+    [Fact]
+    public async Task Failing_connection_opens_are_retried_with_backoff_until_one_works()
+    {
+        emulator.InjectFault("apps.connections.open", SlackFault.ServerError(503), times: 6);
+
+        await StartBotAsync();
+        await emulator.WaitForOpenSocketsAsync();
+
+        Assert.Equal(7, emulator.CallsTo("apps.connections.open").Count);
+        Assert.Contains("apps.connections.open failed (http_503)", bot!.Logs.Text, StringComparison.Ordinal);
+    }
 }

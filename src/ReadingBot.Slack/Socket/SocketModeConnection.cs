@@ -72,8 +72,8 @@ public sealed class SocketModeConnection : IAsyncDisposable
 
     public async Task ConnectAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
+        using var limit = new CancellationTokenSource(timeout, time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         await socket.ConnectAsync(url, cts.Token);
         lastFrameTicks = time.GetUtcNow().UtcTicks;
         Completion = Task.Run(() => ReadLoopAsync(stop.Token), CancellationToken.None);

@@ -127,9 +127,11 @@ public sealed class SocketModeService(
                 }
 
                 var connection = new SocketModeConnection(time, logger, ingress.OnEnvelopeAsync, TimeSpan.FromSeconds(o.KeepAliveSeconds), TimeSpan.FromSeconds(o.KeepAliveTimeoutSeconds));
+                var started = false;
                 try
                 {
                     await connection.ConnectAsync(url, TimeSpan.FromSeconds(o.ConnectTimeoutSeconds), stoppingToken);
+                    started = true;
                     Interlocked.Increment(ref connectionsOpened);
                     state.Add(connection);
                     _ = ReapAsync(connection);
@@ -139,6 +141,12 @@ public sealed class SocketModeService(
                 {
                     logger.LogWarning("Socket Mode connection {Id} did not become ready: {Error}", connection.Id, ex.Message);
                     connection.Abort();
+                    if (!started)
+                    {
+                        // Never reached the reader, so nothing else will dispose it.
+                        await connection.DisposeAsync();
+                    }
+
                     await DelayAsync(Backoff(failures++), stoppingToken);
                     continue;
                 }
