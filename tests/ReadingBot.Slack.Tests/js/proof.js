@@ -32,6 +32,20 @@ client.on('slash_commands', async ({ ack, body }) => {
   const result = await web.chat.postMessage({ channel: body.channel_id, text: `node saw: ${body.text}` });
   posts += 1;
   console.log(`POSTED ${posts} ${result.ts}`);
+  if (posts === 1) {
+    // More of the Web API through Slack's own client: a threaded reply with blocks (sent within the same second,
+    // so the emulator answers 429 and the client must wait out Retry-After), then the thread read back.
+    const auth = await web.auth.test();
+    const user = await web.users.info({ user: body.user_id });
+    await web.chat.postMessage({
+      channel: body.channel_id,
+      thread_ts: result.ts,
+      text: 'in the thread',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*in the thread*' } }],
+    });
+    const thread = await web.conversations.replies({ channel: body.channel_id, ts: result.ts });
+    console.log(`WEBAPI ${auth.user_id} ${user.user.name} ${thread.messages.length} ${thread.messages[0].reply_count}`);
+  }
   if (posts === 2) {
     await client.disconnect();
     console.log('DONE');
