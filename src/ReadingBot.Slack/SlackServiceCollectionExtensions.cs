@@ -25,7 +25,11 @@ public static class SlackServiceCollectionExtensions
             return false;
         }
 
-        services.AddOptions<SlackOptions>().Bind(configuration.GetSection(SlackOptions.Section)).ValidateOnStart();
+        services.AddOptions<SlackOptions>().Bind(configuration.GetSection(SlackOptions.Section))
+            .Validate(
+                o => !o.IsHttpMode || !bool.TryParse(configuration["Web:Enabled"], out var web) || web,
+                "Slack:Mode: Http mode receives through the web server, but Web:Enabled is false. Set Web:Enabled to true (READINGBOT_Web__Enabled), or Slack:Mode to Socket.")
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         // The factory's request logging would write response_urls (bearer-like secrets) into the logs: turned off.

@@ -111,4 +111,21 @@ public sealed class SlackOptionsTests
 
         Assert.Contains(error.Failures, f => f.StartsWith("Slack:AppToken:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Http_mode_without_the_web_server_is_refused_at_start()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Slack:BotToken"] = "xoxb-1", ["Slack:SigningSecret"] = "s", ["Slack:Mode"] = "Http", ["Web:Enabled"] = "false",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSlack(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SlackOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains("Web:Enabled", StringComparison.Ordinal));
+    }
 }
