@@ -559,7 +559,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
         }
 
         var ts = args["ts"]?.ToString();
-        var limit = int.TryParse(args["limit"]?.ToString(), out var l) ? Math.Clamp(l, 1, 1000) : 1000;
+        var limit = int.TryParse(args["limit"]?.ToString(), out var l) ? Math.Clamp(l, 1, SlackLimits.RepliesPage) : SlackLimits.RepliesPage;
         var start = 0;
         if (args["cursor"]?.ToString() is { Length: > 0 } cursor)
         {
@@ -668,13 +668,13 @@ public sealed partial class SlackEmulator : IAsyncDisposable
             return Error("invalid_arguments", "[ERROR] missing required field: view");
         }
 
-        if ((modal["title"]?["text"]?.ToString() ?? "").Length is 0 or > 24)
+        if ((modal["title"]?["text"]?.ToString() ?? "").Length is 0 or > SlackLimits.ModalTitle)
         {
             return Error("invalid_arguments", "[ERROR] must be between 1 and 24 characters [json-pointer:/view/title/text]");
         }
 
         var blocks = modal["blocks"] as JsonArray ?? [];
-        if (ValidateBlocks(blocks, 100) is { } problem)
+        if (ValidateBlocks(blocks, SlackLimits.ViewBlocks) is { } problem)
         {
             return Error("invalid_arguments", problem);
         }
@@ -731,7 +731,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
                 return false;
             }
 
-            if (ValidateBlocks(blocks, 50) is { } problem)
+            if (ValidateBlocks(blocks, SlackLimits.MessageBlocks) is { } problem)
             {
                 error = Error("invalid_blocks", problem);
                 return false;
@@ -744,7 +744,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
             return false;
         }
 
-        if (text.Length > 40_000)
+        if (text.Length > SlackLimits.MessageText)
         {
             error = Error("msg_too_long");
             return false;
@@ -753,7 +753,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Block Kit limits (docs.slack.dev "Blocks" reference, 2026). Returns a description of the first problem.</summary>
+    /// <summary>Block Kit limits (<see cref="SlackLimits"/>). Returns a description of the first problem.</summary>
     public static string? ValidateBlocks(JsonArray blocks, int maxBlocks)
     {
         if (blocks.Count > maxBlocks)
@@ -771,7 +771,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
                 return $"[ERROR] unknown or missing block type {at}";
             }
 
-            if (block["block_id"]?.ToString() is { } blockId && (blockId.Length > 255 || !blockIds.Add(blockId)))
+            if (block["block_id"]?.ToString() is { } blockId && (blockId.Length > SlackLimits.BlockId || !blockIds.Add(blockId)))
             {
                 return $"[ERROR] block_id too long or repeated {at}";
             }
@@ -779,9 +779,9 @@ public sealed partial class SlackEmulator : IAsyncDisposable
             var problem = type switch
             {
                 "section" => Section(block, actionIds),
-                "actions" => Elements(block, 25, actionIds),
-                "context" => Elements(block, 10, actionIds, context: true),
-                "header" => Text(block["text"], 150, plainOnly: true),
+                "actions" => Elements(block, SlackLimits.ActionsElements, actionIds),
+                "context" => Elements(block, SlackLimits.ContextElements, actionIds, context: true),
+                "header" => Text(block["text"], SlackLimits.HeaderText, plainOnly: true),
                 _ => null,
             };
             if (problem is not null)
@@ -799,21 +799,21 @@ public sealed partial class SlackEmulator : IAsyncDisposable
                 return "a section needs text or fields";
             }
 
-            if (block["text"] is not null && Text(block["text"], 3000) is { } t)
+            if (block["text"] is not null && Text(block["text"], SlackLimits.SectionText) is { } t)
             {
                 return t;
             }
 
             if (block["fields"] is JsonArray fields)
             {
-                if (fields.Count > 10)
+                if (fields.Count > SlackLimits.Fields)
                 {
                     return "no more than 10 fields";
                 }
 
                 foreach (var f in fields)
                 {
-                    if (Text(f, 2000) is { } p)
+                    if (Text(f, SlackLimits.FieldText) is { } p)
                     {
                         return p;
                     }
@@ -832,7 +832,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
 
             foreach (var e in elements)
             {
-                var p = context ? Text(e, 3000) : Element(e as JsonObject, actionIds);
+                var p = context ? Text(e, SlackLimits.SectionText) : Element(e as JsonObject, actionIds);
                 if (p is not null)
                 {
                     return p;
@@ -849,23 +849,23 @@ public sealed partial class SlackEmulator : IAsyncDisposable
                 return null;
             }
 
-            if (Text(element["text"], 75, plainOnly: true) is { } t)
+            if (Text(element["text"], SlackLimits.ButtonText, plainOnly: true) is { } t)
             {
                 return "button " + t;
             }
 
             var actionId = element["action_id"]?.ToString();
-            if (actionId is not null && (actionId.Length > 255 || !actionIds.Add(actionId)))
+            if (actionId is not null && (actionId.Length > SlackLimits.ActionId || !actionIds.Add(actionId)))
             {
                 return "action_id too long or repeated";
             }
 
-            if (element["value"]?.ToString() is { Length: > 2000 })
+            if (element["value"]?.ToString() is { Length: > SlackLimits.ButtonValue })
             {
                 return "button value longer than 2000 characters";
             }
 
-            return element["url"]?.ToString() is { Length: > 3000 } ? "button url longer than 3000 characters" : null;
+            return element["url"]?.ToString() is { Length: > SlackLimits.ButtonUrl } ? "button url longer than 3000 characters" : null;
         }
 
         static string? Text(JsonNode? node, int max, bool plainOnly = false)
