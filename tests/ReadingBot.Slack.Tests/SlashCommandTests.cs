@@ -29,7 +29,9 @@ public sealed class SlashCommandTests : IAsyncLifetime
     {
         var delivery = await emulator.SlashCommandAsync(text, user, teamId: teamId);
         var response = await delivery.WaitForResponseAsync();
-        Assert.True(delivery.IsAcked, "the envelope was never acked");
+        var ack = Assert.Single(delivery.Acks);
+        Assert.False(ack.Late, "the ack came after Slack's deadline");
+        Assert.True(emulator.Violations.Count == 0, string.Join("\n", emulator.Violations));
         return response;
     }
 
