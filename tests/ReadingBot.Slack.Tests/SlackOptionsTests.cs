@@ -5,7 +5,6 @@ using ReadingBot.Core.Ports;
 using ReadingBot.Host.Composition;
 using ReadingBot.Host.Hosting;
 
-using ReadingBot.TestSupport.Slack;
 
 namespace ReadingBot.Slack.Tests;
 
