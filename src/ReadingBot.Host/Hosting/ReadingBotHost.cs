@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ReadingBot.Core.Ports;
 using ReadingBot.Host.Composition;
 using ReadingBot.Host.Local;
+using ReadingBot.Slack.Http;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Host.Hosting;
@@ -112,6 +113,7 @@ public static class ReadingBotHost
         services.AddLiteDbStorage(database);
         services.AddHostedService<WeeklySchedulerService>();
         services.AddPaperSources(builder.Configuration);
+        services.AddSlack(builder.Configuration);
 
         if (LocalChatEnabled(builder.Configuration))
         {
@@ -138,6 +140,7 @@ public static class ReadingBotHost
 
     private static void MapEndpoints(WebApplication app)
     {
+        app.MapSlackEndpoints();
         app.MapGet("/healthz", (ReadingBotDatabase db, IEnumerable<IChatAdapterStatus> adapters) =>
         {
             bool databaseOpen;

@@ -1,0 +1,284 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReadingBot.Core.Commands;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Ports;
+using ReadingBot.Core.Replies;
+using ReadingBot.Slack.Rendering;
+using ReadingBot.Slack.Web;
+
+namespace ReadingBot.Slack.Inbound;
+
+/// <summary>
+/// Turns one Slack delivery into exactly one effect: dedupes by envelope_id/event_id in the durable delivery log,
+/// takes the tenant only from the verified payload (team_id, or enterprise_id for org-wide installs), runs the
+/// command through <see cref="CommandDispatcher"/> and sends the reply (ack, response_url, or a thread post).
+/// </summary>
+public sealed class SlackInboundProcessor(
+    CommandDispatcher dispatcher,
+    SlackUserDirectory users,
+    SlackWebApi api,
+    IDeliveryLog deliveries,
+    ITenantDataStore tenants,
+    IOptions<SlackOptions> options,
+    TimeProvider time,
+    ILogger<SlackInboundProcessor> logger)
+{
+    private readonly SlackOptions o = options.Value;
+
+    /// <summary>Counts deliveries that produced an effect (tests and the benchmark read it).</summary>
+    public long Processed => Interlocked.Read(ref processed);
+
+    private long processed;
+
+    public async Task ProcessAsync(InboundItem item, CancellationToken cancellationToken)
+    {
+        if (!FirstDelivery(item.DedupeKeys))
+        {
+            logger.LogInformation("Skipping a repeated Slack delivery (retry {Retry})", item.RetryAttempt);
+            if (item.Ack is not null)
+            {
+                await item.Ack.AckEmptyAsync();
+            }
+
+            return;
+        }
+
+        switch (item.Kind)
+        {
+            case InboundKind.SlashCommand:
+                await HandleSlashCommandAsync(item.Payload, item.Ack, cancellationToken);
+                break;
+            case InboundKind.Interactive:
+                await HandleInteractionAsync(item.Payload, cancellationToken);
+                break;
+            case InboundKind.Event:
+                await HandleEventAsync(item.Payload, cancellationToken);
+                break;
+        }
+
+        Interlocked.Increment(ref processed);
+    }
+
+    private bool FirstDelivery(IReadOnlyList<string> keys)
+    {
+        var now = time.GetUtcNow();
+        var expires = now + TimeSpan.FromMinutes(o.DedupeMinutes);
+        var first = true;
+        foreach (var key in keys)
+        {
+            // Record every key (so a later retry under a new envelope id still matches the event id).
+            first &= deliveries.TryRecord("slack:" + key, now, expires);
+        }
+
+        return first;
+    }
+
+    private async Task HandleSlashCommandAsync(JsonObject payload, CommandAck? ack, CancellationToken cancellationToken)
+    {
+        var responseUrl = SlackWebApi.Str(payload, "response_url");
+        Reply reply;
+        var command = SlackWebApi.Str(payload, "command");
+        var workspace = Workspace(payload, payload["team_id"], null);
+        var userId = SlackWebApi.Str(payload, "user_id");
+        if (workspace is null || userId is null)
+        {
+            reply = new ErrorReply("This request did not say which workspace or member it came from, so nothing was done.");
+        }
+        else if (command is not null && !string.Equals(command, o.Command, StringComparison.OrdinalIgnoreCase))
+        {
+            reply = new ErrorReply($"This app answers {o.Command}, not {command}.");
+        }
+        else
+        {
+            var text = SlackText.Unescape(SlackWebApi.Str(payload, "text")).Trim();
+            if (text.Length == 0)
+            {
+                text = "help";
+            }
+
+            var user = await users.GetAsync(workspace, userId, SlackWebApi.Str(payload, "user_name"), cancellationToken);
+            var context = new CommandContext(new GroupAddress(Platforms.Slack, workspace), new Actor(user.Id, user.DisplayName, user.IsAdminOrOwner), SlackWebApi.Str(payload, "channel_id"));
+            logger.LogInformation("Slack command in {Workspace} by {User}: {Text}", workspace, userId, SlackText.ForLog(text));
+            reply = await dispatcher.HandleTextAsync(context, text, cancellationToken);
+        }
+
+        var message = ResponseMessage(reply);
+        if (ack is not null && await ack.TryAckWithReplyAsync(message) == AckOutcome.SentWithReply)
+        {
+            return;
+        }
+
+        await RespondAsync(responseUrl, message, cancellationToken);
+    }
+
+    private async Task HandleInteractionAsync(JsonObject payload, CancellationToken cancellationToken)
+    {
+        if (SlackWebApi.Str(payload, "type") != "block_actions" || payload["actions"] is not JsonArray { Count: > 0 } actions)
+        {
+            return;
+        }
+
+        var action = actions[0];
+        var actionId = SlackWebApi.Str(action, "action_id");
+        var line = SlackWebApi.Str(action, "value");
+        if (actionId is null || !actionId.StartsWith(BlockKitRenderer.CommandActionPrefix, StringComparison.Ordinal) || string.IsNullOrWhiteSpace(line))
+        {
+            return;
+        }
+
+        var workspace = Workspace(payload, payload["team"]?["id"], payload["enterprise"]?["id"]);
+        var userId = SlackWebApi.Str(payload["user"], "id");
+        if (workspace is null || userId is null)
+        {
+            return;
+        }
+
+        var channel = SlackWebApi.Str(payload["channel"], "id") ?? SlackWebApi.Str(payload["container"], "channel_id");
+        var user = await users.GetAsync(workspace, userId, SlackWebApi.Str(payload["user"], "name"), cancellationToken);
+        var context = new CommandContext(new GroupAddress(Platforms.Slack, workspace), new Actor(user.Id, user.DisplayName, user.IsAdminOrOwner), channel);
+        logger.LogInformation("Slack button in {Workspace} by {User}: {Line}", workspace, userId, SlackText.ForLog(line));
+        var reply = await dispatcher.HandleTextAsync(context, line, cancellationToken);
+        await RespondAsync(SlackWebApi.Str(payload, "response_url"), ResponseMessage(reply), cancellationToken, channel, userId);
+    }
+
+    private async Task HandleEventAsync(JsonObject envelope, CancellationToken cancellationToken)
+    {
+        if (SlackWebApi.Str(envelope, "type") == "app_rate_limited")
+        {
+            // Slack drops events past 30,000 an hour per workspace and says so once a minute.
+            logger.LogWarning("Slack is rate-limiting events for workspace {Workspace} (minute {Minute})", SlackWebApi.Str(envelope, "team_id"), envelope["minute_rate_limited"]?.ToString());
+            return;
+        }
+
+        var ev = envelope["event"] as JsonObject;
+        var type = SlackWebApi.Str(ev, "type");
+        var workspace = Workspace(envelope, envelope["team_id"], envelope["enterprise_id"]);
+        if (ev is null || workspace is null)
+        {
+            return;
+        }
+
+        switch (type)
+        {
+            case "app_uninstalled":
+                RemoveWorkspace(workspace, "the app was uninstalled");
+                break;
+            case "tokens_revoked" when RevokesBotToken(ev):
+                RemoveWorkspace(workspace, "its bot token was revoked");
+                break;
+            case "message":
+                await HandleMessageAsync(workspace, ev, cancellationToken);
+                break;
+        }
+    }
+
+    private static bool RevokesBotToken(JsonObject ev) => ev["tokens"] is JsonObject tokens && tokens["bot"] is JsonArray { Count: > 0 };
+
+    private void RemoveWorkspace(string workspace, string why)
+    {
+        var removed = tenants.RemoveWorkspace(Platforms.Slack, workspace);
+        users.ForgetWorkspace(workspace);
+        logger.LogWarning("Removed {Count} records of Slack workspace {Workspace}: {Why}", removed, workspace, why);
+    }
+
+    private async Task HandleMessageAsync(string workspace, JsonObject ev, CancellationToken cancellationToken)
+    {
+        // Edits, joins, bot messages and broadcasts are not notes; our own and other bots' messages never are.
+        if (ev["subtype"] is not null || ev["bot_id"] is not null || ev["bot_profile"] is not null)
+        {
+            return;
+        }
+
+        var userId = SlackWebApi.Str(ev, "user");
+        var channel = SlackWebApi.Str(ev, "channel");
+        var threadTs = SlackWebApi.Str(ev, "thread_ts");
+        var ts = SlackWebApi.Str(ev, "ts");
+        if (userId is null || channel is null || threadTs is null || threadTs == ts || (api.Identity is { } me && me.UserId == userId))
+        {
+            return;
+        }
+
+        var user = await users.GetAsync(workspace, userId, null, cancellationToken);
+        var context = new CommandContext(new GroupAddress(Platforms.Slack, workspace), new Actor(user.Id, user.DisplayName, user.IsAdminOrOwner), channel, SlackThreadId.Format(channel, threadTs));
+        var reply = await dispatcher.HandleThreadMessageAsync(context, SlackText.Unescape(SlackWebApi.Str(ev, "text")), cancellationToken);
+        if (reply is null)
+        {
+            return;
+        }
+
+        var message = BlockKitRenderer.Render(reply).ToJson();
+        message["channel"] = channel;
+        message["thread_ts"] = threadTs;
+        try
+        {
+            if (reply.Ephemeral)
+            {
+                message["user"] = userId;
+                await api.PostEphemeralAsync(message, cancellationToken);
+            }
+            else
+            {
+                await api.PostMessageAsync(message, cancellationToken);
+            }
+        }
+        catch (SlackApiException ex)
+        {
+            logger.LogWarning("Could not answer in a Slack thread: {Error}", ex.Error);
+        }
+    }
+
+    private async Task RespondAsync(string? responseUrl, JsonObject message, CancellationToken cancellationToken, string? channel = null, string? userId = null)
+    {
+        try
+        {
+            if (responseUrl is not null)
+            {
+                await api.PostToResponseUrlAsync(responseUrl, message, cancellationToken);
+                return;
+            }
+
+            if (channel is not null && userId is not null)
+            {
+                message["channel"] = channel;
+                message["user"] = userId;
+                message.Remove("response_type");
+                await api.PostEphemeralAsync(message, cancellationToken);
+            }
+        }
+        catch (SlackApiException ex)
+        {
+            logger.LogWarning("Could not deliver a Slack reply: {Error}", ex.Error);
+        }
+    }
+
+    /// <summary>A message for an ack payload or a response_url: errors and ephemeral replies only to the member.</summary>
+    internal static JsonObject ResponseMessage(Reply reply)
+    {
+        var json = BlockKitRenderer.Render(reply).ToJson();
+        json["response_type"] = reply.Ephemeral ? "ephemeral" : "in_channel";
+        return json;
+    }
+
+    /// <summary>The tenant from verified data: the team, or the enterprise for an org-wide install without a team.</summary>
+    private static string? Workspace(JsonObject payload, JsonNode? team, JsonNode? enterprise)
+    {
+        static string? S(JsonNode? n) => n is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s ? s : null;
+        return S(team) ?? S(enterprise) ?? S(payload["enterprise_id"]) ?? S(payload["authorizations"]?[0]?["team_id"]) ?? S(payload["authorizations"]?[0]?["enterprise_id"]);
+    }
+}
+
+/// <summary>Slack threads are a channel plus the parent's ts; ReadingBot keeps both in one opaque thread id.</summary>
+public static class SlackThreadId
+{
+    public static string Format(string channel, string ts) => $"{channel}:{ts}";
+
+    /// <summary>Splits a thread id; a bare ts (no channel) returns a null channel.</summary>
+    public static (string? Channel, string Ts) Parse(string threadId)
+    {
+        var i = threadId.IndexOf(':', StringComparison.Ordinal);
+        return i < 0 ? (null, threadId) : (threadId[..i], threadId[(i + 1)..]);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using ReadingBot.TestSupport.Slack;
+
+namespace ReadingBot.Slack.Tests;
+
+/// <summary>Smaller adapter behaviours: caching, org-wide installs, Web API methods not used by a command yet, upkeep.</summary>
+public sealed class AdapterDetailTests : IAsyncLifetime
+{
+    private SlackEmulator emulator = null!;
+    private SlackTestBot bot = null!;
+
+    public async Task InitializeAsync()
+    {
+        emulator = await SlackEmulator.StartAsync();
+        bot = await SlackTestBot.StartAsync(emulator);
+        await emulator.WaitForOpenSocketsAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await bot.DisposeAsync();
+        await emulator.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Users_info_answers_are_cached_between_commands()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await (await emulator.SlashCommandAsync("help")).WaitForResponseAsync();
+        }
+
+        Assert.Single(emulator.CallsTo("users.info"));
+    }
+
+    [Fact]
+    public async Task An_org_wide_install_keys_the_group_by_enterprise()
+    {
+        var reply = await (await emulator.SlashCommandAsync("paper add 1706.03762", orgWideEnterpriseId: "E0ORG")).WaitForResponseAsync();
+
+        Assert.Contains("Added #1", SlackJson.Strings(reply));
+        Assert.NotNull(bot.Get<ReadingBot.Core.Groups.IGroupStore>().Find(new ReadingBot.Core.Groups.GroupAddress("slack", "E0ORG").Id));
+    }
+
+    [Fact]
+    public async Task Views_open_works_with_a_fresh_trigger_id()
+    {
+        var delivery = await emulator.SlashCommandAsync("help");
+        var view = new JsonObject { ["type"] = "modal", ["title"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Add a paper" }, ["blocks"] = new JsonArray() };
+
+        var r = await bot.Get<ReadingBot.Slack.Web.SlackWebApi>().OpenViewAsync(delivery.Payload["trigger_id"]!.ToString(), view, CancellationToken.None);
+
+        Assert.NotNull(r["view"]!["id"]);
+    }
+
+    [Fact]
+    public async Task Chat_update_replaces_a_message()
+    {
+        var api = bot.Get<ReadingBot.Slack.Web.SlackWebApi>();
+        var posted = await api.PostMessageAsync(new JsonObject { ["channel"] = SlackEmulator.QuietChannel, ["text"] = "draft" }, CancellationToken.None);
+
+        await api.UpdateAsync(new JsonObject { ["channel"] = SlackEmulator.QuietChannel, ["ts"] = posted["ts"]!.DeepClone(), ["text"] = "final" }, CancellationToken.None);
+
+        Assert.Equal("final", emulator.MessagesIn(SlackEmulator.QuietChannel).Single().Text);
+    }
+
+    [Fact]
+    public void Expired_delivery_ids_are_purged()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var db = ReadingBot.Storage.LiteDb.ReadingBotDatabase.OpenMemory();
+        var log = new ReadingBot.Storage.LiteDb.LiteDeliveryLog(db);
+        var purger = new ReadingBot.Slack.Inbound.DeliveryLogPurger(log, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadingBot.Slack.Inbound.DeliveryLogPurger>.Instance);
+        log.TryRecord("slack:event:Ev1", time.GetUtcNow(), time.GetUtcNow().AddMinutes(60));
+        log.TryRecord("slack:event:Ev2", time.GetUtcNow(), time.GetUtcNow().AddMinutes(5));
+
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(1, purger.PurgeOnce());
+        Assert.False(log.TryRecord("slack:event:Ev1", time.GetUtcNow(), time.GetUtcNow().AddMinutes(60)));
+    }
+}

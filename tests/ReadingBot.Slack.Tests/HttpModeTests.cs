@@ -1,0 +1,212 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ReadingBot.TestSupport.Slack;
+
+namespace ReadingBot.Slack.Tests;
+
+/// <summary>Events API over HTTP: signatures (forged, stale, tampered → 401), url_verification, ssl_check, retries.</summary>
+public sealed class HttpModeTests : IAsyncLifetime
+{
+    private SlackEmulator emulator = null!;
+    private SlackTestBot bot = null!;
+
+    public async Task InitializeAsync()
+    {
+        emulator = await SlackEmulator.StartAsync(new SlackEmulatorOptions { Delivery = SlackDeliveryMode.Http, HttpRetryDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)] });
+        bot = await SlackTestBot.StartAsync(emulator, mode: "Http");
+        emulator.Options.HttpTarget = bot.BaseUri;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await bot.DisposeAsync();
+        await emulator.DisposeAsync();
+    }
+
+    private static byte[] EventBody(string eventId = "EvHTTP1") => Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["type"] = "event_callback",
+        ["team_id"] = SlackEmulator.DefaultTeam,
+        ["event_id"] = eventId,
+        ["event"] = new JsonObject { ["type"] = "app_uninstalled" },
+    }.ToJsonString());
+
+    [Fact]
+    public async Task Http_mode_opens_no_socket()
+    {
+        await Task.Delay(300);
+
+        Assert.Empty(emulator.CallsTo("apps.connections.open"));
+        Assert.True(bot.State.IsConnected);
+    }
+
+    [Fact]
+    public async Task Url_verification_echoes_the_challenge()
+    {
+        Assert.Equal("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", await emulator.VerifyUrlAsync("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"));
+    }
+
+    [Fact]
+    public async Task Ssl_check_is_answered_without_doing_anything()
+    {
+        var (status, body, response) = await emulator.PostToBotAsync("slack/commands", Encoding.UTF8.GetBytes("ssl_check=1&token=x"), "application/x-www-form-urlencoded", timestamp: "", signature: "");
+        response.Dispose();
+
+        Assert.Equal(200, status);
+        Assert.Equal("", body);
+        Assert.Equal(0, bot.Processor.Processed);
+    }
+
+    [Theory]
+    [InlineData("slack/events", "application/json")]
+    [InlineData("slack/commands", "application/x-www-form-urlencoded")]
+    [InlineData("slack/interactivity", "application/x-www-form-urlencoded")]
+    public async Task Forged_stale_tampered_and_unsigned_requests_are_refused(string path, string contentType)
+    {
+        var body = path.Contains("events", StringComparison.Ordinal) ? EventBody() : Encoding.UTF8.GetBytes("team_id=T0READING&user_id=U0ALICE&command=%2Freading&text=help");
+        var now = emulator.Timestamp();
+        var stale = emulator.Timestamp(DateTimeOffset.UtcNow.AddMinutes(-5).AddSeconds(-5));
+        var future = emulator.Timestamp(DateTimeOffset.UtcNow.AddMinutes(6));
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace("T0READING", "T0EVIL", StringComparison.Ordinal));
+
+        var cases = new (byte[] Body, string Timestamp, string Signature)[]
+        {
+            (body, now, "v0=" + new string('0', 64)),
+            (body, now, emulator.Sign(now, body).ToUpperInvariant()),
+            (body, stale, emulator.Sign(stale, body)),
+            (body, future, emulator.Sign(future, body)),
+            (tampered, now, emulator.Sign(now, body)),
+            (body, "", ""),
+            (body, "not-a-number", emulator.Sign("not-a-number", body)),
+        };
+
+        foreach (var (b, timestamp, signature) in cases)
+        {
+            var (status, _, response) = await emulator.PostToBotAsync(path, b, contentType, timestamp, signature);
+            response.Dispose();
+            Assert.Equal(401, status);
+        }
+
+        Assert.Equal(0, bot.Processor.Processed);
+    }
+
+    [Fact]
+    public async Task A_request_signed_with_another_secret_is_refused()
+    {
+        var body = EventBody();
+        var real = emulator.SigningSecret;
+        emulator.SigningSecret = "someone-elses-secret";
+        var (status, _, response) = await emulator.PostToBotAsync("slack/events", body, "application/json");
+        response.Dispose();
+        emulator.SigningSecret = real;
+
+        Assert.Equal(401, status);
+    }
+
+    [Fact]
+    public async Task A_slash_command_over_http_gets_its_reply_in_the_response()
+    {
+        var delivery = await emulator.SlashCommandAsync("help");
+
+        var reply = await delivery.WaitForResponseAsync();
+
+        Assert.Contains("ReadingBot commands", reply["text"]!.ToString());
+        var attempt = delivery.HttpAttempts.Single();
+        Assert.Equal(200, attempt.Status);
+        Assert.True(attempt.Elapsed < TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task A_slow_slash_command_over_http_is_acked_empty_and_answered_later()
+    {
+        await bot.DisposeAsync();
+        bot = await SlackTestBot.StartAsync(emulator, s => s["Slack:InlineReplySeconds"] = "0.3", mode: "Http");
+        emulator.Options.HttpTarget = bot.BaseUri;
+        bot.Metadata.Delay = TimeSpan.FromSeconds(1);
+
+        var delivery = await emulator.SlashCommandAsync("paper add 1706.03762");
+        var reply = await delivery.WaitForResponseAsync();
+
+        Assert.Equal("", delivery.HttpAttempts.Single().Body);
+        Assert.Contains("Added #1", reply["text"]!.ToString());
+    }
+
+    [Fact]
+    public async Task Events_are_acked_with_an_empty_200_at_once()
+    {
+        var (_, parentTs) = await Threads.OpenDiscussionAsync(bot);
+
+        var (_, delivery) = await emulator.UserMessageAsync("a note", parentTs);
+        await delivery.Finished.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var attempt = delivery.HttpAttempts.Single();
+        Assert.Equal(200, attempt.Status);
+        Assert.Equal("", attempt.Body);
+        await Eventually.TrueAsync(() => emulator.CallsTo("chat.postEphemeral").Count == 1, "the thread message was answered");
+    }
+
+    [Fact]
+    public async Task Slack_retries_after_a_timeout_produce_one_effect()
+    {
+        emulator.Options.EchoBotMessages = false;
+        var (_, parentTs) = await Threads.OpenDiscussionAsync(bot);
+        emulator.Options.LoseNextHttpAnswers = 3;
+
+        var (_, delivery) = await emulator.UserMessageAsync("a note", parentTs);
+        await delivery.Finished.WaitAsync(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => bot.Logs.Lines.Count(l => l.Contains("Skipping a repeated", StringComparison.Ordinal)) == 3, "the three retries were recognised");
+
+        Assert.Equal([0, 1, 2, 3], delivery.HttpAttempts.Select(a => a.RetryNum));
+        Assert.Equal(200, delivery.HttpAttempts[^1].Status);
+        Assert.Single(emulator.CallsTo("chat.postEphemeral"));
+    }
+
+    [Fact]
+    public async Task A_button_press_over_http_runs_its_command()
+    {
+        var button = new JsonObject { ["type"] = "button", ["action_id"] = "readingbot.cmd.abc", ["value"] = "help paper", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Help" } };
+
+        var delivery = await emulator.PressButtonAsync(button);
+        var reply = await delivery.WaitForResponseAsync();
+
+        Assert.Equal(200, delivery.HttpAttempts.Single().Status);
+        Assert.Contains("paper add", reply["text"]!.ToString());
+    }
+
+    [Fact]
+    public async Task App_uninstalled_over_http_removes_the_workspace()
+    {
+        var delivery = await emulator.SlashCommandAsync("paper add 1706.03762");
+        await delivery.WaitForResponseAsync();
+
+        var uninstall = await emulator.UninstallAsync(SlackEmulator.DefaultTeam);
+        await uninstall.Finished.WaitAsync(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => bot.Get<ReadingBot.Core.Groups.IGroupStore>().Find(Threads.Group.Id) is null, "the workspace's data was removed");
+    }
+
+    [Fact]
+    public async Task A_full_queue_answers_503_and_slacks_retry_gets_through()
+    {
+        await bot.DisposeAsync();
+        bot = await SlackTestBot.StartAsync(emulator, s =>
+        {
+            s["Slack:Workers"] = "1";
+            s["Slack:QueueCapacity"] = "1";
+            s["Slack:InlineReplySeconds"] = "0.2";
+        }, mode: "Http");
+        emulator.Options.HttpTarget = bot.BaseUri;
+        emulator.Options.EchoBotMessages = false;
+        emulator.Options.HttpRetryDelays = [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
+        bot.Metadata.Delay = TimeSpan.FromSeconds(1);
+
+        var busy = await emulator.SlashCommandAsync("paper add 1706.03762");
+        await busy.WaitForAckAsync();
+        var queued = await emulator.DeliverEventAsync(SlackEmulator.DefaultTeam, new JsonObject { ["type"] = "app_mention", ["text"] = "one" });
+        await queued.WaitForAckAsync();
+        var refused = await emulator.DeliverEventAsync(SlackEmulator.DefaultTeam, new JsonObject { ["type"] = "app_mention", ["text"] = "two" });
+        await refused.Finished.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(503, refused.HttpAttempts[0].Status);
+        Assert.Equal(200, refused.HttpAttempts[^1].Status);
+    }
+}

@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace ReadingBot.TestSupport.Slack;
+
+/// <summary>How the emulator delivers events (and slash commands) to the bot.</summary>
+public enum SlackDeliveryMode
+{
+    Socket,
+    Http,
+}
+
+/// <summary>Knobs of the emulator; every Slack timing is configurable so tests run fast.</summary>
+public sealed class SlackEmulatorOptions
+{
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+    public SlackDeliveryMode Delivery { get; set; } = SlackDeliveryMode.Socket;
+
+    /// <summary>Socket Mode: an envelope not acked within this is redelivered (Slack: 3 s).</summary>
+    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    public int MaxRedeliveries { get; set; } = 3;
+
+    /// <summary>Redeliver under the same envelope_id (Slack sometimes does) instead of a new one.</summary>
+    public bool SameEnvelopeIdOnRetry { get; set; }
+
+    public int ApproximateConnectionTimeSeconds { get; set; } = 3600;
+
+    /// <summary>Server WebSocket pings (Slack pings; Node's client expects one within 30 s). Zero turns them off.</summary>
+    public TimeSpan ServerPingInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public int MaxSocketsPerApp { get; set; } = 10;
+    public TimeSpan TriggerLifetime { get; set; } = TimeSpan.FromSeconds(3);
+    public int ResponseUrlUses { get; set; } = 5;
+    public TimeSpan ResponseUrlLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>chat.postMessage/chat.update per channel: about one a second.</summary>
+    public TimeSpan ChannelPostInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Network jitter forgiven when judging the per-channel interval.</summary>
+    public TimeSpan RateTolerance { get; set; } = TimeSpan.FromMilliseconds(60);
+
+    /// <summary>Answer 429 to posts faster than <see cref="ChannelPostInterval"/> (always recorded as violations).</summary>
+    public bool EnforceChannelRate { get; set; } = true;
+
+    /// <summary>Requests per minute per method and workspace (Slack's tiers; the + in "Tier 1: 1+" allows bursts).</summary>
+    public Dictionary<string, int> MethodLimitsPerMinute { get; } = new(StringComparer.Ordinal)
+    {
+        ["apps.connections.open"] = 60,
+        ["auth.test"] = 600,
+        ["chat.postMessage"] = 600,
+        ["chat.postEphemeral"] = 100,
+        ["chat.update"] = 50,
+        ["conversations.replies"] = 50,
+        ["users.info"] = 100,
+        ["views.open"] = 100,
+    };
+
+    public bool EchoBotMessages { get; set; } = true;
+
+    /// <summary>HTTP mode: the bot's base URL (its /slack/events, /slack/commands, /slack/interactivity).</summary>
+    public Uri? HttpTarget { get; set; }
+
+    public TimeSpan HttpAckTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// HTTP mode: this many next event deliveries count as timed out whatever the bot answered (the answer was
+    /// "lost"), so Slack retries an event the bot already handled, deterministically.
+    /// </summary>
+    public int LoseNextHttpAnswers { get; set; }
+
+    /// <summary>Slack retries immediately, after 1 minute and after 5 minutes.</summary>
+    public TimeSpan[] HttpRetryDelays { get; set; } = [TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
+}
+
+public sealed class EmulatedUser
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public bool IsAdmin { get; init; }
+    public bool IsOwner { get; init; }
+}
+
+public sealed class EmulatedChannel
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public bool BotIsMember { get; set; } = true;
+    public List<StoredMessage> Messages { get; } = [];
+}
+
+public sealed class EmulatedTeam
+{
+    public required string Id { get; init; }
+    public required string Domain { get; init; }
+    public required string BotToken { get; init; }
+    public string BotUserId { get; init; } = "U0BOT";
+    public string BotId { get; init; } = "B0BOT";
+    public bool TokenRevoked { get; set; }
+    public ConcurrentDictionary<string, EmulatedUser> Users { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<string, EmulatedChannel> Channels { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A message in a channel (parents and thread replies alike).</summary>
+public sealed class StoredMessage
+{
+    public required string Ts { get; init; }
+    public string? ThreadTs { get; init; }
+    public required string Channel { get; init; }
+    public string? User { get; init; }
+    public string? BotId { get; init; }
+    public string Text { get; set; } = "";
+    public JsonArray? Blocks { get; set; }
+    public int ReplyCount { get; set; }
+    public string? LatestReply { get; set; }
+    public List<string> ReplyUsers { get; } = [];
+
+    /// <summary>Everything a person could read in it: the text and every string inside the blocks.</summary>
+    public string AllText => Text + "\n" + SlackJson.Strings(Blocks);
+
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject { ["type"] = "message", ["ts"] = Ts, ["text"] = Text };
+        if (User is not null)
+        {
+            json["user"] = User;
+        }
+
+        if (BotId is not null)
+        {
+            json["bot_id"] = BotId;
+        }
+
+        if (ThreadTs is not null)
+        {
+            json["thread_ts"] = ThreadTs;
+        }
+
+        if (Blocks is not null)
+        {
+            json["blocks"] = Blocks.DeepClone();
+        }
+
+        if (ReplyCount > 0)
+        {
+            json["reply_count"] = ReplyCount;
+            json["latest_reply"] = LatestReply;
+            json["reply_users"] = new JsonArray([.. ReplyUsers.Select(u => (JsonNode)u)]);
+        }
+
+        return json;
+    }
+}
+
+/// <summary>An ephemeral message: only <see cref="User"/> sees it.</summary>
+public sealed record EphemeralMessage(string Channel, string User, string Text, JsonArray? Blocks, string? ThreadTs, DateTimeOffset At)
+{
+    public string AllText => Text + "\n" + SlackJson.Strings(Blocks);
+}
+
+/// <summary>Reads JSON the way a person reads a message: every string value, unescaped, one per line.</summary>
+public static class SlackJson
+{
+    public static string Strings(JsonNode? node)
+    {
+        var parts = new List<string>();
+        Collect(node, parts);
+        return string.Join("\n", parts);
+    }
+
+    private static void Collect(JsonNode? node, List<string> parts)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    Collect(value, parts);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Collect(item, parts);
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                parts.Add(value.GetValue<string>());
+                break;
+        }
+    }
+}
+
+/// <summary>One Web API request as the emulator saw it.</summary>
+public sealed record ApiCall(string Method, DateTimeOffset At, JsonObject Args, int Status, string? Error, string? TeamId);
+
+/// <summary>One ack frame.</summary>
+public sealed record AckRecord(string EnvelopeId, int SocketId, DateTimeOffset At, JsonObject? Payload, bool Late);
+
+/// <summary>One send of an envelope (the first, or a redelivery).</summary>
+public sealed record DeliveryAttempt(string EnvelopeId, int SocketId, int RetryAttempt, DateTimeOffset At);
+
+/// <summary>One HTTP post of a delivery to the bot (HTTP mode).</summary>
+public sealed record HttpAttempt(int RetryNum, int Status, TimeSpan Elapsed, bool NoRetryHeader, string Body);
+
+/// <summary>
+/// Something Slack sent to the bot: an envelope in Socket Mode, or a request in HTTP mode, with what came back
+/// (acks, ack payloads, response_url posts).
+/// </summary>
+public sealed class SlackDelivery
+{
+    private readonly TaskCompletionSource<AckRecord> acked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<JsonObject> responded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<JsonObject> responses = [];
+    private readonly List<DeliveryAttempt> attempts = [];
+    private readonly List<HttpAttempt> httpAttempts = [];
+    private readonly List<AckRecord> acks = [];
+
+    public required string Type { get; init; }
+    public required JsonObject Payload { get; init; }
+    public bool AcceptsResponsePayload { get; init; }
+    public string? EventId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public int RetryAttempt { get; set; }
+    internal string CurrentEnvelopeId { get; set; } = "";
+
+    public IReadOnlyList<DeliveryAttempt> Attempts { get { lock (attempts) { return [.. attempts]; } } }
+    public IReadOnlyList<HttpAttempt> HttpAttempts { get { lock (httpAttempts) { return [.. httpAttempts]; } } }
+    public IReadOnlyList<AckRecord> Acks { get { lock (acks) { return [.. acks]; } } }
+    public IReadOnlyList<JsonObject> Responses { get { lock (responses) { return [.. responses]; } } }
+    public bool IsAcked => acked.Task.IsCompleted;
+
+    /// <summary>Completes with the first ack (Socket Mode) or the first 2xx (HTTP mode).</summary>
+    public Task<AckRecord> Acked => acked.Task;
+
+    /// <summary>Completes when Slack stops trying (acked, or out of retries).</summary>
+    public Task Finished => finished.Task;
+
+    public async Task<AckRecord> WaitForAckAsync(TimeSpan? timeout = null) => await acked.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+
+    /// <summary>Waits for the first visible answer: an ack payload with a message, or a response_url post.</summary>
+    public async Task<JsonObject> WaitForResponseAsync(TimeSpan? timeout = null) => await responded.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+
+    internal void AddAttempt(DeliveryAttempt attempt) { lock (attempts) { attempts.Add(attempt); } }
+
+    internal void AddHttpAttempt(HttpAttempt attempt) { lock (httpAttempts) { httpAttempts.Add(attempt); } }
+
+    internal void AddAck(AckRecord ack)
+    {
+        lock (acks)
+        {
+            acks.Add(ack);
+        }
+
+        acked.TrySetResult(ack);
+    }
+
+    internal void AddResponse(JsonObject response)
+    {
+        lock (responses)
+        {
+            responses.Add(response);
+        }
+
+        responded.TrySetResult(response);
+    }
+
+    internal void Finish() => finished.TrySetResult();
+}

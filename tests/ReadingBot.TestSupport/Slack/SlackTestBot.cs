@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ReadingBot.Core.Papers;
+using ReadingBot.Host.Composition;
+using ReadingBot.Slack.Http;
+using ReadingBot.Slack.Inbound;
+using ReadingBot.Slack.Socket;
+using ReadingBot.Storage.LiteDb;
+
+namespace ReadingBot.TestSupport.Slack;
+
+/// <summary>
+/// The real host composition (core, LiteDB, the Slack adapter via the host's AddSlack) on Kestrel at 127.0.0.1:0,
+/// pointed at a <see cref="SlackEmulator"/>. Timings are shortened so reconnects happen in milliseconds.
+/// </summary>
+public sealed class SlackTestBot : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly bool ownsDatabase;
+
+    private SlackTestBot(WebApplication app, ReadingBotDatabase database, bool ownsDatabase, LogSink logs, ScriptedMetadataSource metadata)
+    {
+        this.app = app;
+        Database = database;
+        this.ownsDatabase = ownsDatabase;
+        Logs = logs;
+        Metadata = metadata;
+    }
+
+    public IServiceProvider Services => app.Services;
+    public ReadingBotDatabase Database { get; }
+    public LogSink Logs { get; }
+    public ScriptedMetadataSource Metadata { get; }
+    public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+    public SlackConnectionState State => Services.GetRequiredService<SlackConnectionState>();
+    public SlackInboundProcessor Processor => Services.GetRequiredService<SlackInboundProcessor>();
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public static Dictionary<string, string?> FastSettings(SlackEmulator emulator, string mode = "Socket") => new()
+    {
+        ["Slack:BotToken"] = emulator.Team().BotToken,
+        ["Slack:AppToken"] = emulator.AppToken,
+        ["Slack:SigningSecret"] = emulator.SigningSecret,
+        ["Slack:ApiBaseUrl"] = emulator.ApiBaseUrl,
+        ["Slack:Mode"] = mode,
+        ["Slack:KeepAliveSeconds"] = "1",
+        ["Slack:KeepAliveTimeoutSeconds"] = "2",
+        ["Slack:ReconnectMinSeconds"] = "0.05",
+        ["Slack:ReconnectMaxSeconds"] = "0.5",
+        ["Slack:HelloTimeoutSeconds"] = "10",
+        ["Slack:RefreshGraceSeconds"] = "10",
+        ["Slack:TooManyWebSocketsBackoffSeconds"] = "2",
+        ["Slack:Workers"] = "2",
+        ["Web:Enabled"] = "true",
+    };
+
+    public static async Task<SlackTestBot> StartAsync(SlackEmulator emulator, Action<Dictionary<string, string?>>? configure = null, ReadingBotDatabase? database = null, string mode = "Socket", ILoggerProvider? extraLogs = null)
+    {
+        var settings = FastSettings(emulator, mode);
+        configure?.Invoke(settings);
+        var logs = new LogSink();
+        var metadata = new ScriptedMetadataSource();
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(logs);
+        if (extraLogs is not null)
+        {
+            builder.Logging.AddProvider(extraLogs);
+        }
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var ownsDatabase = database is null;
+        var db = database ?? ReadingBotDatabase.OpenMemory();
+        builder.Services.AddSingleton<IPaperMetadataSource>(metadata);
+        builder.Services.AddReadingBotCore(builder.Configuration);
+        builder.Services.AddLiteDbStorage(db);
+        builder.Services.AddSlack(builder.Configuration);
+        var app = builder.Build();
+        app.MapSlackEndpoints();
+        var bot = new SlackTestBot(app, db, ownsDatabase, logs, metadata);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            if (ownsDatabase)
+            {
+                db.Dispose();
+            }
+
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        bot.BaseUri = new Uri(address.TrimEnd('/') + "/");
+        return bot;
+    }
+
+    /// <summary>Waits until the processor has handled <paramref name="count"/> deliveries.</summary>
+    public async Task WaitForProcessedAsync(long count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (Processor.Processed < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"processed {Processor.Processed} of {count} deliveries");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await app.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            if (ownsDatabase)
+            {
+                Database.Dispose();
+            }
+        }
+    }
+}
+
+/// <summary>Keeps every log line in memory, so tests can check what was (and was not) logged.</summary>
+public sealed class LogSink : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> lines = new();
+
+    public IReadOnlyList<string> Lines => [.. lines];
+
+    public string Text => string.Join("\n", lines);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogSink sink, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            sink.lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+    }
+}
+
+/// <summary>Polling with generous limits: the machine is shared with other builds.</summary>
+public static class Eventually
+{
+    public static async Task TrueAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("timed out waiting until " + because);
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
+
+/// <summary>A metadata source answering from a dictionary, optionally slowly (to push a command past the inline budget).</summary>
+public sealed class ScriptedMetadataSource : IPaperMetadataSource
+{
+    public ConcurrentDictionary<string, MetadataResult> Answers { get; } = new(StringComparer.Ordinal);
+
+    public TimeSpan Delay { get; set; }
+
+    public async Task<MetadataResult> FetchAsync(PaperRef reference, CancellationToken cancellationToken)
+    {
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, cancellationToken);
+        }
+
+        return Answers.TryGetValue(reference.Key, out var answer) ? answer : new MetadataResult.Unavailable("offline in this test");
+    }
+}
