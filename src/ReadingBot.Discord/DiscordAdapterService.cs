@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReadingBot.Discord.Gateway;
+using ReadingBot.Discord.Interactions;
+using ReadingBot.Discord.Rest;
+
+namespace ReadingBot.Discord;
+
+/// <summary>
+/// Runs the adapter: checks the token, registers the commands, then (Gateway mode) runs the Gateway session and
+/// the workers that drain its queue. A thin service: the protocol lives in <see cref="DiscordGateway"/>.
+/// </summary>
+public sealed class DiscordAdapterService(
+    DiscordRestClient rest,
+    CommandRegistrar registrar,
+    DiscordGateway gateway,
+    DiscordEventProcessor processor,
+    DiscordConnectionState state,
+    IOptions<DiscordOptions> options,
+    TimeProvider time,
+    ILogger<DiscordAdapterService> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Task, byte> running = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!await CheckTokenAsync(stoppingToken))
+            {
+                return;
+            }
+
+            if (options.Value.RegisterCommands)
+            {
+                await RegisterAsync(stoppingToken);
+            }
+
+            if (options.Value.Mode == DiscordMode.Http)
+            {
+                // Discord POSTs interactions to our endpoint; there is no socket to watch.
+                state.IsConnected = true;
+                logger.LogInformation("Discord adapter ready in Http mode at {Path}", options.Value.InteractionsPath);
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken);
+                return;
+            }
+
+            var pump = PumpAsync(stoppingToken);
+            await gateway.RunAsync(stoppingToken);
+            await pump;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            state.IsConnected = false;
+            var pending = running.Keys.ToArray();
+            if (pending.Length > 0)
+            {
+                await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(5), time, CancellationToken.None));
+            }
+        }
+    }
+
+    private async Task<bool> CheckTokenAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var me = await rest.GetAsync("users/@me", cancellationToken) as JsonObject ?? [];
+                state.BotUserId = me["id"]?.GetValue<string>();
+                logger.LogInformation("Discord bot user {User} ({Id})", me["username"]?.GetValue<string>(), state.BotUserId);
+                return true;
+            }
+            catch (DiscordUnauthorizedException)
+            {
+                state.StopReason = "Discord rejected the bot token (401 from GET /users/@me). Reset it in the Developer Portal and set Discord:Token (READINGBOT_Discord__Token).";
+                logger.LogCritical("Discord adapter stopped: {Reason}", state.StopReason);
+                return false;
+            }
+            catch (DiscordRestException ex)
+            {
+                var delay = GatewayPolicy.Backoff(attempt, TimeSpan.FromSeconds(options.Value.ReconnectMinSeconds), TimeSpan.FromSeconds(options.Value.ReconnectMaxSeconds), 0.5 + (Random.Shared.NextDouble() / 2));
+                logger.LogWarning("Discord is not reachable ({Status}); trying again in {Seconds:0} s", (int)ex.Status, delay.TotalSeconds);
+                await Task.Delay(delay, time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registrar.RegisterAsync(cancellationToken);
+        }
+        catch (DiscordRestException ex)
+        {
+            logger.LogError("Registering the Discord commands failed: {Message}", ex.Message);
+        }
+    }
+
+    /// <summary>Drains the Gateway queue; each dispatch runs on its own task, at most MaxConcurrentHandlers at once.</summary>
+    private async Task PumpAsync(CancellationToken stoppingToken)
+    {
+        using var slots = new SemaphoreSlim(options.Value.MaxConcurrentHandlers);
+        try
+        {
+            await foreach (var dispatch in gateway.Dispatches.ReadAllAsync(stoppingToken))
+            {
+                await slots.WaitAsync(stoppingToken);
+                var task = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await processor.ProcessAsync(dispatch, stoppingToken);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None);
+                running.TryAdd(task, 0);
+                _ = task.ContinueWith(t => running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            var pending = running.Keys.ToArray();
+            if (pending.Length > 0)
+            {
+                await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(5), time, CancellationToken.None));
+            }
+        }
+    }
+}
