@@ -18,6 +18,7 @@ public sealed partial class DiscordEmulator
     private readonly ConcurrentQueue<int> clientCloseCodes = new();
     private readonly ConcurrentQueue<int> serverCloseCodes = new();
     private readonly ConcurrentQueue<TimeSpan> firstHeartbeats = new();
+    private readonly ConcurrentQueue<int> identifyIntents = new();
     private readonly Lock identifyGate = new();
     private GatewaySession? current;
     private int identifyRemaining;
@@ -48,6 +49,9 @@ public sealed partial class DiscordEmulator
 
     /// <summary>Delay from Hello to the first heartbeat on each connection (Discord asks for a random jitter).</summary>
     public IReadOnlyList<TimeSpan> FirstHeartbeatDelays => [.. firstHeartbeats];
+
+    /// <summary>The intents of every IDENTIFY received.</summary>
+    public IReadOnlyList<int> IdentifyIntents => [.. identifyIntents];
 
     /// <summary>Stop answering heartbeats with op 11, so the client must detect a zombie connection.</summary>
     public bool WithholdAcks { get; set; }
@@ -288,6 +292,7 @@ public sealed partial class DiscordEmulator
         }
 
         Interlocked.Increment(ref identifies);
+        identifyIntents.Enqueue(intents);
         if (d["token"]?.GetValue<string>() != Options.Token)
         {
             await CloseAsync(connection, 4004, "Authentication failed");
