@@ -68,7 +68,7 @@ public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 
     private readonly ConcurrentDictionary<string, string> bucketOfRoute = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BucketState> buckets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> routeGates = new(StringComparer.Ordinal);
-    private readonly Queue<DateTimeOffset> globalWindow = new();
+    private readonly List<GlobalSlot> globalWindow = [];
     private readonly Lock globalGate = new();
     private DateTimeOffset globalPausedUntil;
 
@@ -96,10 +96,17 @@ public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 
                 await Task.Delay(wait, time, cancellationToken);
             }
 
+            GlobalSlot? slot = null;
             if (!route.ExemptFromGlobal)
             {
-                while (ReserveGlobal() is var wait && wait > TimeSpan.Zero)
+                while (true)
                 {
+                    (slot, var wait) = ReserveGlobal();
+                    if (slot is not null)
+                    {
+                        break;
+                    }
+
                     await Task.Delay(wait, time, cancellationToken);
                 }
             }
@@ -111,7 +118,7 @@ public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 
                 }
             }
 
-            return new Lease(gate);
+            return new Lease(gate, slot, this);
         }
         catch
         {
@@ -216,32 +223,48 @@ public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 
         }
     }
 
-    private TimeSpan ReserveGlobal()
+    /// <summary>
+    /// A request counts against the global second from its reservation until one second after its response: Discord
+    /// counts arrivals, which fall somewhere in between, so this keeps every second of arrivals under the limit.
+    /// </summary>
+    private (GlobalSlot? Slot, TimeSpan Wait) ReserveGlobal()
     {
         lock (globalGate)
         {
             var now = time.GetUtcNow();
             if (globalPausedUntil > now)
             {
-                return globalPausedUntil - now;
+                return (null, globalPausedUntil - now);
             }
 
-            while (globalWindow.Count > 0 && now - globalWindow.Peek() >= TimeSpan.FromSeconds(1))
-            {
-                globalWindow.Dequeue();
-            }
-
+            globalWindow.RemoveAll(s => s.CompletedAt is { } done && now - done >= TimeSpan.FromSeconds(1));
             if (globalWindow.Count >= globalPerSecond)
             {
-                return globalWindow.Peek() + TimeSpan.FromSeconds(1) - now + TimeSpan.FromMilliseconds(2);
+                var earliest = globalWindow.Where(s => s.CompletedAt is not null).Select(s => s.CompletedAt!.Value).DefaultIfEmpty(now).Min();
+                var wait = earliest + TimeSpan.FromSeconds(1) - now;
+                return (null, wait > TimeSpan.FromMilliseconds(10) ? wait : TimeSpan.FromMilliseconds(10));
             }
 
-            globalWindow.Enqueue(now);
-            return TimeSpan.Zero;
+            var slot = new GlobalSlot();
+            globalWindow.Add(slot);
+            return (slot, TimeSpan.Zero);
         }
     }
 
-    private sealed class Lease(SemaphoreSlim gate) : IDisposable
+    private void Complete(GlobalSlot slot)
+    {
+        lock (globalGate)
+        {
+            slot.CompletedAt = time.GetUtcNow();
+        }
+    }
+
+    private sealed class GlobalSlot
+    {
+        public DateTimeOffset? CompletedAt { get; set; }
+    }
+
+    private sealed class Lease(SemaphoreSlim gate, GlobalSlot? slot, DiscordRateLimiter owner) : IDisposable
     {
         private int released;
 
@@ -249,6 +272,11 @@ public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 
         {
             if (Interlocked.Exchange(ref released, 1) == 0)
             {
+                if (slot is not null)
+                {
+                    owner.Complete(slot);
+                }
+
                 gate.Release();
             }
         }

@@ -82,6 +82,8 @@ public sealed partial class DiscordEmulator
         var method = http.Request.Method;
         var (route, major, exempt) = Classify(method, path);
         var userAgent = http.Request.Headers.UserAgent.ToString();
+        // Read the whole request first: a request the client gave up on still takes effect, as on Discord.
+        var (body, files, bodyError) = await ReadBodyAsync(http);
         var injected = false;
         var exhausted = false;
         RestResult result;
@@ -152,11 +154,20 @@ public sealed partial class DiscordEmulator
         }
         else
         {
-            result = await RouteAsync(http, method, path);
+            result = bodyError is not null
+                ? new RestResult(400, Error(50035, bodyError, "_body"), 50035)
+                : RouteAsync(http, method, path, body, files);
         }
 
         Recorder.Add(new RecordedRequest(now, method, path, route, BucketHash(route), result.Status, result.Code, userAgent, exempt, exhausted, injected, result.Message));
-        await Write(http, result, headers);
+        try
+        {
+            await Write(http, result, headers);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away (a timeout on its side); the request already took effect.
+        }
     }
 
     private static async Task<bool> Delayed(TimeSpan delay)
@@ -285,14 +296,8 @@ public sealed partial class DiscordEmulator
                 ["errors"] = new JsonObject { [field] = new JsonObject { ["_errors"] = new JsonArray(new JsonObject { ["code"] = "BASE_TYPE_INVALID", ["message"] = message }) } },
             };
 
-    private async Task<RestResult> RouteAsync(HttpContext http, string method, string path)
+    private RestResult RouteAsync(HttpContext http, string method, string path, JsonNode? body, int files)
     {
-        var (body, files, bodyError) = await ReadBodyAsync(http);
-        if (bodyError is not null)
-        {
-            return new RestResult(400, Error(50035, bodyError, "_body"), 50035);
-        }
-
         var s = path.Split('/');
         return (method, s.Length, s[0]) switch
         {
