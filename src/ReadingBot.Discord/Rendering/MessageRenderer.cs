@@ -81,6 +81,11 @@ public static class MessageRenderer
         var fields = new JsonArray();
         foreach (var field in card.Fields.Take(25))
         {
+            if (budget.Left < 64)
+            {
+                break;
+            }
+
             fields.Add(new JsonObject { ["name"] = budget.Take(field.Name, 256, "-"), ["value"] = budget.Take(Escape(field.Value), 1024, "-"), ["inline"] = field.Value.Length <= 40 });
         }
 
@@ -90,7 +95,7 @@ public static class MessageRenderer
         }
 
         var description = string.Join("\n\n", new[] { card.Subtitle, card.Body }.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => Escape(s!)));
-        if (description.Length > 0)
+        if (description.Length > 0 && budget.Left > 0)
         {
             embed["description"] = budget.Take(description, 4096);
         }
@@ -207,7 +212,7 @@ public static class MessageRenderer
         public string Take(string text, int max, string empty = "")
         {
             var value = text.Length == 0 ? empty : text;
-            var allowed = Math.Max(1, Math.Min(max, Left));
+            var allowed = Math.Max(1, Math.Min(max, Left - 1));
             var clipped = Clip(value, allowed);
             Left -= clipped.Length;
             return clipped;
