@@ -201,11 +201,15 @@ public sealed class DiscordGateway(
         var reachedReady = false;
         var helloSeen = false;
         await using var helloTimer = time.CreateTimer(_ => { if (!Volatile.Read(ref helloSeen)) { socket.Abort(); } }, null, TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), Timeout.InfiniteTimeSpan);
+        // Cancelling a pending receive would abort the socket without a close frame; on shutdown send 1000 instead
+        // and let the receive end with the server's answer.
+        await using var stopping = cancellationToken.Register(() => _ = connection.ShutDownAsync(time));
         try
         {
             while (true)
             {
-                var frame = await connection.ReceiveAsync(lifetime.Token);
+                var frame = await connection.ReceiveAsync(CancellationToken.None);
+                cancellationToken.ThrowIfCancellationRequested();
                 if (frame is null)
                 {
                     var code = (int?)socket.CloseStatus;
@@ -305,11 +309,11 @@ public sealed class DiscordGateway(
 
             return Closed(code, reachedReady);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or WebSocketException)
         {
             // Real shutdown: 1000 ends the session and shows the bot offline.
             await connection.CloseNormallyAsync();
-            throw;
+            throw new OperationCanceledException(cancellationToken);
         }
         finally
         {
@@ -427,6 +431,20 @@ public sealed class DiscordGateway(
         }
 
         public Task CloseNormallyAsync() => CloseAsync(WebSocketCloseStatus.NormalClosure, "shutting down");
+
+        /// <summary>Real shutdown: close with 1000 (the bot shows offline), and stop waiting for the server after a moment.</summary>
+        public async Task ShutDownAsync(TimeProvider clock)
+        {
+            await CloseNormallyAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2), clock, CancellationToken.None);
+            try
+            {
+                socket.Abort();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
 
         private async Task CloseAsync(WebSocketCloseStatus status, string reason)
         {

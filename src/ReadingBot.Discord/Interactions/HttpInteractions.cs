@@ -155,7 +155,7 @@ public sealed class HttpInteractionsEndpoint(
             return;
         }
 
-        await http.Response.WriteAsJsonAsync(responder.Response.Result, http.RequestAborted);
+        await http.Response.WriteAsJsonAsync(await responder.Response, http.RequestAborted);
     }
 
     private async Task RunAsync(JsonObject interaction, InlineResponder responder, long receivedAt, CancellationToken cancellationToken)
