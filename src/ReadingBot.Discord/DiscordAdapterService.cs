@@ -39,7 +39,7 @@ public sealed class DiscordAdapterService(
                 await RegisterAsync(stoppingToken);
             }
 
-            if (options.Value.Mode == DiscordMode.Http)
+            if (options.Value.IsHttpMode)
             {
                 // Discord POSTs interactions to our endpoint; there is no socket to watch.
                 state.IsConnected = true;

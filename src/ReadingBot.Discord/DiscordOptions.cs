@@ -3,16 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace ReadingBot.Discord;
 
-/// <summary>How interactions reach the bot.</summary>
-public enum DiscordMode
-{
-    /// <summary>Everything over the Gateway WebSocket (no public URL needed).</summary>
-    Gateway,
-
-    /// <summary>Interactions are POSTed by Discord to our endpoint; no Gateway connection.</summary>
-    Http,
-}
-
 /// <summary>The Discord adapter's settings (<c>Discord:*</c>). Secrets come from the environment, never from files in the repo.</summary>
 public sealed class DiscordOptions
 {
@@ -28,7 +18,11 @@ public sealed class DiscordOptions
 
     public string ApiBaseUrl { get; set; } = "https://discord.com/api/v10";
 
-    public DiscordMode Mode { get; set; } = DiscordMode.Gateway;
+    /// <summary><c>Gateway</c>: everything over the Gateway WebSocket (no public URL needed). <c>Http</c>: Discord POSTs interactions to our endpoint and no Gateway connection is made.</summary>
+    public string Mode { get; set; } = "Gateway";
+
+    /// <summary>True in Http mode.</summary>
+    public bool IsHttpMode => string.Equals(Mode, "Http", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Ask for the privileged MESSAGE_CONTENT intent (thread messages become notes). Must be enabled in the portal too.</summary>
     public bool MessageContent { get; set; }
@@ -104,7 +98,12 @@ internal sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
             failures.Add(Fail("Discord:ApiBaseUrl", $"'{o.ApiBaseUrl}' is not an http(s) URL", "https://discord.com/api/v10"));
         }
 
-        if (o.Mode == DiscordMode.Http && !IsHex(o.PublicKey, 64))
+        if (!o.IsHttpMode && !string.Equals(o.Mode, "Gateway", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add(Fail("Discord:Mode", $"'{o.Mode}' is not Gateway or Http", "Gateway (the bot connects out; nothing to expose) or Http (Discord calls Discord:InteractionsPath on your public URL)"));
+        }
+
+        if (o.IsHttpMode && !IsHex(o.PublicKey, 64))
         {
             failures.Add(Fail("Discord:PublicKey", "must be 64 hex characters in Http mode", "the Public Key from the Developer Portal's General Information page"));
         }

@@ -112,6 +112,19 @@ public sealed class RestTests
     }
 
     [Fact]
+    public async Task A_file_reply_is_uploaded_as_a_multipart_attachment()
+    {
+        await using var bot = await StartAsync();
+
+        await bot.Get<DiscordOutbound>().PostAsync(new OutboundPost(GroupA, ChannelA, new FileReply("library.md", "text/markdown", "# Library"u8.ToArray(), "The library export")), CancellationToken.None);
+
+        var message = Assert.Single(bot.Emulator.MessagesIn(ChannelA));
+        Assert.Equal("The library export", message["content"]!.GetValue<string>());
+        Assert.Single(message["attachments"]!.AsArray());
+        Assert.Empty(bot.Emulator.Recorder.UnsafeMessages);
+    }
+
+    [Fact]
     public async Task A_deleted_channel_is_an_outbound_exception_that_says_what_to_do()
     {
         await using var bot = await StartAsync();

@@ -188,7 +188,11 @@ public sealed class OptionsTests
 
     [Fact]
     public void Http_mode_needs_the_public_key() =>
-        Assert.Contains("Discord:PublicKey", Check(o => o.Mode = DiscordMode.Http).FailureMessage);
+        Assert.Contains("Discord:PublicKey", Check(o => o.Mode = "Http").FailureMessage);
+
+    [Fact]
+    public void An_unknown_mode_names_both_choices() =>
+        Assert.Contains("'Socket' is not Gateway or Http", Check(o => o.Mode = "Socket").FailureMessage);
 
     [Fact]
     public void A_token_with_the_bot_prefix_is_refused_without_echoing_it()

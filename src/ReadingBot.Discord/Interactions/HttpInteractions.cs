@@ -84,7 +84,7 @@ public sealed class HttpInteractionsEndpoint(
     public async Task HandleAsync(HttpContext http)
     {
         var receivedAt = time.GetTimestamp();
-        if (options.Value.Mode != DiscordMode.Http)
+        if (!options.Value.IsHttpMode)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
