@@ -55,7 +55,8 @@ public sealed class DiscordHarness : IAsyncDisposable
     {
         var emulator = await DiscordEmulator.StartAsync(o =>
         {
-            o.HeartbeatInterval = TimeSpan.FromMilliseconds(400);
+            // Short enough to exercise heartbeats in every test, long enough that a loaded 2-core machine keeps up.
+            o.HeartbeatInterval = TimeSpan.FromSeconds(1);
             o.IdentifyConcurrencyWindow = TimeSpan.Zero;
             o.EnabledPrivilegedIntents = 1 << 15;
             emulatorOptions?.Invoke(o);

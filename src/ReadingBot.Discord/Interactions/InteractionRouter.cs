@@ -154,7 +154,13 @@ public sealed class InteractionRouter(
         // The command runs on the pool: its synchronous part (the store) must not hold back the deferral.
         var work = Task.Run(() => run(cancellationToken), cancellationToken);
         var left = options.Value.DeferAfter - time.GetElapsedTime(receivedAt);
-        var finished = left > TimeSpan.Zero && await Task.WhenAny(work, Task.Delay(left, time, cancellationToken)) == work;
+        var finished = false;
+        if (left > TimeSpan.Zero)
+        {
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            finished = await Task.WhenAny(work, Task.Delay(left, time, budget.Token)) == work;
+            await budget.CancelAsync();
+        }
         if (finished)
         {
             var message = MessageRenderer.Render(await work);
