@@ -19,7 +19,15 @@ public sealed class EmulatedInteraction
         Type = type;
         IssuedAt = issuedAt;
         Payload = payload;
+        IssuedTimestamp = TimeProvider.System.GetTimestamp();
     }
+
+    /// <summary>Monotonic stamps (TimeProvider.System) of issue and of the visible reply, for latency measurements.</summary>
+    public long IssuedTimestamp { get; }
+
+    public long? RepliedTimestamp { get; private set; }
+
+    public TimeSpan? ReplyLatency => RepliedTimestamp is { } replied ? TimeProvider.System.GetElapsedTime(IssuedTimestamp, replied) : null;
 
     public string Id { get; }
     public string Token { get; }
@@ -65,7 +73,11 @@ public sealed class EmulatedInteraction
 
     internal JsonObject? Original { get; set; }
 
-    internal void Complete(JsonObject message) => reply.TrySetResult(message.DeepClone().AsObject());
+    internal void Complete(JsonObject message)
+    {
+        RepliedTimestamp ??= TimeProvider.System.GetTimestamp();
+        reply.TrySetResult(message.DeepClone().AsObject());
+    }
 
     /// <summary>The message the user finally sees: the type 4 data, the PATCHed @original, or a follow-up; or autocomplete choices.</summary>
     public async Task<JsonObject> WaitForReplyAsync(TimeSpan? timeout = null) =>
