@@ -90,6 +90,39 @@ public sealed class HostTests
         Assert.DoesNotContain("[bot", log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_token_without_an_application_id_stops_the_host_with_a_message_naming_the_key()
+    {
+        var data = Directory.CreateTempSubdirectory("readingbot-host-");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ReadingBot.Host.dll"), "--data", data.FullName])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.Environment["READINGBOT_Discord__Token"] = "secret-token-value.xyz";
+        start.Environment["READINGBOT_Web__Enabled"] = "false";
+        try
+        {
+            using var host = Process.Start(start)!;
+            var stderr = host.StandardError.ReadToEndAsync();
+            var stdout = host.StandardOutput.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(Wait);
+            await host.WaitForExitAsync(timeout.Token);
+            var log = await stderr + await stdout;
+
+            Assert.Equal(3, host.ExitCode);
+            Assert.Contains("Discord:ApplicationId is missing", log);
+            Assert.Contains("READINGBOT_Discord__ApplicationId", log);
+            Assert.DoesNotContain("secret-token-value", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

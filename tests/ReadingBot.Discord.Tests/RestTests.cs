@@ -30,6 +30,24 @@ public sealed class RestTests
     }
 
     [Fact]
+    public async Task A_skewed_reset_header_does_not_matter_because_reset_after_is_used()
+    {
+        await using var bot = await StartAsync(o =>
+        {
+            o.ResetHeaderSkew = TimeSpan.FromSeconds(-30);
+            o.RouteLimits["POST channels/{channel}/messages"] = (2, TimeSpan.FromMilliseconds(600));
+        });
+
+        for (var i = 0; i < 6; i++)
+        {
+            await Post(bot, ChannelA, $"message {i}");
+        }
+
+        Assert.Equal(6, bot.Emulator.MessagesIn(ChannelA).Count);
+        Assert.Equal(0, bot.Emulator.Recorder.ExhaustedBucketHits);
+    }
+
+    [Fact]
     public async Task Many_channels_at_once_stay_under_the_global_limit()
     {
         await using var bot = await StartAsync();

@@ -66,7 +66,8 @@ public sealed class DiscordGateway(
     private TimeSpan? apiResetAfter;
     private string? sessionId;
     private string? resumeUrl;
-    private int? sequence;
+    // The last non-null s: written by the reader, read by the heartbeat task (-1: none yet).
+    private long sequence = -1;
 
     public ChannelReader<GatewayDispatch> Dispatches => queue.Reader;
 
@@ -86,7 +87,7 @@ public sealed class DiscordGateway(
                 if (!resume)
                 {
                     sessionId = null;
-                    sequence = null;
+                    Interlocked.Exchange(ref sequence, -1);
                     if (!await PrepareIdentifyAsync(cancellationToken))
                     {
                         return;
@@ -239,7 +240,7 @@ public sealed class DiscordGateway(
                         if (resume)
                         {
                             state.CountResume();
-                            await connection.SendAsync(new JsonObject { ["op"] = GatewayOp.Resume, ["d"] = new JsonObject { ["token"] = settings.Token, ["session_id"] = sessionId, ["seq"] = sequence } }, lifetime.Token);
+                            await connection.SendAsync(new JsonObject { ["op"] = GatewayOp.Resume, ["d"] = new JsonObject { ["token"] = settings.Token, ["session_id"] = sessionId, ["seq"] = Sequence } }, lifetime.Token);
                         }
                         else
                         {
@@ -268,7 +269,7 @@ public sealed class DiscordGateway(
                     case GatewayOp.Dispatch:
                         if (message["s"] is JsonValue s && s.TryGetValue<int>(out var seq))
                         {
-                            sequence = seq;
+                            Interlocked.Exchange(ref sequence, seq);
                         }
 
                         var type = message["t"]?.GetValue<string>() ?? "";
@@ -356,7 +357,9 @@ public sealed class DiscordGateway(
         },
     };
 
-    private JsonObject HeartbeatFrame() => new() { ["op"] = GatewayOp.Heartbeat, ["d"] = sequence };
+    private long? Sequence => Interlocked.Read(ref sequence) is var s && s >= 0 ? s : null;
+
+    private JsonObject HeartbeatFrame() => new() { ["op"] = GatewayOp.Heartbeat, ["d"] = Sequence };
 
     private async Task HeartbeatAsync(Connection connection, TimeSpan interval, CancellationToken cancellationToken)
     {

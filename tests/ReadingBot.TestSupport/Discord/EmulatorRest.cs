@@ -156,7 +156,7 @@ public sealed partial class DiscordEmulator
         {
             result = bodyError is not null
                 ? new RestResult(400, Error(50035, bodyError, "_body"), 50035)
-                : RouteAsync(http, method, path, body, files);
+                : Route(http, method, path, body, files);
         }
 
         Recorder.Add(new RecordedRequest(now, method, path, route, BucketHash(route), result.Status, result.Code, userAgent, exempt, exhausted, injected, result.Message));
@@ -296,7 +296,7 @@ public sealed partial class DiscordEmulator
                 ["errors"] = new JsonObject { [field] = new JsonObject { ["_errors"] = new JsonArray(new JsonObject { ["code"] = "BASE_TYPE_INVALID", ["message"] = message }) } },
             };
 
-    private RestResult RouteAsync(HttpContext http, string method, string path, JsonNode? body, int files)
+    private RestResult Route(HttpContext http, string method, string path, JsonNode? body, int files)
     {
         var s = path.Split('/');
         return (method, s.Length, s[0]) switch
