@@ -140,6 +140,22 @@ public sealed class EmulatorTests
     }
 
     [Fact]
+    public async Task Identifies_closer_than_max_concurrency_allows_get_op_9()
+    {
+        await using var emulator = await Start(o => o.IdentifyConcurrencyWindow = TimeSpan.FromSeconds(5));
+        using var first = await Connect(emulator);
+        await Send(first, Identify(emulator.Token));
+        await Until(first, "READY");
+
+        using var second = await Connect(emulator);
+        await Send(second, Identify(emulator.Token));
+        var invalid = await Receive(second);
+
+        Assert.Equal(9, invalid!["op"]!.GetValue<int>());
+        Assert.False(invalid["d"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Too_many_sends_close_with_4008()
     {
         await using var emulator = await Start(o => o.GatewaySendLimit = 5);
@@ -307,6 +323,11 @@ public sealed class EmulatorTests
         Assert.Equal(40060, Code((await Rest(emulator, HttpMethod.Post, $"interactions/{once.Id}/{once.Token}/callback", """{"type":4,"data":{"content":"twice"}}""")).Body));
         Assert.Equal(HttpStatusCode.OK, (await Rest(emulator, HttpMethod.Patch, $"webhooks/{app}/{once.Token}/messages/@original", """{"content":"done"}""")).Status);
         Assert.Equal("done", (await once.WaitForReplyAsync(Wait))["content"]!.GetValue<string>());
+
+        var withResponse = emulator.NewCommand(Guild, Channel, user, "help");
+        var answered = await Rest(emulator, HttpMethod.Post, $"interactions/{withResponse.Id}/{withResponse.Token}/callback?with_response=true", """{"type":4,"data":{"content":"hi"}}""");
+        Assert.Equal(HttpStatusCode.OK, answered.Status);
+        Assert.Equal("hi", answered.Body!["resource"]!["message"]!["content"]!.GetValue<string>());
 
         time.Advance(TimeSpan.FromMinutes(16));
         Assert.Equal(50027, Code((await Rest(emulator, HttpMethod.Patch, $"webhooks/{app}/{once.Token}/messages/@original", """{"content":"expired"}""")).Body));

@@ -84,6 +84,18 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    public async Task A_hello_that_never_comes_times_out_and_the_client_tries_again()
+    {
+        await using var bot = await StartAsync(o => o.SlowHello = TimeSpan.FromSeconds(4), new Dictionary<string, string?> { ["Discord:ConnectTimeoutSeconds"] = "1" }, waitForSession: false);
+
+        await DiscordEmulator.WaitUntilAsync(() => bot.Emulator.Connections >= 2, Wait, "a second attempt after the Hello timeout");
+        bot.Emulator.SlowHello = TimeSpan.Zero;
+
+        await bot.Emulator.WaitForSessionAsync(Wait);
+        Assert.Equal(1, bot.Emulator.Identifies);
+    }
+
+    [Fact]
     public async Task A_dropped_connection_without_close_frame_is_resumed()
     {
         await using var bot = await StartAsync();

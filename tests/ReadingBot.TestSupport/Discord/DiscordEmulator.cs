@@ -20,6 +20,9 @@ public sealed class DiscordEmulatorOptions
     /// <summary>The heartbeat interval sent in Hello (Discord sends about 41 s).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(41250);
 
+    /// <summary>Delay before Hello on each new connection (a slow or stuck Gateway).</summary>
+    public TimeSpan SlowHello { get; set; }
+
     /// <summary>Privileged intents "enabled in the portal"; asking for others closes with 4014.</summary>
     public int EnabledPrivilegedIntents { get; set; }
 

@@ -59,7 +59,8 @@ public sealed partial class DiscordEmulator
     /// <summary>The next connection gets op 7 before Hello.</summary>
     public bool ReconnectBeforeHello { get; set; }
 
-    public TimeSpan SlowHello { get; set; }
+    /// <summary>Delay before Hello on new connections.</summary>
+    public TimeSpan SlowHello { get => Options.SlowHello; set => Options.SlowHello = value; }
 
     /// <summary>True while a session is READY (or RESUMED) on a live connection.</summary>
     public bool IsSessionLive => current is { Invalidated: false } s && s.Connection is { Ready: true, Closed: false };
