@@ -19,6 +19,7 @@ public sealed class DiscordAdapterService(
     DiscordGateway gateway,
     DiscordEventProcessor processor,
     DiscordConnectionState state,
+    ReadingBot.Core.Ports.IDeliveryLog deliveries,
     IOptions<DiscordOptions> options,
     TimeProvider time,
     ILogger<DiscordAdapterService> logger) : BackgroundService
@@ -39,21 +40,30 @@ public sealed class DiscordAdapterService(
                 await RegisterAsync(stoppingToken);
             }
 
+            var purge = PurgeDeliveriesAsync(stoppingToken);
+
             if (options.Value.IsHttpMode)
             {
                 // Discord POSTs interactions to our endpoint; there is no socket to watch.
                 state.IsConnected = true;
                 logger.LogInformation("Discord adapter ready in Http mode at {Path}", options.Value.InteractionsPath);
-                await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken);
+                await purge;
                 return;
             }
 
             var pump = PumpAsync(stoppingToken);
             await gateway.RunAsync(stoppingToken);
             await pump;
+            await purge;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        catch (Exception ex)
+        {
+            // A bug here must not take the whole host (and the other platforms) down: stop this adapter, visibly.
+            state.StopReason = "the Discord adapter failed: " + ex.GetType().Name;
+            logger.LogCritical(ex, "Discord adapter stopped after an unexpected error");
         }
         finally
         {
@@ -63,6 +73,29 @@ public sealed class DiscordAdapterService(
             {
                 await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(5), time, CancellationToken.None));
             }
+        }
+    }
+
+    /// <summary>The dedupe records of interactions and messages expire; drop them now and then so the store stays small.</summary>
+    private async Task PurgeDeliveriesAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    deliveries.Purge(time.GetUtcNow());
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Purging expired Discord delivery records failed");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class DiscordEventProcessor(
     CommandDispatcher dispatcher,
     ITenantDataStore tenants,
     IDeliveryLog deliveries,
+    IThreadLinkStore threads,
     DiscordRestClient rest,
     DiscordConnectionState state,
     IOptions<DiscordOptions> options,
@@ -86,14 +87,21 @@ public sealed class DiscordEventProcessor(
         var channelId = message["channel_id"]?.GetValue<string>();
         var content = message["content"]?.GetValue<string>();
         var messageId = message["id"]?.GetValue<string>();
-        if (guildId is null || channelId is null || messageId is null || string.IsNullOrWhiteSpace(content) || !FirstTime("discord:message:" + messageId, TimeSpan.FromHours(1)))
+        if (guildId is null || channelId is null || messageId is null || string.IsNullOrWhiteSpace(content))
+        {
+            return;
+        }
+
+        // Only threads the bot opened matter; checking first keeps ordinary chatter from costing a store write.
+        var group = new GroupAddress(Platforms.Discord, guildId);
+        if (threads.Find(group.Id, channelId) is null || !FirstTime("discord:message:" + messageId, TimeSpan.FromHours(1)))
         {
             return;
         }
 
         var member = message["member"] as JsonObject ?? [];
         var actor = interactions.ActorOf(member, author);
-        var context = new CommandContext(new GroupAddress(Platforms.Discord, guildId), actor, channelId, channelId);
+        var context = new CommandContext(group, actor, channelId, channelId);
         var reply = await dispatcher.HandleThreadMessageAsync(context, content, cancellationToken);
         if (reply is null)
         {
