@@ -202,16 +202,17 @@ public sealed class GatewayTests
     {
         await using var bot = await StartAsync(o => o.IdentifyBudget = 4);
 
-        for (var i = 0; i < 8; i++)
+        while (bot.Emulator.IdentifyRemaining > 0)
         {
+            await bot.Emulator.WaitForSessionAsync(Wait);
             await bot.Emulator.InvalidateSessionAsync(resumable: false);
-            await Task.Delay(300);
         }
 
+        await DiscordEmulator.WaitUntilAsync(() => bot.Logs.Lines.Any(l => l.Contains("identify budget is spent", StringComparison.Ordinal)), Wait, "the budget log line");
         await Task.Delay(1000);
         Assert.Equal(4, bot.Emulator.Identifies);
         Assert.Equal(0, bot.Emulator.TokenResets);
-        Assert.Contains(bot.Logs.Lines, l => l.Contains("identify budget is spent", StringComparison.Ordinal));
+        Assert.False(bot.Emulator.IsSessionLive);
     }
 
     [Fact]
@@ -219,15 +220,17 @@ public sealed class GatewayTests
     {
         await using var bot = await StartAsync(settings: new Dictionary<string, string?> { ["Discord:IdentifyDailyCap"] = "2" });
 
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 2; i++)
         {
+            await bot.Emulator.WaitForSessionAsync(Wait);
             await bot.Emulator.InvalidateSessionAsync(resumable: false);
-            await Task.Delay(300);
         }
 
+        await DiscordEmulator.WaitUntilAsync(() => bot.Logs.Lines.Any(l => l.Contains("identify budget is spent", StringComparison.Ordinal)), Wait, "the budget log line");
         await Task.Delay(1000);
         Assert.Equal(2, bot.Emulator.Identifies);
         Assert.Equal(2, bot.Get<IdentifyLedger>().Recent().Count);
+        Assert.True(bot.Emulator.IdentifyRemaining > 900);
     }
 
     [Fact]

@@ -113,9 +113,9 @@ public sealed class RestTests
         await Task.Delay(1500);
 
         var posts = bot.Emulator.Recorder.To("POST", "POST channels/{channel}/messages");
-        Assert.Equal(2, posts.Count);
+        Assert.True(posts.Count >= 2, $"{posts.Count} posts");
         Assert.All(posts, p => Assert.True(p.Message!["enforce_nonce"]!.GetValue<bool>()));
-        Assert.Equal(posts[0].Message!["nonce"]!.ToString(), posts[1].Message!["nonce"]!.ToString());
+        Assert.Single(posts.Select(p => p.Message!["nonce"]!.ToString()).Distinct());
         Assert.Single(bot.Emulator.MessagesIn(ChannelA));
     }
 

@@ -604,6 +604,15 @@ public sealed partial class DiscordEmulator
             ["thread_metadata"] = new JsonObject { ["archived"] = false, ["auto_archive_duration"] = body?["auto_archive_duration"]?.GetValue<int>() ?? 4320, ["locked"] = false },
         };
         _ = DispatchAsync("THREAD_CREATE", json.DeepClone().AsObject());
+        if (messageId is not null && parent.Find(messageId) is { } starter)
+        {
+            // Discord also announces the starter message's new thread link.
+            starter["thread"] = json.DeepClone();
+            var update = starter.DeepClone().AsObject();
+            update["guild_id"] = parent.GuildId;
+            _ = DispatchAsync("MESSAGE_UPDATE", update);
+        }
+
         return new RestResult(201, json);
     }
 }
