@@ -110,6 +110,24 @@ public sealed class InteractionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_slow_command_that_ends_in_an_error_replaces_the_public_placeholder_with_a_private_answer()
+    {
+        await using var slow = await StartAsync(
+            settings: new Dictionary<string, string?> { ["Discord:DeferAfterSeconds"] = "0.5" },
+            services: s => s.AddSingleton<IPaperMetadataSource>(new SlowMetadataSource(TimeSpan.FromSeconds(1.5), new MetadataResult.NotFound("arXiv does not know it"))));
+
+        var interaction = await slow.Emulator.SendCommandAsync(GuildA, ChannelA, Alice, "paper", "add", ("ref", "2101.99999"));
+        var reply = await interaction.WaitForReplyAsync(Wait);
+
+        Assert.Equal(5, interaction.CallbackType);
+        Assert.Equal(0, interaction.InitialFlags);
+        Assert.True(interaction.OriginalDeleted);
+        Assert.Equal(64, reply["flags"]!.GetValue<int>());
+        Assert.Contains("could not be added", EmulatedInteraction.TextOf(reply));
+        Assert.Empty(interaction.Errors);
+    }
+
+    [Fact]
     public async Task A_dm_gets_an_ephemeral_use_this_in_a_server()
     {
         var dm = bot.Emulator.NewCommand(null, "1110000000000000099", Alice, "help");
@@ -191,11 +209,11 @@ public sealed class InteractionTests : IAsyncLifetime
 }
 
 /// <summary>A metadata source that answers after a delay, to make a command slow.</summary>
-public sealed class SlowMetadataSource(TimeSpan delay) : IPaperMetadataSource
+public sealed class SlowMetadataSource(TimeSpan delay, MetadataResult? result = null) : IPaperMetadataSource
 {
     public async Task<MetadataResult> FetchAsync(PaperRef reference, CancellationToken cancellationToken)
     {
         await Task.Delay(delay, cancellationToken);
-        return new MetadataResult.Unavailable("slow in this test");
+        return result ?? new MetadataResult.Unavailable("slow in this test");
     }
 }
