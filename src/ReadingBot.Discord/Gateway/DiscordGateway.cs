@@ -259,7 +259,8 @@ public sealed class DiscordGateway(
                     case GatewayOp.Reconnect:
                         logger.LogInformation("Discord asked for a reconnect (op 7); resuming");
                         await connection.CloseResumableAsync();
-                        return new Outcome(ReconnectAction.Resume, true, TimeSpan.Zero);
+                        // After READY this costs nothing; before it (op 7 ahead of Hello) the backoff still applies.
+                        return new Outcome(ReconnectAction.Resume, reachedReady, TimeSpan.Zero);
                     case GatewayOp.InvalidSession:
                         var resumable = message["d"] is JsonValue d && d.TryGetValue<bool>(out var b) && b;
                         logger.LogInformation("Discord invalidated the session (op 9, resumable: {Resumable})", resumable);

@@ -114,7 +114,7 @@ public sealed class HttpInteractionsEndpoint(
         }
 
         var now = time.GetUtcNow();
-        var sent = DateTimeOffset.FromUnixTimeSeconds(long.Parse(timestamp, CultureInfo.InvariantCulture) is var s && s is > 0 and < 100_000_000_000 ? s : 0);
+        var sent = DateTimeOffset.FromUnixTimeSeconds(long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is > 0 and < 100_000_000_000 ? s : 0);
         if ((now - sent).Duration() > Window)
         {
             await Refuse(http, "stale request timestamp");
