@@ -21,7 +21,7 @@ public sealed class GatewayTests
 
         await using var content = await StartAsync(settings: new Dictionary<string, string?> { ["Discord:MessageContent"] = "true" });
         Assert.Equal(GatewayIntents.Guilds | GatewayIntents.GuildMessages | GatewayIntents.MessageContent, Assert.Single(content.Emulator.IdentifyIntents));
-        Assert.True(content.State.IsConnected);
+        await DiscordEmulator.WaitUntilAsync(() => content.State.IsConnected, Wait, "the client to see READY");
     }
 
     [Fact]
@@ -282,7 +282,7 @@ public sealed class GatewayTests
         Assert.Equal(0, bot.Emulator.ResumesOnGatewayPath);
         Assert.Equal(0, bot.Emulator.TokenResets);
         Assert.DoesNotContain(1000, bot.Emulator.ClientCloseCodes);
-        Assert.True(bot.State.IsConnected);
+        await DiscordEmulator.WaitUntilAsync(() => bot.State.IsConnected, Wait, "the client to see the session");
 
         var after = await bot.Emulator.SendCommandAsync(GuildA, ChannelA, Alice, "help");
         Assert.Contains("ReadingBot commands", await after.ReplyTextAsync(Wait));

@@ -213,8 +213,13 @@ public sealed class DiscordGateway(
                 cancellationToken.ThrowIfCancellationRequested();
                 if (frame is null)
                 {
-                    var code = (int?)socket.CloseStatus;
-                    return Closed(code, reachedReady);
+                    if (connection.Zombie)
+                    {
+                        logger.LogWarning("Discord Gateway missed a heartbeat ACK (zombie connection); resuming");
+                        return new Outcome(ReconnectAction.Resume, reachedReady, TimeSpan.Zero);
+                    }
+
+                    return Closed((int?)socket.CloseStatus, reachedReady);
                 }
 
                 JsonObject message;
@@ -370,8 +375,7 @@ public sealed class DiscordGateway(
             await Task.Delay(delay, time, cancellationToken);
             if (!connection.AckReceived)
             {
-                connection.Zombie = true;
-                await connection.CloseResumableAsync();
+                await connection.CloseZombieAsync(time, cancellationToken);
                 return;
             }
 
@@ -428,10 +432,40 @@ public sealed class DiscordGateway(
         }
 
         /// <summary>Closes with 4000 (never 1000/1001, which would end the session) so the session can be resumed.</summary>
+        /// <summary>
+        /// From the reader: close with 4000 (never 1000/1001, which would end the session) and wait briefly for the
+        /// server's close, so the frame is not lost to a TCP reset; then drop the socket.
+        /// </summary>
         public async Task CloseResumableAsync()
         {
             await CloseAsync((WebSocketCloseStatus)4000, "reconnecting");
+            using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            try
+            {
+                while (await ReceiveAsync(drain.Token) is not null)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+
             socket.Abort();
+        }
+
+        /// <summary>From the heartbeat task (the reader is mid-receive): close with 4000, give the server a moment, then drop the socket.</summary>
+        public async Task CloseZombieAsync(TimeProvider clock, CancellationToken cancellationToken)
+        {
+            Zombie = true;
+            await CloseAsync((WebSocketCloseStatus)4000, "zombie connection");
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken);
+            }
+            finally
+            {
+                socket.Abort();
+            }
         }
 
         public Task CloseNormallyAsync() => CloseAsync(WebSocketCloseStatus.NormalClosure, "shutting down");

@@ -175,7 +175,8 @@ public sealed partial class DiscordEmulator
             var result = await connection.Socket.ReceiveAsync(buffer, CancellationToken.None);
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                if (connection.Socket.State == WebSocketState.CloseReceived)
+                // A half-open peer never answers, not even a close frame.
+                if (connection.Socket.State == WebSocketState.CloseReceived && !connection.HalfOpen)
                 {
                     try
                     {
