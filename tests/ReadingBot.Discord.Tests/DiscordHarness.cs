@@ -51,7 +51,8 @@ public sealed class DiscordHarness : IAsyncDisposable
         Action<DiscordEmulatorOptions>? emulatorOptions = null,
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null,
-        bool waitForSession = true)
+        bool waitForSession = true,
+        Func<DiscordEmulator, ReadingBotDatabase, Task>? prepare = null)
     {
         var emulator = await DiscordEmulator.StartAsync(o =>
         {
@@ -91,6 +92,11 @@ public sealed class DiscordHarness : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         var database = ReadingBotDatabase.OpenMemory();
+        if (prepare is not null)
+        {
+            await prepare(emulator, database);
+        }
+
         builder.Services.AddReadingBotCore(builder.Configuration);
         builder.Services.AddLiteDbStorage(database);
         builder.Services.AddDiscord(builder.Configuration);

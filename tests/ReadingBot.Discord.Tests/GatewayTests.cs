@@ -46,6 +46,53 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    public async Task A_session_left_by_a_crash_is_resumed_at_start_without_an_identify()
+    {
+        await using var bot = await StartAsync(prepare: async (emulator, database) =>
+        {
+            // An earlier run of the bot identified, then died without a close frame; its session was saved.
+            using var socket = new System.Net.WebSockets.ClientWebSocket();
+            await socket.ConnectAsync(new Uri(emulator.GatewayUrl + "/?v=10&encoding=json"), CancellationToken.None);
+            var identify = new System.Text.Json.Nodes.JsonObject
+            {
+                ["op"] = 2,
+                ["d"] = new System.Text.Json.Nodes.JsonObject { ["token"] = emulator.Token, ["intents"] = 513, ["properties"] = new System.Text.Json.Nodes.JsonObject { ["os"] = "linux", ["browser"] = "x", ["device"] = "x" } },
+            };
+            await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(identify.ToJsonString()), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+            await DiscordEmulator.WaitUntilAsync(() => emulator.IsSessionLive, Wait, "the earlier session");
+            var ready = emulator.Recorder.Frames.First(f => f.Type == "READY");
+            var d = System.Text.Json.Nodes.JsonNode.Parse(ready.Text)!["d"]!;
+            socket.Abort();
+            new ReadingBot.Storage.LiteDb.LiteAdapterStateStore(database).Set("discord:session", new System.Text.Json.Nodes.JsonObject
+            {
+                ["session_id"] = d["session_id"]!.GetValue<string>(),
+                ["resume_gateway_url"] = d["resume_gateway_url"]!.GetValue<string>(),
+                ["seq"] = 1,
+            }.ToJsonString());
+        });
+
+        await DiscordEmulator.WaitUntilAsync(() => bot.Emulator.SuccessfulResumes == 1, Wait, "the saved session to be resumed");
+        Assert.Equal(1, bot.Emulator.Identifies);
+        Assert.Equal(0, bot.Emulator.ResumesOnGatewayPath);
+
+        var help = await bot.Emulator.SendCommandAsync(GuildA, ChannelA, Alice, "help");
+        Assert.Contains("ReadingBot commands", await help.ReplyTextAsync(Wait));
+    }
+
+    [Fact]
+    public async Task A_saved_session_discord_no_longer_knows_falls_back_to_identify()
+    {
+        await using var bot = await StartAsync(prepare: (emulator, database) =>
+        {
+            new ReadingBot.Storage.LiteDb.LiteAdapterStateStore(database).Set("discord:session", """{"session_id":"gone","resume_gateway_url":"{{url}}","seq":7}""".Replace("{{url}}", emulator.ResumeUrl, StringComparison.Ordinal));
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(1, bot.Emulator.Resumes);
+        Assert.Equal(1, bot.Emulator.Identifies);
+    }
+
+    [Fact]
     public async Task Op7_before_hello_still_ends_in_a_resumed_session()
     {
         await using var bot = await StartAsync();

@@ -51,6 +51,7 @@ public sealed class DiscordConnectionState
 public sealed class DiscordGateway(
     DiscordRestClient rest,
     IdentifyLedger ledger,
+    ReadingBot.Core.Ports.IAdapterStateStore store,
     IOptions<DiscordOptions> options,
     DiscordConnectionState state,
     TimeProvider time,
@@ -78,7 +79,8 @@ public sealed class DiscordGateway(
     {
         var failures = 0;
         var failedResumes = 0;
-        var action = ReconnectAction.Identify;
+        // A session left by a crash or a kill can often still be resumed: that costs no identify.
+        var action = LoadSession() ? ReconnectAction.Resume : ReconnectAction.Identify;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -88,6 +90,7 @@ public sealed class DiscordGateway(
                 {
                     sessionId = null;
                     Interlocked.Exchange(ref sequence, -1);
+                    SaveSession();
                     if (!await PrepareIdentifyAsync(cancellationToken))
                     {
                         return;
@@ -165,6 +168,44 @@ public sealed class DiscordGateway(
             }
 
             await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    private const string SessionKey = "discord:session";
+
+    /// <summary>Keeps the session id, resume URL and last sequence (saved at READY, RESUMED and each heartbeat).</summary>
+    private void SaveSession()
+    {
+        try
+        {
+            var id = sessionId;
+            store.Set(SessionKey, id is null || resumeUrl is null
+                ? ""
+                : new JsonObject { ["session_id"] = id, ["resume_gateway_url"] = resumeUrl, ["seq"] = Sequence }.ToJsonString());
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Saving the Discord session failed");
+        }
+    }
+
+    private bool LoadSession()
+    {
+        try
+        {
+            if (store.Get(SessionKey) is not { Length: > 0 } text || JsonNode.Parse(text) is not JsonObject saved)
+            {
+                return false;
+            }
+
+            sessionId = saved["session_id"]?.GetValue<string>();
+            resumeUrl = saved["resume_gateway_url"]?.GetValue<string>();
+            Interlocked.Exchange(ref sequence, saved["seq"] is JsonValue v && v.TryGetValue<long>(out var seq) ? seq : -1);
+            return sessionId is not null && resumeUrl is not null;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return false;
         }
     }
 
@@ -284,6 +325,7 @@ public sealed class DiscordGateway(
                         {
                             sessionId = data["session_id"]?.GetValue<string>();
                             resumeUrl = data["resume_gateway_url"]?.GetValue<string>();
+                            SaveSession();
                             state.BotUserId = data["user"]?["id"]?.GetValue<string>() ?? state.BotUserId;
                             reachedReady = true;
                             state.IsConnected = true;
@@ -294,6 +336,7 @@ public sealed class DiscordGateway(
                             reachedReady = true;
                             state.IsConnected = true;
                             logger.LogInformation("Discord Gateway resumed");
+                            SaveSession();
                         }
                         else
                         {
@@ -320,6 +363,8 @@ public sealed class DiscordGateway(
         {
             // Real shutdown: 1000 ends the session and shows the bot offline.
             await connection.CloseNormallyAsync();
+            sessionId = null;
+            SaveSession();
             throw new OperationCanceledException(cancellationToken);
         }
         finally
@@ -381,6 +426,7 @@ public sealed class DiscordGateway(
 
             connection.AckReceived = false;
             await connection.SendAsync(HeartbeatFrame(), cancellationToken);
+            SaveSession();
             delay = interval;
         }
     }
