@@ -2,7 +2,10 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using ReadingBot.Core.Groups;
 using ReadingBot.Core.Ports;
+using ReadingBot.Discord;
+using ReadingBot.Discord.Gateway;
 using ReadingBot.Host.Composition;
 using ReadingBot.Host.Local;
 using ReadingBot.Slack.Http;
@@ -16,6 +19,14 @@ public interface IChatAdapterStatus
     string Name { get; }
 
     bool IsConnected { get; }
+}
+
+/// <summary>An adapter's status read from a delegate, so adapters need no reference to the host.</summary>
+public sealed class ChatAdapterStatus(string name, Func<bool> isConnected) : IChatAdapterStatus
+{
+    public string Name { get; } = name;
+
+    public bool IsConnected => isConnected();
 }
 
 /// <summary>Builds and runs the host: configuration, the database, the adapters and the web endpoints.</summary>
@@ -114,6 +125,10 @@ public static class ReadingBotHost
         services.AddHostedService<WeeklySchedulerService>();
         services.AddPaperSources(builder.Configuration);
         services.AddSlack(builder.Configuration);
+        if (services.AddDiscord(builder.Configuration))
+        {
+            services.AddSingleton<IChatAdapterStatus>(sp => new ChatAdapterStatus(Platforms.Discord, () => sp.GetRequiredService<DiscordConnectionState>().IsConnected));
+        }
 
         if (LocalChatEnabled(builder.Configuration))
         {
@@ -141,6 +156,7 @@ public static class ReadingBotHost
     private static void MapEndpoints(WebApplication app)
     {
         app.MapSlackEndpoints();
+        app.MapDiscord();
         app.MapGet("/healthz", (ReadingBotDatabase db, IEnumerable<IChatAdapterStatus> adapters) =>
         {
             bool databaseOpen;

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReadingBot.Discord.Gateway;
+using ReadingBot.Discord.Interactions;
+using ReadingBot.Discord.Rest;
+
+namespace ReadingBot.Discord;
+
+/// <summary>
+/// Runs the adapter: checks the token, registers the commands, then (Gateway mode) runs the Gateway session and
+/// the workers that drain its queue. A thin service: the protocol lives in <see cref="DiscordGateway"/>.
+/// </summary>
+public sealed class DiscordAdapterService(
+    DiscordRestClient rest,
+    CommandRegistrar registrar,
+    DiscordGateway gateway,
+    DiscordEventProcessor processor,
+    DiscordConnectionState state,
+    ReadingBot.Core.Ports.IDeliveryLog deliveries,
+    IOptions<DiscordOptions> options,
+    TimeProvider time,
+    ILogger<DiscordAdapterService> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Task, byte> running = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!await CheckTokenAsync(stoppingToken))
+            {
+                return;
+            }
+
+            if (options.Value.RegisterCommands)
+            {
+                await RegisterAsync(stoppingToken);
+            }
+
+            var purge = PurgeDeliveriesAsync(stoppingToken);
+
+            if (options.Value.IsHttpMode)
+            {
+                // Discord POSTs interactions to our endpoint; there is no socket to watch.
+                state.IsConnected = true;
+                logger.LogInformation("Discord adapter ready in Http mode at {Path}", options.Value.InteractionsPath);
+                await purge;
+                return;
+            }
+
+            // Handlers may block a pool thread (the store is synchronous; a metadata source may be slow). With the
+            // pool's default minimum (one thread per core) a few such handlers delay the reader's continuations
+            // past a heartbeat interval and the session looks dead; enough ready threads keep the reader running.
+            ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+            var wanted = options.Value.MaxConcurrentHandlers + 8;
+            if (workers < wanted)
+            {
+                ThreadPool.SetMinThreads(wanted, completionPorts);
+            }
+
+            var pump = PumpAsync(stoppingToken);
+            await gateway.RunAsync(stoppingToken);
+            await pump;
+            await purge;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // A bug here must not take the whole host (and the other platforms) down: stop this adapter, visibly.
+            state.StopReason = "the Discord adapter failed: " + ex.GetType().Name;
+            logger.LogCritical(ex, "Discord adapter stopped after an unexpected error");
+        }
+        finally
+        {
+            state.IsConnected = false;
+            var pending = running.Keys.ToArray();
+            if (pending.Length > 0)
+            {
+                await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(5), time, CancellationToken.None));
+            }
+        }
+    }
+
+    /// <summary>The dedupe records of interactions and messages expire; drop them now and then so the store stays small.</summary>
+    private async Task PurgeDeliveriesAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    deliveries.Purge(time.GetUtcNow());
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Purging expired Discord delivery records failed");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task<bool> CheckTokenAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var me = await rest.GetAsync("users/@me", cancellationToken) as JsonObject ?? [];
+                state.BotUserId = me["id"]?.GetValue<string>();
+                logger.LogInformation("Discord bot user {User} ({Id})", me["username"]?.GetValue<string>(), state.BotUserId);
+                return true;
+            }
+            catch (DiscordUnauthorizedException)
+            {
+                state.StopReason = "Discord rejected the bot token (401 from GET /users/@me). Reset it in the Developer Portal and set Discord:Token (READINGBOT_Discord__Token).";
+                logger.LogCritical("Discord adapter stopped: {Reason}", state.StopReason);
+                return false;
+            }
+            catch (DiscordRestException ex)
+            {
+                var delay = GatewayPolicy.Backoff(attempt, TimeSpan.FromSeconds(options.Value.ReconnectMinSeconds), TimeSpan.FromSeconds(options.Value.ReconnectMaxSeconds), 0.5 + (Random.Shared.NextDouble() / 2));
+                logger.LogWarning("Discord is not reachable ({Status}); trying again in {Seconds:0} s", (int)ex.Status, delay.TotalSeconds);
+                await Task.Delay(delay, time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registrar.RegisterAsync(cancellationToken);
+        }
+        catch (DiscordRestException ex)
+        {
+            logger.LogError("Registering the Discord commands failed: {Message}", ex.Message);
+        }
+    }
+
+    /// <summary>Drains the Gateway queue; each dispatch runs on its own task, at most MaxConcurrentHandlers at once.</summary>
+    private async Task PumpAsync(CancellationToken stoppingToken)
+    {
+        using var slots = new SemaphoreSlim(options.Value.MaxConcurrentHandlers);
+        try
+        {
+            await foreach (var dispatch in gateway.Dispatches.ReadAllAsync(stoppingToken))
+            {
+                await slots.WaitAsync(stoppingToken);
+                var task = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await processor.ProcessAsync(dispatch, stoppingToken);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None);
+                running.TryAdd(task, 0);
+                _ = task.ContinueWith(t => running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            var pending = running.Keys.ToArray();
+            if (pending.Length > 0)
+            {
+                await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(5), time, CancellationToken.None));
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReadingBot.Core.Ports;
+using ReadingBot.Discord.Gateway;
+using ReadingBot.Discord.Interactions;
+using ReadingBot.Discord.Rest;
+
+namespace ReadingBot.Discord;
+
+/// <summary>The Discord adapter's composition: one call in the host.</summary>
+public static class DiscordRegistration
+{
+    /// <summary>True when <c>Discord:Token</c> is set.</summary>
+    public static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.Section}:Token"]);
+
+    /// <summary>Adds the adapter when <c>Discord:Token</c> is set; returns whether it did.</summary>
+    public static bool AddDiscord(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (!IsConfigured(configuration))
+        {
+            return false;
+        }
+
+        services.AddOptions<DiscordOptions>().Bind(configuration.GetSection(DiscordOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new DiscordRateLimiter(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new DiscordRestClient(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
+            sp.GetRequiredService<IOptions<DiscordOptions>>(),
+            sp.GetRequiredService<DiscordRateLimiter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DiscordRestClient>>()));
+        services.AddSingleton<DiscordConnectionState>();
+        services.AddSingleton<IdentifyLedger>();
+        services.AddSingleton<DiscordGateway>();
+        services.AddSingleton<CommandRegistrar>();
+        services.AddSingleton<InteractionRouter>();
+        services.AddSingleton<DiscordEventProcessor>();
+        services.AddSingleton<InteractionSignatureVerifier>();
+        services.AddSingleton<HttpInteractionsEndpoint>();
+        services.AddSingleton<DiscordOutbound>();
+        services.AddSingleton<IChatOutbound>(sp => sp.GetRequiredService<DiscordOutbound>());
+        services.AddHostedService<DiscordAdapterService>();
+        return true;
+    }
+
+    /// <summary>Maps the HTTP interactions endpoint (it answers 404 unless <c>Discord:Mode</c> is Http).</summary>
+    public static IEndpointRouteBuilder MapDiscord(this IEndpointRouteBuilder endpoints)
+    {
+        var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
+        if (!IsConfigured(configuration))
+        {
+            return endpoints;
+        }
+
+        var path = configuration[$"{DiscordOptions.Section}:InteractionsPath"];
+        endpoints.MapPost(string.IsNullOrWhiteSpace(path) ? new DiscordOptions().InteractionsPath : path,
+            (Microsoft.AspNetCore.Http.HttpContext http, HttpInteractionsEndpoint endpoint) => endpoint.HandleAsync(http));
+        return endpoints;
+    }
+}

@@ -1,0 +1,592 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReadingBot.Discord.Rest;
+
+namespace ReadingBot.Discord.Gateway;
+
+/// <summary>A Gateway dispatch waiting for a worker, with the time the reader received it (the 3 s budget counts from there).</summary>
+public sealed record GatewayDispatch(string Type, JsonObject Data, long ReceivedAt);
+
+/// <summary>What the adapter knows about its connection, for /healthz and for ignoring our own messages.</summary>
+public sealed class DiscordConnectionState
+{
+    private volatile bool connected;
+    private volatile string? stopReason;
+    private volatile string? botUserId;
+
+    public bool IsConnected { get => connected; set => connected = value; }
+
+    /// <summary>Set when the adapter stopped for good (bad token, refused intents); says what to fix.</summary>
+    public string? StopReason { get => stopReason; set => stopReason = value; }
+
+    public string? BotUserId { get => botUserId; set => botUserId = value; }
+
+    public int Identifies => identifies;
+
+    public int Resumes => resumes;
+
+    public int Connections => connections;
+
+    private int identifies;
+    private int resumes;
+    private int connections;
+
+    internal void CountIdentify() => Interlocked.Increment(ref identifies);
+
+    internal void CountResume() => Interlocked.Increment(ref resumes);
+
+    internal void CountConnection() => Interlocked.Increment(ref connections);
+}
+
+/// <summary>
+/// The Gateway session: one socket at a time, a reader that only parses frames and queues dispatches (work never
+/// runs on it), a heartbeat task with Discord's first-beat jitter and zombie detection, and a single writer.
+/// Across sockets it prefers RESUME and spends IDENTIFYs only within a persisted daily budget.
+/// </summary>
+public sealed class DiscordGateway(
+    DiscordRestClient rest,
+    IdentifyLedger ledger,
+    ReadingBot.Core.Ports.IAdapterStateStore store,
+    IOptions<DiscordOptions> options,
+    DiscordConnectionState state,
+    TimeProvider time,
+    ILogger<DiscordGateway> logger)
+{
+    private const int MaxFrameBytes = 4096;
+    private readonly DiscordOptions settings = options.Value;
+    private readonly Channel<GatewayDispatch> queue = Channel.CreateBounded<GatewayDispatch>(
+        new BoundedChannelOptions(options.Value.QueueCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private string? gatewayUrl;
+    private int? apiRemaining;
+    private TimeSpan? apiResetAfter;
+    private string? sessionId;
+    private string? resumeUrl;
+    // The last non-null s: written by the reader, read by the heartbeat task (-1: none yet).
+    private long sequence = -1;
+
+    public ChannelReader<GatewayDispatch> Dispatches => queue.Reader;
+
+    private sealed record Outcome(ReconnectAction Action, bool ReachedReady, TimeSpan Pause);
+
+    /// <summary>Runs until cancelled or until Discord says retrying cannot help (the stop reason is logged and kept).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        var failedResumes = 0;
+        // A session left by a crash or a kill can often still be resumed: that costs no identify.
+        var action = LoadSession() ? ReconnectAction.Resume : ReconnectAction.Identify;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var resume = action == ReconnectAction.Resume && sessionId is not null && resumeUrl is not null && failedResumes < 3;
+                if (!resume)
+                {
+                    sessionId = null;
+                    Interlocked.Exchange(ref sequence, -1);
+                    SaveSession();
+                    if (!await PrepareIdentifyAsync(cancellationToken))
+                    {
+                        return;
+                    }
+                }
+
+                var outcome = await RunConnectionAsync(resume ? resumeUrl! : gatewayUrl!, resume, cancellationToken);
+                if (outcome.Action == ReconnectAction.Stop)
+                {
+                    return;
+                }
+
+                failures = outcome.ReachedReady ? 0 : failures + 1;
+                failedResumes = resume && !outcome.ReachedReady ? failedResumes + 1 : 0;
+                action = outcome.Action;
+                var delay = outcome.Pause;
+                if (!outcome.ReachedReady)
+                {
+                    var backoff = GatewayPolicy.Backoff(failures - 1, TimeSpan.FromSeconds(settings.ReconnectMinSeconds), TimeSpan.FromSeconds(settings.ReconnectMaxSeconds), Random.Shared.NextDouble());
+                    delay = backoff > delay ? backoff : delay;
+                }
+
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, time, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            state.IsConnected = false;
+        }
+    }
+
+    private async Task<bool> PrepareIdentifyAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                // The URL always comes from the API (never hard-coded), and with it the identify budget left today.
+                var info = await rest.GetAsync("gateway/bot", cancellationToken) as JsonObject ?? [];
+                gatewayUrl = info["url"]?.GetValue<string>() ?? throw new DiscordRestException(System.Net.HttpStatusCode.BadGateway, 0, "GET /gateway/bot returned no url");
+                apiRemaining = info["session_start_limit"]?["remaining"]?.GetValue<int>();
+                apiResetAfter = info["session_start_limit"]?["reset_after"] is JsonValue r && r.TryGetValue<double>(out var ms) ? TimeSpan.FromMilliseconds(ms) : null;
+            }
+            catch (DiscordUnauthorizedException)
+            {
+                Stop("Discord rejected the bot token (401 from GET /gateway/bot). Reset it in the Developer Portal and set Discord:Token (READINGBOT_Discord__Token).");
+                return false;
+            }
+            catch (DiscordRestException ex) when (gatewayUrl is null)
+            {
+                logger.LogWarning("GET /gateway/bot failed ({Status} {Code}); retrying", (int)ex.Status, ex.Code);
+                await Task.Delay(TimeSpan.FromSeconds(settings.ReconnectMinSeconds * (1 + Random.Shared.NextDouble())), time, cancellationToken);
+                continue;
+            }
+            catch (DiscordRestException ex)
+            {
+                logger.LogWarning("GET /gateway/bot failed ({Status} {Code}); using the cached URL", (int)ex.Status, ex.Code);
+            }
+
+            var wait = GatewayPolicy.IdentifyWait(ledger.Recent(), time.GetUtcNow(), settings.IdentifyDailyCap, TimeSpan.FromSeconds(settings.IdentifySpacingSeconds), apiRemaining, apiResetAfter);
+            if (wait <= TimeSpan.Zero)
+            {
+                return true;
+            }
+
+            if (wait > TimeSpan.FromMinutes(1))
+            {
+                logger.LogError("Discord identify budget is spent ({Count} in 24 h, {Remaining} left by Discord's count): waiting {Minutes:0} min rather than risk a token reset", ledger.Recent().Count, apiRemaining, wait.TotalMinutes);
+            }
+
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    private const string SessionKey = "discord:session";
+
+    /// <summary>Keeps the session id, resume URL and last sequence (saved at READY, RESUMED and each heartbeat).</summary>
+    private void SaveSession()
+    {
+        try
+        {
+            var id = sessionId;
+            store.Set(SessionKey, id is null || resumeUrl is null
+                ? ""
+                : new JsonObject { ["session_id"] = id, ["resume_gateway_url"] = resumeUrl, ["seq"] = Sequence }.ToJsonString());
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Saving the Discord session failed");
+        }
+    }
+
+    private bool LoadSession()
+    {
+        try
+        {
+            if (store.Get(SessionKey) is not { Length: > 0 } text || JsonNode.Parse(text) is not JsonObject saved)
+            {
+                return false;
+            }
+
+            sessionId = saved["session_id"]?.GetValue<string>();
+            resumeUrl = saved["resume_gateway_url"]?.GetValue<string>();
+            Interlocked.Exchange(ref sequence, saved["seq"] is JsonValue v && v.TryGetValue<long>(out var seq) ? seq : -1);
+            return sessionId is not null && resumeUrl is not null;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private void Stop(string reason)
+    {
+        state.StopReason = reason;
+        state.IsConnected = false;
+        logger.LogCritical("Discord adapter stopped: {Reason}", reason);
+    }
+
+    private async Task<Outcome> RunConnectionAsync(string baseUrl, bool resume, CancellationToken cancellationToken)
+    {
+        var url = baseUrl.TrimEnd('/') + "/?v=10&encoding=json";
+        using var socket = new ClientWebSocket();
+        // Discord heartbeats at the protocol level; WebSocket pings would only add noise.
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        state.CountConnection();
+        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            connectTimeout.CancelAfter(TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds));
+            try
+            {
+                await socket.ConnectAsync(new Uri(url), connectTimeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Discord Gateway connect failed ({Error})", ex.GetType().Name);
+                return new Outcome(resume ? ReconnectAction.Resume : ReconnectAction.Identify, false, TimeSpan.Zero);
+            }
+        }
+
+        using var connection = new Connection(socket, time);
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task heartbeat = Task.CompletedTask;
+        var reachedReady = false;
+        var helloSeen = false;
+        await using var helloTimer = time.CreateTimer(_ => { if (!Volatile.Read(ref helloSeen)) { socket.Abort(); } }, null, TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), Timeout.InfiniteTimeSpan);
+        // Cancelling a pending receive would abort the socket without a close frame; on shutdown send 1000 instead
+        // and let the receive end with the server's answer.
+        await using var stopping = cancellationToken.Register(() => _ = connection.ShutDownAsync(time));
+        try
+        {
+            while (true)
+            {
+                var frame = await connection.ReceiveAsync(CancellationToken.None);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (frame is null)
+                {
+                    if (connection.Zombie)
+                    {
+                        logger.LogWarning("Discord Gateway missed a heartbeat ACK (zombie connection); resuming");
+                        return new Outcome(ReconnectAction.Resume, reachedReady, TimeSpan.Zero);
+                    }
+
+                    return Closed((int?)socket.CloseStatus, reachedReady);
+                }
+
+                JsonObject message;
+                try
+                {
+                    message = JsonNode.Parse(frame) as JsonObject ?? [];
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    logger.LogWarning("Discord sent a frame that is not JSON; ignored");
+                    continue;
+                }
+
+                var op = message["op"]?.GetValue<int>() ?? -1;
+                switch (op)
+                {
+                    case GatewayOp.Hello:
+                        Volatile.Write(ref helloSeen, true);
+                        var interval = TimeSpan.FromMilliseconds(message["d"]?["heartbeat_interval"]?.GetValue<double>() ?? 41250);
+                        // A fresh connection starts with a fresh ACK state: a stale flag would loop reconnects.
+                        connection.AckReceived = true;
+                        heartbeat = HeartbeatAsync(connection, interval, lifetime.Token);
+                        if (resume)
+                        {
+                            state.CountResume();
+                            await connection.SendAsync(new JsonObject { ["op"] = GatewayOp.Resume, ["d"] = new JsonObject { ["token"] = settings.Token, ["session_id"] = sessionId, ["seq"] = Sequence } }, lifetime.Token);
+                        }
+                        else
+                        {
+                            ledger.Record();
+                            state.CountIdentify();
+                            await connection.SendAsync(Identify(), lifetime.Token);
+                        }
+
+                        break;
+                    case GatewayOp.HeartbeatAck:
+                        connection.AckReceived = true;
+                        break;
+                    case GatewayOp.Heartbeat:
+                        await connection.SendAsync(HeartbeatFrame(), lifetime.Token);
+                        break;
+                    case GatewayOp.Reconnect:
+                        logger.LogInformation("Discord asked for a reconnect (op 7); resuming");
+                        await connection.CloseResumableAsync();
+                        // After READY this costs nothing; before it (op 7 ahead of Hello) the backoff still applies.
+                        return new Outcome(ReconnectAction.Resume, reachedReady, TimeSpan.Zero);
+                    case GatewayOp.InvalidSession:
+                        var resumable = message["d"] is JsonValue d && d.TryGetValue<bool>(out var b) && b;
+                        logger.LogInformation("Discord invalidated the session (op 9, resumable: {Resumable})", resumable);
+                        await connection.CloseResumableAsync();
+                        var pause = TimeSpan.FromSeconds(settings.InvalidSessionMinSeconds + Random.Shared.NextDouble() * Math.Max(0, settings.InvalidSessionMaxSeconds - settings.InvalidSessionMinSeconds));
+                        return new Outcome(GatewayPolicy.ForInvalidSession(resumable), false, pause);
+                    case GatewayOp.Dispatch:
+                        if (message["s"] is JsonValue s && s.TryGetValue<int>(out var seq))
+                        {
+                            Interlocked.Exchange(ref sequence, seq);
+                        }
+
+                        var type = message["t"]?.GetValue<string>() ?? "";
+                        var data = message["d"] as JsonObject ?? [];
+                        if (type == "READY")
+                        {
+                            sessionId = data["session_id"]?.GetValue<string>();
+                            resumeUrl = data["resume_gateway_url"]?.GetValue<string>();
+                            SaveSession();
+                            state.BotUserId = data["user"]?["id"]?.GetValue<string>() ?? state.BotUserId;
+                            reachedReady = true;
+                            state.IsConnected = true;
+                            logger.LogInformation("Discord Gateway ready ({Guilds} servers)", (data["guilds"] as JsonArray)?.Count ?? 0);
+                        }
+                        else if (type == "RESUMED")
+                        {
+                            reachedReady = true;
+                            state.IsConnected = true;
+                            logger.LogInformation("Discord Gateway resumed");
+                            SaveSession();
+                        }
+                        else
+                        {
+                            // Never handle here: a slow handler on the reader would starve heartbeat ACKs.
+                            await queue.Writer.WriteAsync(new GatewayDispatch(type, data, time.GetTimestamp()), lifetime.Token);
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            var code = (int?)socket.CloseStatus;
+            if (connection.Zombie)
+            {
+                logger.LogWarning("Discord Gateway missed a heartbeat ACK (zombie connection); resuming");
+                return new Outcome(ReconnectAction.Resume, reachedReady, TimeSpan.Zero);
+            }
+
+            return Closed(code, reachedReady);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or WebSocketException)
+        {
+            // Real shutdown: 1000 ends the session and shows the bot offline.
+            await connection.CloseNormallyAsync();
+            sessionId = null;
+            SaveSession();
+            throw new OperationCanceledException(cancellationToken);
+        }
+        finally
+        {
+            state.IsConnected = false;
+            await lifetime.CancelAsync();
+            try
+            {
+                await heartbeat;
+            }
+            catch (Exception)
+            {
+                // The heartbeat task ends with its socket; its faults were already logged or are the cancellation.
+            }
+        }
+    }
+
+    private Outcome Closed(int? code, bool reachedReady)
+    {
+        var action = GatewayPolicy.ForClose(code);
+        if (action == ReconnectAction.Stop)
+        {
+            Stop(GatewayPolicy.StopReason(code!.Value));
+        }
+        else
+        {
+            logger.LogInformation("Discord Gateway closed ({Code}); next: {Action}", code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no close frame", action);
+        }
+
+        return new Outcome(action, reachedReady, TimeSpan.Zero);
+    }
+
+    private JsonObject Identify() => new()
+    {
+        ["op"] = GatewayOp.Identify,
+        ["d"] = new JsonObject
+        {
+            ["token"] = settings.Token,
+            ["intents"] = GatewayIntents.For(settings.MessageContent),
+            ["properties"] = new JsonObject { ["os"] = "linux", ["browser"] = "readingbot", ["device"] = "readingbot" },
+        },
+    };
+
+    private long? Sequence => Interlocked.Read(ref sequence) is var s && s >= 0 ? s : null;
+
+    private JsonObject HeartbeatFrame() => new() { ["op"] = GatewayOp.Heartbeat, ["d"] = Sequence };
+
+    private async Task HeartbeatAsync(Connection connection, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var delay = GatewayPolicy.FirstHeartbeat(interval, Random.Shared.NextDouble());
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(delay, time, cancellationToken);
+            if (!connection.AckReceived)
+            {
+                await connection.CloseZombieAsync(time, cancellationToken);
+                return;
+            }
+
+            connection.AckReceived = false;
+            await connection.SendAsync(HeartbeatFrame(), cancellationToken);
+            SaveSession();
+            delay = interval;
+        }
+    }
+
+    /// <summary>One socket: the single writer (ClientWebSocket forbids concurrent sends) and the frame reader.</summary>
+    private sealed class Connection(ClientWebSocket socket, TimeProvider time) : IDisposable
+    {
+        public void Dispose() => writer.Dispose();
+
+        private readonly SemaphoreSlim writer = new(1, 1);
+        private readonly Queue<long> sent = new();
+        private volatile bool ack;
+        private volatile bool zombie;
+
+        public bool AckReceived { get => ack; set => ack = value; }
+
+        public bool Zombie { get => zombie; set => zombie = value; }
+
+        public async Task SendAsync(JsonObject payload, CancellationToken cancellationToken)
+        {
+            var bytes = Encoding.UTF8.GetBytes(payload.ToJsonString());
+            if (bytes.Length > MaxFrameBytes)
+            {
+                throw new InvalidOperationException($"a Gateway payload of {bytes.Length} bytes is over Discord's {MaxFrameBytes}");
+            }
+
+            await writer.WaitAsync(cancellationToken);
+            try
+            {
+                // Discord allows 120 sends a minute per connection; we need a few, so this only guards a runaway.
+                while (sent.Count > 0 && time.GetElapsedTime(sent.Peek()) > TimeSpan.FromSeconds(60))
+                {
+                    sent.Dequeue();
+                }
+
+                if (sent.Count >= 110)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(60) - time.GetElapsedTime(sent.Peek()), time, cancellationToken);
+                    sent.Dequeue();
+                }
+
+                sent.Enqueue(time.GetTimestamp());
+                await socket.SendAsync(bytes, WebSocketMessageType.Text, true, cancellationToken);
+            }
+            finally
+            {
+                writer.Release();
+            }
+        }
+
+        /// <summary>Closes with 4000 (never 1000/1001, which would end the session) so the session can be resumed.</summary>
+        /// <summary>
+        /// From the reader: close with 4000 (never 1000/1001, which would end the session) and wait briefly for the
+        /// server's close, so the frame is not lost to a TCP reset; then drop the socket.
+        /// </summary>
+        public async Task CloseResumableAsync()
+        {
+            await CloseAsync((WebSocketCloseStatus)4000, "reconnecting");
+            using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            try
+            {
+                while (await ReceiveAsync(drain.Token) is not null)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+
+            socket.Abort();
+        }
+
+        /// <summary>From the heartbeat task (the reader is mid-receive): close with 4000, give the server a moment, then drop the socket.</summary>
+        public async Task CloseZombieAsync(TimeProvider clock, CancellationToken cancellationToken)
+        {
+            Zombie = true;
+            await CloseAsync((WebSocketCloseStatus)4000, "zombie connection");
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken);
+            }
+            finally
+            {
+                socket.Abort();
+            }
+        }
+
+        public Task CloseNormallyAsync() => CloseAsync(WebSocketCloseStatus.NormalClosure, "shutting down");
+
+        /// <summary>Real shutdown: close with 1000 (the bot shows offline), and stop waiting for the server after a moment.</summary>
+        public async Task ShutDownAsync(TimeProvider clock)
+        {
+            await CloseNormallyAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2), clock, CancellationToken.None);
+            try
+            {
+                socket.Abort();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        private async Task CloseAsync(WebSocketCloseStatus status, string reason)
+        {
+            if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+            {
+                return;
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await writer.WaitAsync(timeout.Token);
+                try
+                {
+                    await socket.CloseOutputAsync(status, reason, timeout.Token);
+                }
+                finally
+                {
+                    writer.Release();
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+
+        /// <summary>The next text frame, assembled from its fragments; null when the server closed.</summary>
+        public async Task<string?> ReceiveAsync(CancellationToken cancellationToken)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                using var message = new MemoryStream();
+                while (true)
+                {
+                    var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return null;
+                    }
+
+                    message.Write(buffer, 0, result.Count);
+                    if (result.EndOfMessage)
+                    {
+                        if (result.MessageType == WebSocketMessageType.Binary)
+                        {
+                            message.SetLength(0);
+                            continue;
+                        }
+
+                        return Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NSec.Cryptography;
+using ReadingBot.Core.Ports;
+
+namespace ReadingBot.Discord.Interactions;
+
+/// <summary>
+/// Verifies Discord's Ed25519 signature over timestamp + raw body. Discord probes the endpoint with bad signatures
+/// on purpose and drops endpoints that accept them.
+/// </summary>
+public sealed class InteractionSignatureVerifier
+{
+    private readonly PublicKey? key;
+
+    public InteractionSignatureVerifier(IOptions<DiscordOptions> options)
+    {
+        var hex = options.Value.PublicKey;
+        if (DiscordOptionsValidator.IsHex(hex, 64))
+        {
+            try
+            {
+                key = PublicKey.Import(SignatureAlgorithm.Ed25519, Convert.FromHexString(hex), KeyBlobFormat.RawPublicKey);
+            }
+            catch (FormatException)
+            {
+                key = null;
+            }
+        }
+    }
+
+    public bool Verify(string? timestamp, ReadOnlySpan<byte> body, string? signatureHex)
+    {
+        if (key is null || string.IsNullOrEmpty(timestamp) || timestamp.Length > 20 || !timestamp.All(char.IsAsciiDigit)
+            || !DiscordOptionsValidator.IsHex(signatureHex, 128))
+        {
+            return false;
+        }
+
+        var stamp = Encoding.UTF8.GetBytes(timestamp);
+        var data = new byte[stamp.Length + body.Length];
+        stamp.CopyTo(data, 0);
+        body.CopyTo(data.AsSpan(stamp.Length));
+        return SignatureAlgorithm.Ed25519.Verify(key, data, Convert.FromHexString(signatureHex!));
+    }
+}
+
+/// <summary>In Http mode the first response is the HTTP reply itself.</summary>
+internal sealed class InlineResponder : IInteractionResponder
+{
+    private readonly TaskCompletionSource<JsonObject> response = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<JsonObject> Response => response.Task;
+
+    public Task RespondAsync(JsonObject callback, CancellationToken cancellationToken)
+    {
+        if (!response.TrySetResult(callback))
+        {
+            throw new InvalidOperationException("the interaction was already answered");
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The HTTP interactions endpoint: verify, refuse stale or replayed requests, answer PING, route the rest.</summary>
+public sealed class HttpInteractionsEndpoint(
+    InteractionSignatureVerifier verifier,
+    InteractionRouter router,
+    IDeliveryLog deliveries,
+    IOptions<DiscordOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<HttpInteractionsEndpoint> logger)
+{
+    private const int MaxBody = 1024 * 1024;
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var receivedAt = time.GetTimestamp();
+        if (!options.Value.IsHttpMode)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (http.Request.ContentLength > MaxBody)
+        {
+            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        // The signature covers the exact bytes: read them raw, before any JSON parsing.
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        if (buffer.Length > MaxBody)
+        {
+            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var body = buffer.ToArray();
+        var timestamp = http.Request.Headers["X-Signature-Timestamp"].ToString();
+        if (!verifier.Verify(timestamp, body, http.Request.Headers["X-Signature-Ed25519"].ToString()))
+        {
+            await Refuse(http, "invalid request signature");
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var sent = DateTimeOffset.FromUnixTimeSeconds(long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is > 0 and < 100_000_000_000 ? s : 0);
+        if ((now - sent).Duration() > Window)
+        {
+            await Refuse(http, "stale request timestamp");
+            return;
+        }
+
+        JsonObject interaction;
+        try
+        {
+            interaction = JsonNode.Parse(body) as JsonObject ?? throw new System.Text.Json.JsonException();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        if (interaction["type"]?.GetValue<int>() == InteractionTypes.Ping)
+        {
+            await http.Response.WriteAsJsonAsync(new JsonObject { ["type"] = InteractionTypes.Pong }, http.RequestAborted);
+            return;
+        }
+
+        var id = interaction["id"]?.GetValue<string>();
+        if (id is null || !deliveries.TryRecord("discord:interaction:" + id, now, now + TimeSpan.FromMinutes(15)))
+        {
+            await Refuse(http, "replayed interaction");
+            return;
+        }
+
+        var responder = new InlineResponder();
+        // The handler may outlive this request (a deferred reply is PATCHed later), so it runs on the app's lifetime.
+        var handling = RunAsync(interaction, responder, receivedAt, lifetime.ApplicationStopping);
+        await Task.WhenAny(responder.Response, handling);
+        if (!responder.Response.IsCompleted)
+        {
+            http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        await http.Response.WriteAsJsonAsync(await responder.Response, http.RequestAborted);
+    }
+
+    private async Task RunAsync(JsonObject interaction, InlineResponder responder, long receivedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await router.HandleAsync(interaction, responder, receivedAt, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Handling an HTTP interaction failed");
+        }
+    }
+
+    private static Task Refuse(HttpContext http, string reason)
+    {
+        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return http.Response.WriteAsync(reason, http.RequestAborted);
+    }
+}

@@ -1,0 +1,221 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ReadingBot.Core.Replies;
+using ReadingBot.Discord.Rest;
+
+namespace ReadingBot.Discord.Rendering;
+
+/// <summary>A Discord message body (JSON) and an optional file to upload with it.</summary>
+public sealed record DiscordMessage(JsonObject Body, RestFile? File)
+{
+    public bool Ephemeral => Body["flags"] is JsonValue v && (v.GetValue<int>() & MessageRenderer.EphemeralFlag) != 0;
+}
+
+/// <summary>
+/// Renders Core replies as Discord messages within Discord's limits (2000 characters of content, embed limits,
+/// 5×5 buttons with custom ids of at most 100 characters). Buttons carry their command line in the custom id.
+/// </summary>
+public static class MessageRenderer
+{
+    public const int EphemeralFlag = 64;
+    public const int MaxContent = 2000;
+    public const string ButtonPrefix = "rb:";
+
+    public static DiscordMessage Render(Reply reply)
+    {
+        var body = new JsonObject();
+        RestFile? file = null;
+        var buttons = new List<ReplyButton>();
+        switch (reply)
+        {
+            case TextReply t:
+                body["content"] = Clip(Escape(t.Text), MaxContent);
+                break;
+            case ErrorReply e:
+                body["content"] = Clip(Escape(e.Message), MaxContent);
+                break;
+            case CardReply c:
+                body["embeds"] = new JsonArray(Card(c.Card));
+                buttons.AddRange(c.Card.Buttons);
+                break;
+            case ListReply l:
+                body["embeds"] = new JsonArray(List(l));
+                buttons.AddRange(l.Items.Select(i => i.Button).OfType<ReplyButton>());
+                break;
+            case FileReply f:
+                body["content"] = Clip(Escape(f.Caption), MaxContent);
+                file = new RestFile(SafeFileName(f.FileName), f.ContentType, f.Content);
+                break;
+            default:
+                body["content"] = Clip(Escape(PlainTextRenderer.Render(reply)), MaxContent);
+                break;
+        }
+
+        if (Components(buttons) is { Count: > 0 } rows)
+        {
+            body["components"] = rows;
+        }
+
+        if (reply.Ephemeral)
+        {
+            body["flags"] = EphemeralFlag;
+        }
+
+        body["allowed_mentions"] = new JsonObject { ["parse"] = new JsonArray() };
+        return new DiscordMessage(body, file);
+    }
+
+    /// <summary>The command line a button's custom id carries, or null if it is not one of ours.</summary>
+    public static string? CommandLineOf(string customId) =>
+        customId.StartsWith(ButtonPrefix, StringComparison.Ordinal) ? customId[ButtonPrefix.Length..] : null;
+
+    private static JsonObject Card(Card card)
+    {
+        var budget = new EmbedBudget();
+        var embed = new JsonObject { ["type"] = "rich", ["title"] = budget.Take(card.Title, 256) };
+        if (card.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https")
+        {
+            embed["url"] = url;
+        }
+
+        var fields = new JsonArray();
+        foreach (var field in card.Fields.Take(25))
+        {
+            if (budget.Left < 64)
+            {
+                break;
+            }
+
+            fields.Add(new JsonObject { ["name"] = budget.Take(field.Name, 256, "-"), ["value"] = budget.Take(Escape(field.Value), 1024, "-"), ["inline"] = field.Value.Length <= 40 });
+        }
+
+        if (card.Footer is { } footer)
+        {
+            embed["footer"] = new JsonObject { ["text"] = budget.Take(footer, 2048) };
+        }
+
+        var description = string.Join("\n\n", new[] { card.Subtitle, card.Body }.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => Escape(s!)));
+        if (description.Length > 0 && budget.Left > 0)
+        {
+            embed["description"] = budget.Take(description, 4096);
+        }
+
+        if (fields.Count > 0)
+        {
+            embed["fields"] = fields;
+        }
+
+        return embed;
+    }
+
+    private static JsonObject List(ListReply list)
+    {
+        var budget = new EmbedBudget();
+        var embed = new JsonObject { ["type"] = "rich", ["title"] = budget.Take(list.Title, 256) };
+        if (list.Footer is { } footer)
+        {
+            embed["footer"] = new JsonObject { ["text"] = budget.Take(footer, 2048) };
+        }
+
+        var sb = new StringBuilder();
+        if (list.Items.Count == 0)
+        {
+            sb.Append(Escape(list.EmptyText));
+        }
+
+        foreach (var item in list.Items)
+        {
+            var text = Escape(item.Text);
+            var line = item.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
+                ? $"• [{text.Replace("]", "\\]", StringComparison.Ordinal)}]({url.Replace(")", "%29", StringComparison.Ordinal)})"
+                : "• " + text;
+            if (sb.Length + line.Length + 1 > Math.Min(4096, budget.Left) - 2)
+            {
+                sb.Append('…');
+                break;
+            }
+
+            sb.Append(line).Append('\n');
+        }
+
+        embed["description"] = budget.Take(sb.ToString().TrimEnd('\n'), 4096);
+        return embed;
+    }
+
+    private static JsonArray? Components(List<ReplyButton> buttons)
+    {
+        var usable = buttons
+            .Where(b => (ButtonPrefix + b.CommandLine).Length <= 100 && b.CommandLine.Length > 0)
+            .DistinctBy(b => b.CommandLine)
+            .Take(25)
+            .ToList();
+        if (usable.Count == 0)
+        {
+            return null;
+        }
+
+        var rows = new JsonArray();
+        foreach (var chunk in usable.Chunk(5))
+        {
+            var row = new JsonArray();
+            foreach (var button in chunk)
+            {
+                row.Add(new JsonObject { ["type"] = 2, ["style"] = 2, ["label"] = Clip(button.Label, 80), ["custom_id"] = ButtonPrefix + button.CommandLine });
+            }
+
+            rows.Add(new JsonObject { ["type"] = 1, ["components"] = row });
+        }
+
+        return rows;
+    }
+
+    /// <summary>Replies are plain text: escape Discord markdown so user text cannot restyle a message (links stay clickable).</summary>
+    public static string Escape(string text)
+    {
+        var sb = new StringBuilder(text.Length + 8);
+        var wordStart = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsWhiteSpace(c))
+            {
+                wordStart = i + 1;
+                sb.Append(c);
+                continue;
+            }
+
+            var inUrl = text.AsSpan(wordStart).StartsWith("http://", StringComparison.OrdinalIgnoreCase) || text.AsSpan(wordStart).StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            if (!inUrl && c is '\\' or '*' or '_' or '~' or '`' or '|' || (c == '>' && i == wordStart && (i == 0 || text[i - 1] == '\n')))
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    private static string SafeFileName(string name)
+    {
+        var clean = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
+        return clean.Length == 0 ? "file" : Clip(clean, 100);
+    }
+
+    /// <summary>Discord caps the characters of all embed text together at 6000.</summary>
+    private sealed class EmbedBudget
+    {
+        public int Left { get; private set; } = 6000;
+
+        public string Take(string text, int max, string empty = "")
+        {
+            var value = text.Length == 0 ? empty : text;
+            var allowed = Math.Max(1, Math.Min(max, Left - 1));
+            var clipped = Clip(value, allowed);
+            Left -= clipped.Length;
+            return clipped;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ReadingBot.Discord;
+using ReadingBot.Discord.Gateway;
+using ReadingBot.Host.Composition;
+using ReadingBot.Storage.LiteDb;
+using ReadingBot.TestSupport.Discord;
+
+namespace ReadingBot.Discord.Tests;
+
+/// <summary>
+/// The bot as the host composes it (core, LiteDB in memory, the Discord adapter, the interactions endpoint on
+/// Kestrel at 127.0.0.1) talking to the emulator over real HTTP and WebSockets.
+/// </summary>
+public sealed class DiscordHarness : IAsyncDisposable
+{
+    public const string GuildA = "1100000000000000001";
+    public const string GuildB = "1100000000000000002";
+    public const string ChannelA = "1110000000000000001";
+    public const string ChannelB = "1110000000000000002";
+
+    public static readonly EmulatedUser Alice = new("1000000000000000001", "alice", Nick: "Alice N.");
+    public static readonly EmulatedUser Bob = new("1000000000000000002", "bob", GlobalName: "Bob G.");
+    public static readonly EmulatedUser Mod = EmulatedUser.Moderator("1000000000000000003", "mod");
+
+    private DiscordHarness(DiscordEmulator emulator, WebApplication app, ReadingBotDatabase database, LogCollector logs)
+    {
+        Emulator = emulator;
+        App = app;
+        Database = database;
+        Logs = logs;
+    }
+
+    public DiscordEmulator Emulator { get; }
+    public WebApplication App { get; }
+    public ReadingBotDatabase Database { get; }
+    public LogCollector Logs { get; }
+    public IServiceProvider Services => App.Services;
+    public DiscordConnectionState State => Services.GetRequiredService<DiscordConnectionState>();
+    public Uri InteractionsEndpoint { get; private set; } = null!;
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public static async Task<DiscordHarness> StartAsync(
+        Action<DiscordEmulatorOptions>? emulatorOptions = null,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null,
+        bool waitForSession = true,
+        Func<DiscordEmulator, ReadingBotDatabase, Task>? prepare = null)
+    {
+        var emulator = await DiscordEmulator.StartAsync(o =>
+        {
+            // Short enough to exercise heartbeats in every test, long enough that a loaded 2-core machine keeps up.
+            o.HeartbeatInterval = TimeSpan.FromSeconds(1);
+            o.IdentifyConcurrencyWindow = TimeSpan.Zero;
+            o.EnabledPrivilegedIntents = 1 << 15;
+            emulatorOptions?.Invoke(o);
+        });
+        emulator.AddGuild(GuildA, "Alpha readers", ChannelA);
+        emulator.AddGuild(GuildB, "Beta readers", ChannelB);
+
+        var config = new Dictionary<string, string?>
+        {
+            ["Discord:Token"] = emulator.Token,
+            ["Discord:ApplicationId"] = emulator.Options.ApplicationId,
+            ["Discord:ApiBaseUrl"] = emulator.ApiBaseUrl,
+            ["Discord:ReconnectMinSeconds"] = "0.05",
+            ["Discord:ReconnectMaxSeconds"] = "0.5",
+            ["Discord:IdentifySpacingSeconds"] = "0",
+            ["Discord:InvalidSessionMinSeconds"] = "0.02",
+            ["Discord:InvalidSessionMaxSeconds"] = "0.1",
+            ["Discord:ConnectTimeoutSeconds"] = "10",
+            ["Library:FetchTimeoutSeconds"] = "5",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var logs = new LogCollector();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        var database = ReadingBotDatabase.OpenMemory();
+        if (prepare is not null)
+        {
+            await prepare(emulator, database);
+        }
+
+        builder.Services.AddReadingBotCore(builder.Configuration);
+        builder.Services.AddLiteDbStorage(database);
+        builder.Services.AddDiscord(builder.Configuration);
+        services?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapDiscord();
+        await app.StartAsync();
+        var harness = new DiscordHarness(emulator, app, database, logs);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        harness.InteractionsEndpoint = new Uri(new Uri(address), config.TryGetValue("Discord:InteractionsPath", out var p) && p is not null ? p : "/discord/interactions");
+        if (waitForSession && !string.Equals(config.GetValueOrDefault("Discord:Mode"), "Http", StringComparison.OrdinalIgnoreCase))
+        {
+            await emulator.WaitForSessionAsync(TimeSpan.FromSeconds(30));
+            await DiscordEmulator.WaitUntilAsync(() => emulator.Commands() is not null || emulator.Commands(config.GetValueOrDefault("Discord:DevGuildId")) is not null, TimeSpan.FromSeconds(30), "command registration");
+        }
+
+        return harness;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await App.StopAsync();
+        }
+        finally
+        {
+            await App.DisposeAsync();
+            Database.Dispose();
+            await Emulator.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Collects log lines so tests can assert what an operator would read (and that no secret is in it).</summary>
+public sealed class LogCollector : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> lines = new();
+
+    public IReadOnlyList<string> Lines => [.. lines];
+
+    public string All => string.Join('\n', lines);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogCollector owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+    }
+}

@@ -1,0 +1,47 @@
+// Runs the real discord.js client against the ReadingBot Discord emulator, to prove the emulator speaks the
+// protocol a widely used client expects. Driven by DiscordJsProofTests: it prints one JSON line per milestone.
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+
+const [port, token] = process.argv.slice(2);
+const say = (event, extra = {}) => console.log(JSON.stringify({ event, ...extra }));
+
+const client = new Client({
+  intents: [GatewayIntentBits.Guilds],
+  rest: { api: `http://127.0.0.1:${port}/api`, version: '10' },
+});
+
+client.once(Events.ClientReady, async (ready) => {
+  say('ready', { user: ready.user.id, application: ready.application.id });
+  try {
+    const commands = await ready.application.commands.set([
+      { name: 'ping', description: 'Replies with pong', options: [{ type: 3, name: 'word', description: 'a word to echo', required: false }] },
+    ]);
+    say('registered', { count: commands.size });
+  } catch (error) {
+    say('error', { where: 'register', message: String(error) });
+  }
+});
+
+client.on(Events.InteractionCreate, async (interaction) => {
+  if (!interaction.isChatInputCommand()) return;
+  try {
+    const word = interaction.options.getString('word') ?? 'pong';
+    await interaction.reply({ content: `discord.js says ${word}`, allowedMentions: { parse: [] } });
+    say('replied', { id: interaction.id, guild: interaction.guildId });
+  } catch (error) {
+    say('error', { where: 'reply', message: String(error) });
+  }
+});
+
+client.on(Events.ShardResume, (shard, replayed) => say('resumed', { shard, replayed }));
+client.on(Events.Error, (error) => say('error', { where: 'client', message: String(error) }));
+
+process.stdin.on('data', async (data) => {
+  if (data.toString().trim() === 'quit') {
+    await client.destroy();
+    say('stopped');
+    process.exit(0);
+  }
+});
+
+await client.login(token);
