@@ -64,7 +64,7 @@ public sealed class ThreadTests
 
         var messages = bot.Emulator.MessagesIn(posted.ThreadId!);
         Assert.Equal(2, messages.Count);
-        Assert.Contains("/discuss is not available yet", messages[1]["content"]!.GetValue<string>());
+        Assert.Contains("no paper of the week to discuss", messages[1]["content"]!.GetValue<string>());
         Assert.Equal(messages[0]["id"]!.GetValue<string>(), messages[1]["message_reference"]!["message_id"]!.GetValue<string>());
         Assert.Equal("Alice N.", bot.Get<IMemberStore>().Find(GroupA.Id, Alice.Id)!.DisplayName);
     }
@@ -94,7 +94,7 @@ public sealed class ThreadTests
 
         Assert.Single(bot.Emulator.MessagesIn(posted.ThreadId!));
         var help = await bot.Emulator.SendCommandAsync(GuildA, posted.ThreadId!, Alice, "discuss", null, ("text", "slash commands still work"));
-        Assert.Contains("/discuss is not available yet", await help.ReplyTextAsync(Wait));
+        Assert.Contains("no paper of the week to discuss", await help.ReplyTextAsync(Wait));
     }
 
     [Fact]
