@@ -51,6 +51,38 @@ public sealed class LocalChatProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Weekly_and_wayr_commands_work_in_a_piped_session()
+    {
+        var result = await BotProcess.RunAsync(data,
+        [
+            "/paper suggest 1706.03762 the transformer",
+            "/as bob",
+            "/paper vote #1",
+            "/paper queue",
+            "/wayr #1 read: the attention figure finally clicked",
+            "/wayr list",
+            "/read #1 pass2",
+            "/progress",
+            "/streak",
+            "/leaderboard",
+            "/as admin",
+            "/week pick #1",
+            "/week",
+        ]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Voted for #1", result.Output, StringComparison.Ordinal);
+        Assert.Contains("#1 Attention Is All You Need — 1 vote — suggested by admin: the transformer", result.Output, StringComparison.Ordinal);
+        Assert.Contains("as post 1: #1 Attention Is All You Need [read]: the attention figure finally clicked", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1. bob — #1 Attention Is All You Need [read]", result.Output, StringComparison.Ordinal);
+        Assert.Contains("#1 Attention Is All You Need — the second pass", result.Output, StringComparison.Ordinal);
+        Assert.Contains("bob's streak: 0 weeks", result.Output, StringComparison.Ordinal);
+        Assert.Contains("No standings yet", result.Output, StringComparison.Ordinal);
+        Assert.Contains("is the paper of", result.Output, StringComparison.Ordinal);
+        Assert.Contains("The paper of the week", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_second_run_on_the_same_data_still_has_both_papers()
     {
         await BotProcess.RunAsync(data, Session);

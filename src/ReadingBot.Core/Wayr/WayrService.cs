@@ -17,6 +17,7 @@ public sealed class WayrService(
     IProgressStore progress,
     IMemberStore members,
     Roadmaps.RoadmapService roadmaps,
+    PaperSearchIndex search,
     TimeProvider time)
 {
     public async Task<Reply> PostAsync(Invocation invocation, string text, CancellationToken cancellationToken)
@@ -49,6 +50,11 @@ public sealed class WayrService(
             return new ErrorReply($"WAYR {week} closed a moment ago. Post again when the next week opens.");
         }
 
+        if (parsed.Item is { } posted)
+        {
+            search.EntryChanged(invocation.GroupId, posted.Entry.Number);
+        }
+
         var wayrWeek = wayr.EnsureWeek(invocation.GroupId, week);
         return new TextReply($"Posted to WAYR #{wayrWeek.Number} ({week}) as post {post.Number}: {Describe(parsed.Item, post)}. Edit it with /wayr edit {post.Number} <text> or delete it with /wayr delete {post.Number} while the week is open.");
     }
@@ -77,6 +83,11 @@ public sealed class WayrService(
 
         var edited = post with { PaperKey = parsed.Item?.Paper.Key, Status = parsed.Status, Note = parsed.Note, EditedAt = time.GetUtcNow() };
         wayr.SavePost(edited);
+        if (parsed.Item is { } editedItem)
+        {
+            search.EntryChanged(invocation.GroupId, editedItem.Entry.Number);
+        }
+
         return new TextReply($"Post {number} is now: {Describe(parsed.Item, edited)}.");
     }
 

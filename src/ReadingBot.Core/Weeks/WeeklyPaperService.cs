@@ -20,6 +20,7 @@ public sealed class WeeklyPaperService(
     IScheduledPostStore posts,
     IGroupStore groups,
     IMemberStore members,
+    PaperSearchIndex search,
     TimeProvider time)
 {
     /// <summary>How many weeks ahead a pick may be made.</summary>
@@ -301,6 +302,12 @@ public sealed class WeeklyPaperService(
         }
 
         discussion.Add(new DiscussionNote { Group = invocation.GroupId, PaperKey = key, Week = week, Author = invocation.Member.UserId, Text = text, At = time.GetUtcNow() });
+        if (ItemOf(invocation.GroupId, key) is { } noted)
+        {
+            // Discussion notes are searchable with their paper.
+            search.EntryChanged(invocation.GroupId, noted.Entry.Number);
+        }
+
         var count = discussion.ForPaper(invocation.GroupId, key).Count;
         return new TextReply($"Noted in the discussion of {Describe(invocation.GroupId, key)} ({count} note{(count == 1 ? "" : "s")}).");
     }

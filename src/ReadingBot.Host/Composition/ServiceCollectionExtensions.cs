@@ -43,6 +43,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LibraryService>();
         services.AddSingleton<WeeklyPaperService>();
         services.AddSingleton<IPaperCardContributor, WeeklyCardFields>();
+        services.AddSingleton<IPaperCardContributor, WayrCardFields>();
+        services.AddSingleton<ISearchTextSource, DiscussionSearchText>();
         services.AddOptions<SchedulerHostOptions>().Bind(configuration.GetSection("Scheduler")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerHostOptions>, OptionsChecks>());
         services.AddSingleton(sp =>

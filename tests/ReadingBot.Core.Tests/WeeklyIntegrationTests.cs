@@ -1,0 +1,72 @@
+using System.Text;
+using System.Xml.Linq;
+using ReadingBot.Core.Replies;
+using ReadingBot.Core.Weeks;
+using ReadingBot.TestSupport;
+
+namespace ReadingBot.Core.Tests;
+
+public sealed class WeeklyIntegrationTests : IDisposable
+{
+    private readonly TestBot bot = TestBot.Create(start: new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero));
+
+    public void Dispose() => bot.Dispose();
+
+    [Fact]
+    public async Task Discussion_notes_make_their_paper_searchable()
+    {
+        await bot.SendAsync("/paper add 1512.03385 Deep Residual Learning");
+        await bot.SendAsync("/week pick 1706.03762", "mod", moderator: true);
+        Assert.DoesNotContain("#2", await bot.TextAsync("/paper search zebrafish"), StringComparison.Ordinal);
+
+        await bot.SendAsync("/discuss reminds me of zebrafish retina wiring");
+        var found = await bot.TextAsync("/paper search zebrafish");
+
+        Assert.Contains("#2", found, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_paper_card_shows_wayr_mentions_and_who_read_it_how_far()
+    {
+        await bot.SendAsync("/wayr 1706.03762 read: clear", "alice");
+        await bot.SendAsync("/read #1 pass2", "bob");
+        await bot.SendAsync("/read #1 done", "alice");
+
+        var card = Assert.IsType<CardReply>(await bot.SendAsync("/paper show #1")).Card;
+
+        Assert.Contains(card.Fields, f => f.Name == "WAYR mentions" && f.Value == "1 post (alice: read)");
+        Assert.Contains(card.Fields, f => f.Name == "Reading" && f.Value == "alice: done, bob: the second pass");
+    }
+
+    [Fact]
+    public async Task The_calendar_export_has_the_weekly_session_at_local_time_with_its_zone()
+    {
+        await bot.SendAsync("/settings timezone Europe/Berlin", "mod", moderator: true);
+        await bot.SendAsync("/week pick 1706.03762 2027-W13", "mod", moderator: true);
+        await bot.SendAsync("/week pick 1512.03385 2027-W12", "mod", moderator: true);
+
+        var ics = Encoding.UTF8.GetString(Assert.IsType<FileReply>(await bot.SendAsync("/export ics")).Content);
+
+        // Thursday 18:00 in Berlin: CET on 2027-03-25, CEST (after the 2027-03-28 change) on 2027-04-01.
+        Assert.Contains("BEGIN:VTIMEZONE", ics, StringComparison.Ordinal);
+        Assert.Contains("20270325T180000", ics, StringComparison.Ordinal);
+        Assert.Contains("20270401T180000", ics, StringComparison.Ordinal);
+        Assert.Contains("Reading group: #1 Attention Is All You Need", ics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_feed_export_has_announced_picks_and_digests()
+    {
+        await bot.SendAsync("/week pick 1706.03762", "mod", moderator: true);
+        await bot.SendAsync("/wayr a long enough note about what I read this week", "alice");
+        bot.Time.SetUtcNow(new DateTimeOffset(2026, 11, 29, 20, 0, 0, TimeSpan.Zero));
+        await bot.Get<WeeklyScheduler>().RunDueAsync(CancellationToken.None);
+
+        var atom = XDocument.Parse(Encoding.UTF8.GetString(Assert.IsType<FileReply>(await bot.SendAsync("/export rss")).Content));
+        XNamespace ns = "http://www.w3.org/2005/Atom";
+        var titles = atom.Root!.Elements(ns + "entry").Select(e => e.Element(ns + "title")!.Value).ToList();
+
+        Assert.Contains("Paper of the week 2026-W48: Attention Is All You Need", titles);
+        Assert.Contains("WAYR #1 digest — 2026-W48", titles);
+    }
+}
