@@ -18,22 +18,14 @@ public sealed record CalendarEvent(string Uid, string Summary, DateTimeOffset St
 public sealed record FeedEntry(string Id, string Title, DateTimeOffset Updated, string? Url, string? Summary, string? Author = null);
 
 /// <summary>
-/// Where the weekly schedule and digests plug into the exports. The default adds nothing; the weekly-paper and WAYR
-/// features register their own implementation to put sessions into the calendar and picks and digests into the feed.
+/// Where the weekly schedule and digests plug into the exports. The weekly-paper and WAYR features register an
+/// implementation to put sessions into the calendar and picks and digests into the feed.
 /// </summary>
 public interface IExportContributions
 {
     IReadOnlyList<CalendarEvent> CalendarEvents(GroupId group);
 
     IReadOnlyList<FeedEntry> FeedEntries(GroupId group);
-}
-
-/// <summary>No sessions or digests yet.</summary>
-public sealed class NoExportContributions : IExportContributions
-{
-    public IReadOnlyList<CalendarEvent> CalendarEvents(GroupId group) => [];
-
-    public IReadOnlyList<FeedEntry> FeedEntries(GroupId group) => [];
 }
 
 /// <summary><c>/export</c>: the group's library as Markdown, BibTeX, CSV, JSON, an Atom feed or an iCalendar file.</summary>

@@ -23,8 +23,8 @@ public sealed record SettingDefinition(
 public sealed class SettingValueException(string message) : Exception(message);
 
 /// <summary>
-/// Every setting the bot knows. Features add their keys here so that <c>/settings</c>, validation and storage
-/// have one list to read.
+/// Every setting the bot knows, in one list that <c>/settings</c>, validation and storage read. Features define their
+/// keys beside their code (<c>WeeklySchedule</c>, <c>WayrSettings</c>) and list them here.
 /// </summary>
 public static class SettingCatalogue
 {
@@ -42,7 +42,7 @@ public static class SettingCatalogue
     public static readonly SettingDefinition Leaderboard = new(
         "leaderboard", "whether you appear on the leaderboard (on/off)", SettingScope.Member, "on", false, NormalizeOnOff);
 
-    private static readonly List<SettingDefinition> Known =
+    private static readonly SettingDefinition[] Known =
     [
         TimeZone, Channel, Moderators,
         Weeks.WeeklySchedule.Announce, Weeks.WeeklySchedule.Meeting, Weeks.WeeklySchedule.Reminders,
@@ -53,21 +53,6 @@ public static class SettingCatalogue
     ];
 
     public static IReadOnlyList<SettingDefinition> All => Known;
-
-    /// <summary>Adds a feature's setting; called from static constructors of feature catalogues at start.</summary>
-    public static SettingDefinition Register(SettingDefinition definition)
-    {
-        lock (Known)
-        {
-            if (Known.Any(d => d.Key == definition.Key))
-            {
-                return Known.First(d => d.Key == definition.Key);
-            }
-
-            Known.Add(definition);
-            return definition;
-        }
-    }
 
     public static SettingDefinition? Find(string key) =>
         Known.FirstOrDefault(d => string.Equals(d.Key, key, StringComparison.OrdinalIgnoreCase));
