@@ -188,3 +188,27 @@ public sealed class LiteThreadLinkStore(ReadingBotDatabase db) : ReadingBot.Core
             ? new(group, threadId, Enum.Parse<ReadingBot.Core.Ports.ThreadPurpose>(d["purpose"].AsString), d["subject"].AsString, Documents.ReadInstant(d["createdAt"]))
             : null;
 }
+
+/// <summary>Dumps every group-owned collection's documents of one group (and the group's own document) as JSON.</summary>
+public sealed class LiteGroupDataArchive(ReadingBotDatabase db) : ReadingBot.Core.Exports.IGroupDataArchive
+{
+    public IReadOnlyDictionary<string, string> Collections(GroupId group)
+    {
+        List<string> owned;
+        lock (LiteDb.Collections.GroupOwned)
+        {
+            owned = [.. LiteDb.Collections.GroupOwned];
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [LiteDb.Collections.Groups] = JsonSerializer.Serialize(new BsonArray(db.Database.GetCollection(LiteDb.Collections.Groups).Find(Query.EQ("_id", group.Value)))),
+        };
+        foreach (var name in owned)
+        {
+            result[name] = JsonSerializer.Serialize(new BsonArray(db.Database.GetCollection(name).Find(Query.EQ("group", group.Value))));
+        }
+
+        return result;
+    }
+}

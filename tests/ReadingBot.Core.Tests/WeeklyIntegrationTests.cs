@@ -55,6 +55,28 @@ public sealed class WeeklyIntegrationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_json_export_holds_everything_the_group_stored_and_only_that_group()
+    {
+        await bot.SendAsync("/paper suggest 1706.03762 the transformer", "alice");
+        await bot.SendAsync("/paper vote #1", "bob");
+        await bot.SendAsync("/wayr #1 read: clear", "bob");
+        await bot.SendAsync("/read #1 done", "bob");
+        await bot.SendAsync("/settings timezone Europe/Berlin", "mod", moderator: true);
+        await bot.SendAsync("/paper add 1512.03385 Other group's paper", group: new Groups.GroupAddress(Groups.Platforms.Discord, "other"));
+
+        var json = Encoding.UTF8.GetString(Assert.IsType<FileReply>(await bot.SendAsync("/export json")).Content);
+        var archive = System.Text.Json.Nodes.JsonNode.Parse(json)!["archive"]!;
+
+        Assert.Equal("Europe/Berlin", archive["groups"]![0]!["settings"]!["timezone"]!.GetValue<string>());
+        Assert.Equal("bob", archive["suggestions"]![0]!["voters"]![0]!.GetValue<string>());
+        Assert.Equal("clear", archive["wayrPosts"]![0]!["note"]!.GetValue<string>());
+        Assert.Equal("Done", archive["progress"]![0]!["pass"]!.GetValue<string>());
+        Assert.Equal(3, archive["members"]!.AsArray().Count);
+        Assert.DoesNotContain("Other group's paper", json, StringComparison.Ordinal);
+        Assert.Single(Exports.LibraryFormats.ReadJson(json));
+    }
+
+    [Fact]
     public async Task The_feed_export_has_announced_picks_and_digests()
     {
         await bot.SendAsync("/week pick 1706.03762", "mod", moderator: true);

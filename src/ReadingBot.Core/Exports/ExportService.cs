@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Xml;
 using System.Xml.Linq;
 using ReadingBot.Core.Commands;
@@ -29,7 +31,7 @@ public interface IExportContributions
 }
 
 /// <summary><c>/export</c>: the group's library as Markdown, BibTeX, CSV, JSON, an Atom feed or an iCalendar file.</summary>
-public sealed class ExportService(ILibraryStore library, IPaperStore papers, IMemberStore members, IEnumerable<IExportContributions> contributions, TimeProvider time)
+public sealed class ExportService(ILibraryStore library, IPaperStore papers, IMemberStore members, IEnumerable<IExportContributions> contributions, IGroupDataArchive archive, TimeProvider time)
 {
     public Reply Export(Invocation invocation, string format)
     {
@@ -44,7 +46,7 @@ public sealed class ExportService(ILibraryStore library, IPaperStore papers, IMe
             "markdown" => File($"library-{stamp}.md", "text/markdown", LibraryFormats.Markdown(items, Adder), caption + " as Markdown"),
             "bibtex" => File($"library-{stamp}.bib", "application/x-bibtex", LibraryFormats.BibTex(items), caption + " as BibTeX"),
             "csv" => File($"library-{stamp}.csv", "text/csv", LibraryFormats.Csv(items, Adder), caption + " as CSV"),
-            "json" => File($"library-{stamp}.json", "application/json", LibraryFormats.Json(group.Id, items, time.GetUtcNow()), caption + " as JSON (re-importable)"),
+            "json" => File($"readingbot-{stamp}.json", "application/json", LibraryFormats.Json(group.Id, items, time.GetUtcNow(), archive.Collections(group.Id)), "Everything this group stored (library, settings, members, suggestions, weeks, discussion, WAYR, progress, streaks, digests) as JSON; the library part is re-importable"),
             "rss" => File($"library-{stamp}.atom", "application/atom+xml", LibraryFormats.Atom(group.Id, items, contributions.SelectMany(c => c.FeedEntries(group.Id)).ToList(), Adder, time.GetUtcNow()), caption + " as an Atom feed of additions"),
             "ics" => File($"sessions-{stamp}.ics", "text/calendar", LibraryFormats.Calendar(group.Id, TimeZones.FindOrUtc(group.Setting(SettingCatalogue.TimeZone)), contributions.SelectMany(c => c.CalendarEvents(group.Id)).ToList(), time.GetUtcNow()), "The group's reading sessions as an iCalendar file"),
             _ => new ErrorReply($"There is no export format '{CommandBinder.Clip(format)}'. Use markdown, bibtex, json, csv, rss or ics."),
@@ -274,11 +276,27 @@ public static class LibraryFormats
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
-    /// <summary>Everything of the library, entries and paper records, in a shape <see cref="ReadJson"/> reads back.</summary>
-    public static string Json(GroupId group, IReadOnlyList<LibraryItem> items, DateTimeOffset now)
+    /// <summary>
+    /// The library, entries and paper records, in a shape <see cref="ReadJson"/> reads back, plus (under
+    /// <c>archive</c>) every stored record of the group, collection by collection, as stored.
+    /// </summary>
+    public static string Json(GroupId group, IReadOnlyList<LibraryItem> items, DateTimeOffset now, IReadOnlyDictionary<string, string>? archive = null)
     {
+        JsonObject? collections = null;
+        if (archive is not null)
+        {
+            collections = [];
+            foreach (var (name, json) in archive.OrderBy(a => a.Key, StringComparer.Ordinal))
+            {
+                collections[name] = JsonNode.Parse(json);
+            }
+        }
+
         var document = new LibraryExport(JsonFormat, JsonVersion, group.Value, now, items.Select(i => new LibraryExportEntry(
-            i.Entry.Number, i.Entry.AddedBy, i.Entry.AddedAt, i.Entry.GivenTitle, i.Entry.VersionRead, ExportPaper.From(i.Paper))).ToList());
+            i.Entry.Number, i.Entry.AddedBy, i.Entry.AddedAt, i.Entry.GivenTitle, i.Entry.VersionRead, ExportPaper.From(i.Paper))).ToList())
+        {
+            Archive = collections,
+        };
         return JsonSerializer.Serialize(document, JsonOptions);
     }
 
@@ -299,7 +317,12 @@ public static class LibraryFormats
         }).ToList();
     }
 
-    public sealed record LibraryExport(string Format, int Version, string Group, DateTimeOffset ExportedAt, IReadOnlyList<LibraryExportEntry> Papers);
+    public sealed record LibraryExport(string Format, int Version, string Group, DateTimeOffset ExportedAt, IReadOnlyList<LibraryExportEntry> Papers)
+    {
+        /// <summary>Every stored record of the group by collection (JSON as stored), so the export holds everything.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public JsonObject? Archive { get; init; }
+    }
 
     public sealed record LibraryExportEntry(int Number, string AddedBy, DateTimeOffset AddedAt, string? GivenTitle, string? VersionRead, ExportPaper Paper);
 
@@ -502,4 +525,10 @@ public static class LibraryFormats
 
         return sb.ToString();
     }
+}
+
+/// <summary>Everything stored for one group, collection by collection, as JSON arrays: the "everything" of the JSON export.</summary>
+public interface IGroupDataArchive
+{
+    IReadOnlyDictionary<string, string> Collections(GroupId group);
 }

@@ -79,6 +79,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDeliveryLog, LiteDeliveryLog>();
         services.AddSingleton<IAdapterStateStore, LiteAdapterStateStore>();
         services.AddSingleton<IThreadLinkStore, LiteThreadLinkStore>();
+        services.AddSingleton<ReadingBot.Core.Exports.IGroupDataArchive, LiteGroupDataArchive>();
         services.AddSingleton<ISuggestionStore, LiteSuggestionStore>();
         services.AddSingleton<IWeekPlanStore, LiteWeekPlanStore>();
         services.AddSingleton<IDiscussionStore, LiteDiscussionStore>();
