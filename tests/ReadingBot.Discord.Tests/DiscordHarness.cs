@@ -1,3 +1,4 @@
+using ReadingBot.TestSupport;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,7 +30,7 @@ public sealed class DiscordHarness : IAsyncDisposable
     public static readonly EmulatedUser Bob = new("1000000000000000002", "bob", GlobalName: "Bob G.");
     public static readonly EmulatedUser Mod = EmulatedUser.Moderator("1000000000000000003", "mod");
 
-    private DiscordHarness(DiscordEmulator emulator, WebApplication app, ReadingBotDatabase database, LogCollector logs)
+    private DiscordHarness(DiscordEmulator emulator, WebApplication app, ReadingBotDatabase database, LogSink logs)
     {
         Emulator = emulator;
         App = app;
@@ -40,7 +41,7 @@ public sealed class DiscordHarness : IAsyncDisposable
     public DiscordEmulator Emulator { get; }
     public WebApplication App { get; }
     public ReadingBotDatabase Database { get; }
-    public LogCollector Logs { get; }
+    public LogSink Logs { get; }
     public IServiceProvider Services => App.Services;
     public DiscordConnectionState State => Services.GetRequiredService<DiscordConnectionState>();
     public Uri InteractionsEndpoint { get; private set; } = null!;
@@ -87,7 +88,7 @@ public sealed class DiscordHarness : IAsyncDisposable
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(config);
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var logs = new LogCollector();
+        var logs = new LogSink();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
@@ -131,28 +132,3 @@ public sealed class DiscordHarness : IAsyncDisposable
     }
 }
 
-/// <summary>Collects log lines so tests can assert what an operator would read (and that no secret is in it).</summary>
-public sealed class LogCollector : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> lines = new();
-
-    public IReadOnlyList<string> Lines => [.. lines];
-
-    public string All => string.Join('\n', lines);
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(LogCollector owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
-    }
-}

@@ -216,7 +216,7 @@ public sealed class GatewayTests
         Assert.False(bot.State.IsConnected);
         Assert.Contains(hint, bot.State.StopReason);
         Assert.Contains(bot.Logs.Lines, l => l.StartsWith("Critical", StringComparison.Ordinal) && l.Contains(code.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
-        Assert.DoesNotContain(bot.Emulator.Token, bot.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(bot.Emulator.Token, bot.Logs.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -240,7 +240,7 @@ public sealed class GatewayTests
 
         Assert.Contains("401", bot.State.StopReason);
         Assert.Equal(0, bot.Emulator.Identifies);
-        Assert.DoesNotContain("not-the-token", bot.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-token", bot.Logs.Text, StringComparison.Ordinal);
         Assert.Single(bot.Emulator.Recorder.Requests, r => r.Status == 401);
     }
 

@@ -202,7 +202,7 @@ public sealed class InteractionTests : IAsyncLifetime
 
         Assert.True(bot.Emulator.Recorder.MessageCount >= 6);
         Assert.All(bot.Emulator.Recorder.Requests.Where(r => r.Path.StartsWith("interactions/", StringComparison.Ordinal)),
-            r => Assert.DoesNotContain(r.Path.Split('/')[2], bot.Logs.All, StringComparison.Ordinal));
+            r => Assert.DoesNotContain(r.Path.Split('/')[2], bot.Logs.Text, StringComparison.Ordinal));
         Assert.Empty(bot.Emulator.Recorder.UnsafeMessages);
         Assert.Equal(0, bot.Emulator.Recorder.InvalidResponses);
     }
