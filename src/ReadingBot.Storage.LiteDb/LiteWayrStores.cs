@@ -253,7 +253,7 @@ public sealed class LiteStreakStore(ReadingBotDatabase db) : IStreakStore, IDige
         ["groupWeek"] = $"{e.Group.Value}|{e.Week}",
         ["member"] = e.Member,
         ["week"] = WeeklyDocuments.Week(e.Week),
-        ["result"] = e.Result.ToString(),
+        ["result"] = e.Outcome.ToString(),
         ["reason"] = e.Reason,
         ["at"] = Documents.Instant(e.RecordedAt),
     };

@@ -314,6 +314,6 @@ public sealed class WeekCloseDurabilityTests
         Assert.False(store.CloseWeek(bot.Get<WayrJob>().BuildClose(group, week) ?? close));
 
         Assert.Equal(["alice", "bob", "carol"], store.LedgerForWeek(group.Id, week).Select(e => e.Member).Order());
-        Assert.All(store.LedgerForWeek(group.Id, week), e => Assert.Equal(WeekResult.Kept, e.Result));
+        Assert.All(store.LedgerForWeek(group.Id, week), e => Assert.Equal(WeekResult.Kept, e.Outcome));
     }
 }

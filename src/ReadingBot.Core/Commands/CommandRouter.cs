@@ -31,7 +31,7 @@ public sealed class CommandRouter(HelpCommands help, LibraryService library, Set
         DeleteWayr c => Task.FromResult(wayr.Delete(invocation, c.Number)),
         ShowDigest c => Task.FromResult(wayr.ShowDigest(invocation, c.Week)),
         ShowStreak c => Task.FromResult(wayr.ShowStreak(invocation, c.Member)),
-        CorrectStreak c => Task.FromResult(wayr.Correct(invocation, c.Member, c.Week, c.Result, c.Reason)),
+        CorrectStreak c => Task.FromResult(wayr.Correct(invocation, c.Member, c.Week, c.Outcome, c.Reason)),
         ShowStreakAudit => Task.FromResult(wayr.Audit(invocation)),
         ShowLeaderboard => Task.FromResult(wayr.Leaderboard(invocation)),
         RecordReading c => wayr.RecordReadingAsync(invocation, c.Reference, c.Pass, cancellationToken),

@@ -48,7 +48,7 @@ public sealed record ShowDigest(string? Week) : Command;
 
 public sealed record ShowStreak(string? Member) : Command;
 
-public sealed record CorrectStreak(string Member, string Week, string Result, string Reason) : Command;
+public sealed record CorrectStreak(string Member, string Week, string Outcome, string Reason) : Command;
 
 public sealed record ShowStreakAudit : Command;
 

@@ -13,7 +13,7 @@ public enum WeekResult
 }
 
 /// <summary>One line of the ledger: a member's result for a closed week, and why.</summary>
-public sealed record LedgerEntry(GroupId Group, string Member, WeekKey Week, WeekResult Result, string Reason, DateTimeOffset RecordedAt);
+public sealed record LedgerEntry(GroupId Group, string Member, WeekKey Week, WeekResult Outcome, string Reason, DateTimeOffset RecordedAt);
 
 /// <summary>A member's streak as of the last closed week, computed from the ledger when a week closes.</summary>
 public sealed record MemberStreak(GroupId Group, string Member)

@@ -15,7 +15,7 @@ public static class StreakRules
     /// <summary>Applies one week's result to a member's streak.</summary>
     public static MemberStreak Apply(MemberStreak before, LedgerEntry entry, FreezeRules rules)
     {
-        switch (entry.Result)
+        switch (entry.Outcome)
         {
             case WeekResult.Kept:
                 var current = before.Current + 1;

@@ -163,7 +163,7 @@ public sealed class WayrService(
         var (week, closedError) = OpenWeek(invocation.Group);
         var posted = closedError is null && wayr.Posts(invocation.GroupId, week).Any(p => p.Author == member.UserId);
         var ledger = streaks.Ledger(invocation.GroupId, member.UserId).OrderByDescending(e => e.Week).Take(8)
-            .Select(e => $"{e.Week}: {e.Result.ToString().ToLowerInvariant()} ({e.Reason})");
+            .Select(e => $"{e.Week}: {e.Outcome.ToString().ToLowerInvariant()} ({e.Reason})");
         var closes = WeeklyPaperService.LocalText(WayrSettings.ClosesAt(invocation.Group, week), WeeklyPaperService.Zone(invocation.Group));
         var card = new Card($"{member.DisplayName}'s streak: {Weeks(streak.Current)}")
         {
@@ -211,7 +211,7 @@ public sealed class WayrService(
         var result = Enum.Parse<WeekResult>(resultText, ignoreCase: true);
         var ledger = streaks.Ledger(invocation.GroupId, member.UserId);
         var before = ledger.FirstOrDefault(e => e.Week == week);
-        if (before?.Result == result)
+        if (before?.Outcome == result)
         {
             return new ErrorReply($"{member.DisplayName}'s {week} is already {result.ToString().ToLowerInvariant()}.");
         }
@@ -219,8 +219,8 @@ public sealed class WayrService(
         var now = time.GetUtcNow();
         var replacement = new LedgerEntry(invocation.GroupId, member.UserId, week, result, $"corrected by {invocation.Member.DisplayName}: {reason}", now);
         var replayed = StreakRules.Replay(invocation.GroupId, member.UserId, ledger.Where(e => e.Week != week).Append(replacement), WayrSettings.Rules(invocation.Group));
-        streaks.Correct(new StreakCorrection(invocation.GroupId, member.UserId, week, before?.Result, result, reason, invocation.Member.UserId, now), replacement, replayed);
-        return new TextReply($"{member.DisplayName}'s {week} is now {result.ToString().ToLowerInvariant()} (was {before?.Result.ToString().ToLowerInvariant() ?? "not recorded"}); streak {replayed.Current}, longest {replayed.Longest}. Recorded in the audit log.");
+        streaks.Correct(new StreakCorrection(invocation.GroupId, member.UserId, week, before?.Outcome, result, reason, invocation.Member.UserId, now), replacement, replayed);
+        return new TextReply($"{member.DisplayName}'s {week} is now {result.ToString().ToLowerInvariant()} (was {before?.Outcome.ToString().ToLowerInvariant() ?? "not recorded"}); streak {replayed.Current}, longest {replayed.Longest}. Recorded in the audit log.");
     }
 
     public Reply Audit(Invocation invocation)
