@@ -6,15 +6,16 @@ using ReadingBot.Core.Replies;
 namespace ReadingBot.Host.Local;
 
 /// <summary>The local chat's side of the outbound port: what the bot says on its own is printed.</summary>
-public sealed class LocalChatOutbound(LocalTerminal terminal, LocalFiles files) : IChatOutbound
+public sealed class LocalChatOutbound(LocalTerminal terminal, LocalFiles files, IAdapterStateStore state) : IChatOutbound
 {
-    private int nextId;
+    private const string CounterKey = "local:lastMessageId";
+    private readonly object gate = new();
 
     public string Platform => Platforms.Local;
 
     public Task<PostedMessage> PostAsync(OutboundPost post, CancellationToken cancellationToken)
     {
-        var id = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
+        var id = NextId();
         var where = post.InThreadId is { } thread ? $"thread {thread}" : "#" + (post.ChannelId ?? "home");
         var text = post.Content is FileReply file ? files.Save(file) : PlainTextRenderer.Render(post.Content);
         string? threadId = post.InThreadId;
@@ -26,5 +27,16 @@ public sealed class LocalChatOutbound(LocalTerminal terminal, LocalFiles files) 
 
         terminal.WriteBlock($"[bot in {where}] {text}");
         return Task.FromResult(new PostedMessage(post.ChannelId ?? "home", id, threadId));
+    }
+
+    // Message and thread ids survive restarts, so a new thread never takes over an old thread's link.
+    private string NextId()
+    {
+        lock (gate)
+        {
+            var next = (long.TryParse(state.Get(CounterKey), NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0) + 1;
+            state.Set(CounterKey, next.ToString(CultureInfo.InvariantCulture));
+            return next.ToString(CultureInfo.InvariantCulture);
+        }
     }
 }
