@@ -171,7 +171,9 @@ public sealed class WayrService(
             [
                 new CardField("Longest", Weeks(streak.Longest)),
                 new CardField("Total weeks kept", streak.TotalKept.ToString(CultureInfo.InvariantCulture)),
-                new CardField("Freezes held", $"{streak.Freezes} of at most {rules.MaxHeld}; the next one after {rules.EarnEvery - streak.KeptTowardFreeze} more kept week(s)"),
+                new CardField("Freezes held", streak.Freezes >= rules.MaxHeld
+                    ? $"{streak.Freezes}, the most you can hold"
+                    : $"{streak.Freezes} of at most {rules.MaxHeld}; the next one after {rules.EarnEvery - streak.KeptTowardFreeze} more kept week(s)"),
                 new CardField("This week", closedError is not null ? "closed" : posted ? $"posted (counts when the week closes, {closes})" : $"nothing yet; post with /wayr before {closes}"),
             ],
             Body = string.Join('\n', ledger) is { Length: > 0 } lines ? "Recent weeks:\n" + lines : null,
