@@ -55,6 +55,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<OutboundMessenger>();
         services.AddPaperIntake();
+        services.AddRecommendations(configuration);
         return services;
     }
 

@@ -112,6 +112,7 @@ public static class ReadingBotHost
         services.AddLiteDbStorage(database);
         services.AddHostedService<WeeklySchedulerService>();
         services.AddPaperSources(builder.Configuration);
+        services.AddRecommendationBackground(builder.Configuration);
 
         if (LocalChatEnabled(builder.Configuration))
         {
