@@ -113,3 +113,38 @@ public sealed class BadInputTests
         Assert.Contains("Add it with /paper add 2401.00001", reply.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class LikeStoreTests
+{
+    [Fact]
+    public async Task Likes_are_group_owned_and_removed_with_the_workspace()
+    {
+        using var bot = Offline();
+        await AddStarterLibraryAsync(bot);
+        await bot.TextAsync("like #2", "alice");
+        var group = RecommendCommandTests.TestBotGroup(bot);
+        var address = bot.Get<Core.Groups.IGroupStore>().Find(group)!.Address;
+
+        bot.Get<Core.Groups.ITenantDataStore>().RemoveWorkspace(address.Platform, address.Workspace);
+
+        Assert.Empty(bot.Get<ILikeStore>().ForGroup(group));
+    }
+
+    [Fact]
+    public async Task A_removed_group_disappears_from_the_features_on_the_next_pass()
+    {
+        using var bot = Offline();
+        await AddStarterLibraryAsync(bot);
+        await PassAsync(bot);
+        var engine = bot.Get<RecommendationEngine>();
+        var group = RecommendCommandTests.TestBotGroup(bot);
+        Assert.Equal(30, engine.Snapshot.GroupRows[group].Length);
+        var address = bot.Get<Core.Groups.IGroupStore>().Find(group)!.Address;
+
+        bot.Get<Core.Groups.ITenantDataStore>().RemoveWorkspace(address.Platform, address.Workspace);
+        await PassAsync(bot);
+
+        Assert.False(engine.Snapshot.GroupRows.ContainsKey(group));
+        Assert.Empty(engine.Snapshot.Keys);
+    }
+}

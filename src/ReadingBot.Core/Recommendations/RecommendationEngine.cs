@@ -139,6 +139,7 @@ public sealed class RecommendationEngine(
         {
             groupRows.Remove(gone);
             knownCounts.Remove(gone);
+            Forget(gone);
             changed = true;
         }
 
