@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using ReadingBot.Bench;
+
+// A dispatcher on the first argument: each case is a benchmark of its own, `all` runs them in order. Adapter load
+// drivers (bench/ReadingBot.Bench/Discord, /Slack) add their cases to this table.
+var cases = new (string Name, string What, Func<string[], Task> Run)[]
+{
+    ("recs", "tf-idf features, recommendations and memory on 100,000 synthetic abstracts in 1,000 groups", RecommendationBench.RunAsync),
+    ("search", "BM25 library search over 100,000 synthetic abstracts", SearchBench.RunAsync),
+    ("store", "LiteDB hot paths: votes, paper adds, reads", StoreBench.RunAsync),
+    ("weekly", "the weekly close of 1,000 groups (WeeklyScheduler.RunDueAsync)", WeeklyBench.RunAsync),
+    ("load", "in-process command handling at 250/500/1000/2000 commands/s (open loop)", LoadBench.RunAsync),
+    ("micro", "BenchmarkDotNet micro-benchmarks (short in-process job)", MicroBench.RunAsync),
+};
+
+var name = args.Length > 0 ? args[0].ToLowerInvariant() : "help";
+var rest = args.Skip(1).ToArray();
+Console.WriteLine($"ReadingBot bench: {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, " +
+    $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024)} MB available, load: {Machine.LoadAverage()}");
+if (name == "all")
+{
+    var total = Stopwatch.StartNew();
+    foreach (var c in cases)
+    {
+        Console.WriteLine($"\n=== {c.Name}: {c.What}");
+        await c.Run(rest);
+    }
+
+    Console.WriteLine($"\nall done in {total.Elapsed.TotalSeconds:0.0} s; load: {Machine.LoadAverage()}");
+    return 0;
+}
+
+if (cases.FirstOrDefault(c => c.Name == name) is { Run: not null } one)
+{
+    Console.WriteLine($"=== {one.Name}: {one.What}");
+    await one.Run(rest);
+    return 0;
+}
+
+Console.WriteLine("usage: dotnet run -c Release --project bench/ReadingBot.Bench -- <case> [options]");
+foreach (var c in cases)
+{
+    Console.WriteLine($"  {c.Name,-8} {c.What}");
+}
+
+Console.WriteLine("  all      every case in turn");
+return name == "help" ? 0 : 1;
