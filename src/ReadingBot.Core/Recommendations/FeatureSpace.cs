@@ -9,32 +9,75 @@ public sealed record FeatureDocument(string Key, string? Title, string? Abstract
         new(paper.Key, paper.Title, paper.Abstract ?? fallbackText, paper.Authors);
 }
 
-/// <summary>A sparse, L2-normalised tf-idf row: feature ids in increasing order and their values.</summary>
-public sealed record SparseRow(int[] Indices, float[] Values)
+/// <summary>
+/// A sparse, L2-normalised tf-idf row: feature ids in increasing order (16 bits: at most 65,536 features) and values
+/// quantised to 8 bits against the row's largest value. Three bytes per non-zero instead of eight keep 100,000
+/// abstracts near 45 MB; the ranking error is below half a percent of the largest term's weight.
+/// </summary>
+public sealed class SparseRow
 {
-    public static readonly SparseRow Empty = new([], []);
+    public static readonly SparseRow Empty = new([], [], 0);
+
+    public SparseRow(ushort[] indices, byte[] levels, float scale)
+    {
+        Indices = indices;
+        Levels = levels;
+        Scale = scale;
+    }
+
+    public ushort[] Indices { get; }
+
+    /// <summary>Each value is <c>Levels[k] * Scale</c>.</summary>
+    public byte[] Levels { get; }
+
+    public float Scale { get; }
+
+    public int Count => Indices.Length;
 
     public bool IsEmpty => Indices.Length == 0;
+
+    public float ValueAt(int k) => Levels[k] * Scale;
+
+    /// <summary>Quantises exact values (ids increasing).</summary>
+    public static SparseRow FromValues(IReadOnlyList<int> indices, IReadOnlyList<float> values)
+    {
+        if (indices.Count == 0)
+        {
+            return Empty;
+        }
+
+        var max = values.Max();
+        var scale = max / 255f;
+        var ids = new ushort[indices.Count];
+        var levels = new byte[indices.Count];
+        for (var k = 0; k < ids.Length; k++)
+        {
+            ids[k] = checked((ushort)indices[k]);
+            levels[k] = (byte)Math.Clamp((int)MathF.Round(values[k] / scale), 1, 255);
+        }
+
+        return new SparseRow(ids, levels, scale);
+    }
 
     /// <summary>The dot product with a dense vector.</summary>
     public float Dot(float[] dense)
     {
         var sum = 0f;
         var idx = Indices;
-        var val = Values;
+        var lv = Levels;
         for (var i = 0; i < idx.Length; i++)
         {
-            sum += dense[idx[i]] * val[i];
+            sum += dense[idx[i]] * lv[i];
         }
 
-        return sum;
+        return sum * Scale;
     }
 }
 
 /// <summary>Limits of the tf-idf vocabulary.</summary>
 public sealed record FeatureOptions
 {
-    /// <summary>The most features kept (the most frequent unigrams and bigrams by document frequency).</summary>
+    /// <summary>The most features kept (the most frequent unigrams and bigrams by document frequency); at most 65,536.</summary>
     public int MaxFeatures { get; init; } = 20_000;
 
     /// <summary>A term must occur in at least this many documents (1 for libraries under 200 papers).</summary>
@@ -121,9 +164,9 @@ public sealed class FeatureSpace
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = ids.GetAlternateLookup<ReadOnlySpan<char>>();
         var unigramDf = new List<int>();
-        var bigramDf = new Dictionary<long, int>();
+        var bigramDf = new Dictionary<long, int>(PairComparer.Instance);
         var docUnigrams = new HashSet<int>();
-        var docBigrams = new HashSet<long>();
+        var docBigrams = new HashSet<long>(PairComparer.Instance);
         var sequence = new List<int>();
         var pruneBelow = 1;
         var n = 0;
@@ -221,7 +264,7 @@ public sealed class FeatureSpace
 
         var selected = candidates
             .OrderByDescending(c => c.Df).ThenBy(c => c.Bigram).ThenBy(c => c.Id)
-            .Take(options.MaxFeatures)
+            .Take(Math.Min(options.MaxFeatures, 65_536))
             .ToList();
         var names = new string[ids.Count];
         foreach (var (name, id) in ids)
@@ -231,7 +274,7 @@ public sealed class FeatureSpace
 
         var unigramFeature = new int[ids.Count];
         Array.Fill(unigramFeature, -1);
-        var bigramFeature = new Dictionary<long, int>();
+        var bigramFeature = new Dictionary<long, int>(PairComparer.Instance);
         var terms = new string[selected.Count];
         var idf = new float[selected.Count];
         for (var f = 0; f < selected.Count; f++)
@@ -272,7 +315,7 @@ public sealed class FeatureSpace
             }
         }
 
-        var keptBigrams = new Dictionary<long, int>(bigramFeature.Count);
+        var keptBigrams = new Dictionary<long, int>(bigramFeature.Count, PairComparer.Instance);
         foreach (var (pair, f) in bigramFeature)
         {
             keptBigrams[Pair(remap[(int)(pair >> 32)], remap[(int)(pair & 0xFFFFFFFF)])] = f;
@@ -343,10 +386,23 @@ public sealed class FeatureSpace
             values[i] *= scale;
         }
 
-        return new SparseRow(indices, values);
+        return SparseRow.FromValues(indices, values);
     }
 
     private static long Pair(int first, int second) => ((long)first << 32) | (uint)second;
+
+    /// <summary>
+    /// Hashes a pair of word ids well: <see cref="long.GetHashCode"/> xors the halves, so pairs of small ids collide
+    /// by the thousand and the bigram table degrades to linear scans.
+    /// </summary>
+    private sealed class PairComparer : IEqualityComparer<long>
+    {
+        public static readonly PairComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long obj) => (int)((ulong)obj * 0x9E3779B97F4A7C15UL >> 32);
+    }
 
     private static string? AuthorTerm(string author)
     {

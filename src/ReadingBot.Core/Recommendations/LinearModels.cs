@@ -11,7 +11,7 @@ public sealed record LinearModel(float[] Weights, float Bias, long SpaceVersion,
         var best = new PriorityQueue<int, float>();
         for (var i = 0; i < row.Indices.Length; i++)
         {
-            var contribution = Weights[row.Indices[i]] * row.Values[i];
+            var contribution = Weights[row.Indices[i]] * row.ValueAt(i);
             if (contribution <= 0)
             {
                 continue;
@@ -83,8 +83,9 @@ public static class LinearModels
             var classCost = c * n / (2.0 * (e.Positive ? positives : negatives));
             upper[i] = classCost * Math.Max(0.05, e.Weight);
             double sq = 1; // the bias feature
-            foreach (var v in e.Row.Values)
+            for (var k = 0; k < e.Row.Count; k++)
             {
+                var v = e.Row.ValueAt(k);
                 sq += v * v;
             }
 
@@ -120,10 +121,11 @@ public static class LinearModels
                 }
 
                 var idx = e.Row.Indices;
-                var val = e.Row.Values;
+                var lv = e.Row.Levels;
+                var step = d * e.Row.Scale;
                 for (var k = 0; k < idx.Length; k++)
                 {
-                    w[idx[k]] += d * val[k];
+                    w[idx[k]] += step * lv[k];
                 }
 
                 bias += d;
@@ -147,7 +149,7 @@ public static class LinearModels
         {
             for (var k = 0; k < row.Indices.Length; k++)
             {
-                w[row.Indices[k]] += (float)weight * row.Values[k];
+                w[row.Indices[k]] += (float)weight * row.ValueAt(k);
             }
 
             total += weight;
@@ -170,7 +172,7 @@ public static class LinearModels
         var w = new float[features];
         for (var k = 0; k < row.Indices.Length; k++)
         {
-            w[row.Indices[k]] = row.Values[k];
+            w[row.Indices[k]] = row.ValueAt(k);
         }
 
         return new LinearModel(w, 0, spaceVersion, ModelKind.Similarity);

@@ -207,6 +207,12 @@ public sealed class RecommendationEngine(
             space = FeatureSpace.Fit(allKeys.Select(k => Document(k, feedByKey)), options.Features, version);
             rows = allKeys.Select(k => space.Transform(Document(k, feedByKey))).ToList();
             logger.LogInformation("Recommendation features refitted: {Papers} papers, {Features} features", allKeys.Count, space.Count);
+            if (allKeys.Count >= options.AlwaysRefitBelow)
+            {
+                // A large fit allocates hundreds of MB of transient tables, rarely; give the memory back to the OS
+                // now rather than keep it committed until the next fit.
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
         }
         else
         {

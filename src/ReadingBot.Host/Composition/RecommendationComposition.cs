@@ -102,7 +102,7 @@ internal sealed class RecommendationOptionsChecks : IValidateOptions<Recommendat
         }
 
         Check(o.RefreshSeconds is >= 1 and <= 86400, "RefreshSeconds", o.RefreshSeconds, "a number of seconds from 1 to 86400");
-        Check(o.MaxFeatures is >= 100 and <= 1_000_000, "MaxFeatures", o.MaxFeatures, "a whole number from 100 to 1000000");
+        Check(o.MaxFeatures is >= 100 and <= 65_536, "MaxFeatures", o.MaxFeatures, "a whole number from 100 to 65536");
         Check(o.MinDocumentFrequency is >= 1 and <= 1000, "MinDocumentFrequency", o.MinDocumentFrequency, "a whole number from 1 to 1000");
         Check(o.MaxDocumentShare is > 0 and <= 1, "MaxDocumentShare", o.MaxDocumentShare, "a share above 0 and at most 1");
         Check(o.MaxBigramCandidates is >= 10_000 and <= 50_000_000, "MaxBigramCandidates", o.MaxBigramCandidates, "a whole number from 10000 to 50000000");
