@@ -9,10 +9,11 @@ namespace ReadingBot.Bench;
 /// <summary>LiteDB hot paths through the store interfaces, on a database file (direct mode, one writer).</summary>
 internal static class StoreBench
 {
-    public static Task RunAsync(string[] args)
+    public static async Task RunAsync(string[] args)
     {
         using var bot = BenchBot.Create(TimeProvider.System);
-        var group = new GroupId("local:bench");
+        await bot.SendAsync("bench", "m1", "paper list");
+        var group = bot.Get<IGroupStore>().All().Single().Id;
         var now = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
         var library = bot.Get<ILibraryStore>();
         var suggestions = bot.Get<ISuggestionStore>();
@@ -33,7 +34,6 @@ internal static class StoreBench
         Report("read: open suggestions of a group (200)", 500, _ => suggestions.ListOpen(group));
         Report("read: a member's likes", 2_000, i => likes.ForMember(group, $"m{i % 50}"));
         // The lead adds the WAYR post and streak close hot paths here, as two more Report(...) lines.
-        return Task.CompletedTask;
     }
 
     private static void Report<T>(string what, int count, Func<int, T> operation)

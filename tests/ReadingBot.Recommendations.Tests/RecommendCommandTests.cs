@@ -112,6 +112,20 @@ public sealed class RecommendCommandTests
         Assert.Null(service.RisingLine(TestBotGroup(bot)));
     }
 
+    [Fact]
+    public async Task The_suggestion_queue_ends_with_a_rising_line()
+    {
+        using var bot = Offline();
+        await AddStarterLibraryAsync(bot);
+        await bot.TextAsync("paper suggest #7 autoencoders", "alice");
+        await bot.TextAsync("paper vote #7", "bob");
+        await bot.TextAsync("like #7", "carol");
+
+        var queue = Assert.IsType<ListReply>(await bot.SendAsync("paper queue"));
+
+        Assert.Equal("Ranked by votes, then by age.\nRising: #7 Reducing the Dimensionality of Data with Neural Networks (3 members)", queue.Footer);
+    }
+
     internal static Core.Groups.GroupId TestBotGroup(ReadingBot.TestSupport.TestBot bot) =>
         bot.Get<Core.Groups.IGroupStore>().All().Single().Id;
 }
