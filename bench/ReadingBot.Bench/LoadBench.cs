@@ -96,7 +96,11 @@ internal static class LoadBench
         }
 
         var sorted = latencies.Order().ToList();
+        var byKind = Enumerable.Range(0, total).GroupBy(i => Command(i).Split(' ')[0] + " " + Command(i).Split(' ')[1].TrimStart('#').Where(char.IsLetter).Aggregate("", (a, c) => a + c))
+            .Select(g => (Kind: g.Key.Trim(), Sorted: g.Select(i => latencies[i]).Order().ToList()))
+            .Select(k => $"{k.Kind} p50 {Machine.Percentile(k.Sorted, 50):0.0}/p99 {Machine.Percentile(k.Sorted, 99):0.0}");
         Console.WriteLine($"{rate,5}/s offered for {seconds:0} s: {total / elapsed,6:N0}/s completed; latency p50 {Machine.Percentile(sorted, 50):0.00} ms, " +
-            $"p99 {Machine.Percentile(sorted, 99):0.00} ms, max {sorted[^1]:0.0} ms; {errors} refusals (votes on own suggestions etc.)");
+            $"p99 {Machine.Percentile(sorted, 99):0.00} ms, max {sorted[^1]:0.0} ms; {errors} refusals");
+        Console.WriteLine("        by command (ms): " + string.Join("; ", byKind));
     }
 }
