@@ -108,6 +108,8 @@ public sealed class RecommendCommandTests
         Assert.Equal(2, rising[0].Members);
         Assert.StartsWith("Rising: #5 Deep learning (2 members); #6", service.RisingLine(TestBotGroup(bot)), StringComparison.Ordinal);
 
+        await bot.TextAsync("week pick #5", "mod", moderator: true);
+        Assert.StartsWith("Rising: #6", service.RisingLine(TestBotGroup(bot)), StringComparison.Ordinal);
         bot.Time.Advance(TimeSpan.FromDays(40));
         Assert.Null(service.RisingLine(TestBotGroup(bot)));
     }

@@ -166,14 +166,18 @@ public sealed class RecommendationService(
 
     /// <summary>
     /// What is rising in the group: likes, suggestions, votes (and mentions, once their source is registered) of the
-    /// last <see cref="RecommendationOptions.TrendingWeeks"/> weeks, each weighted and halved for every week of age.
+    /// last <see cref="RecommendationOptions.TrendingWeeks"/> weeks, each weighted and halved for every week of age;
+    /// papers already picked for a week are left out.
     /// </summary>
     public IReadOnlyList<TrendingPaper> Trending(GroupId group, int count = 3)
     {
         var now = time.GetUtcNow();
         var since = now - TimeSpan.FromDays(7 * Math.Max(1, options.TrendingWeeks));
-        return signals.ForGroup(group)
-            .Where(s => s.At is { } at && at >= since && s.Kind != SignalKind.Picked)
+        var all = signals.ForGroup(group);
+        // A paper already picked for a week has risen: it leaves the list, as it leaves the queue.
+        var picked = all.Where(s => s.Kind == SignalKind.Picked).Select(s => s.PaperKey).ToHashSet(StringComparer.Ordinal);
+        return all
+            .Where(s => s.At is { } at && at >= since && !picked.Contains(s.PaperKey))
             .GroupBy(s => s.PaperKey, StringComparer.Ordinal)
             .Select(g => (Key: g.Key, Score: g.Sum(s => s.Weight * Math.Pow(0.5, (now - s.At!.Value).TotalDays / 7)), Members: g.Select(s => s.UserId).Distinct().Count()))
             .OrderByDescending(t => t.Score).ThenBy(t => t.Key, StringComparer.Ordinal)
