@@ -74,7 +74,17 @@ internal static class RecommendationBench
         await engine.RunOnceAsync(CancellationToken.None);
         Console.WriteLine($"1,000 new papers folded in (no refit): {sw.Elapsed.TotalMilliseconds:0} ms; features version unchanged: {engine.Snapshot.Space!.Version == snap.Space.Version}");
 
-        Console.WriteLine($"memory with the engine for {Groups:N0} groups and {engine.Snapshot.Rows.Count:N0} papers, one model cached: {Machine.MemoryLine()}; target < 200 MB resident");
+        Console.WriteLine($"memory with the engine for {Groups:N0} groups and {engine.Snapshot.Rows.Count:N0} papers, one model cached: {Machine.MemoryLine()}");
+
+        // The same process also runs the bot: the real composition over a LiteDB file with 1,000 groups.
+        using var bot = BenchBot.Create(TimeProvider.System);
+        for (var g = 0; g < Groups; g++)
+        {
+            await bot.SendAsync($"w{g}", "mod", "settings announce monday 09:00", moderator: true);
+            await bot.SendAsync($"w{g}", $"m{g % 7}", $"paper add 2404.{g:D5}");
+        }
+
+        Console.WriteLine($"memory with that engine plus the bot holding {Groups:N0} groups in LiteDB: {Machine.MemoryLine()}; target < 200 MB resident");
         GC.KeepAlive(engine);
     }
 

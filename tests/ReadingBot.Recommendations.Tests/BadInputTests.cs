@@ -148,3 +148,44 @@ public sealed class LikeStoreTests
         Assert.Empty(engine.Snapshot.Keys);
     }
 }
+
+public sealed class FeedAndConfigurationTests
+{
+    [Fact]
+    public async Task When_arxiv_is_down_the_library_alone_is_recommended_and_the_next_refresh_tries_again()
+    {
+        await using var emulator = await TestSupport.Papers.PaperSourcesEmulator.StartAsync();
+        using var bot = WithFeed(emulator, new() { ["Papers:Arxiv:MaxRetries"] = "0" });
+        await AddStarterLibraryAsync(bot);
+        await bot.TextAsync("like #2");
+        emulator.Down = true;
+        await PassAsync(bot);
+
+        var reply = Assert.IsType<ListReply>(await bot.SendAsync("recommend"));
+        Assert.NotEmpty(reply.Items);
+        Assert.DoesNotContain(reply.Items, i => i.Text.StartsWith("arXiv:", StringComparison.Ordinal));
+
+        emulator.Down = false;
+        bot.Time.Advance(TimeSpan.FromHours(12));
+        await PassAsync(bot);
+        Assert.Contains(Assert.IsType<ListReply>(await bot.SendAsync("recommend")).Items, i => i.Text.StartsWith("arXiv:2511.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_out_of_range_setting_stops_the_start_with_the_key_and_the_fix()
+    {
+        var data = Directory.CreateTempSubdirectory("readingbot-recs-").FullName;
+        try
+        {
+            var result = await TestSupport.BotProcess.RunAsync(data, ["/help"], new Dictionary<string, string> { ["READINGBOT_Recommendations__Results"] = "50" });
+
+            Assert.Equal(3, result.ExitCode);
+            Assert.Contains("Recommendations:Results: 50 is out of range", result.Errors, StringComparison.Ordinal);
+            Assert.Contains("READINGBOT_Recommendations__Results", result.Errors, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}
