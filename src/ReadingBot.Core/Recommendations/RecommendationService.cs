@@ -256,6 +256,21 @@ public sealed class RequestRateLimiter(TimeProvider time)
     public bool TryAcquire(string key, int perMinute, out TimeSpan retryAfter)
     {
         var now = time.GetUtcNow();
+        if (windows.Count > 10_000)
+        {
+            // Keys of members who stopped asking would pile up; drop every window that has emptied.
+            foreach (var (stale, q) in windows)
+            {
+                lock (q)
+                {
+                    if (q.Count == 0 || now - q.Last() >= Window)
+                    {
+                        windows.TryRemove(stale, out _);
+                    }
+                }
+            }
+        }
+
         var queue = windows.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
         lock (queue)
         {
