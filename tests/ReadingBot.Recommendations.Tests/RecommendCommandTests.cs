@@ -30,31 +30,35 @@ public sealed class RecommendCommandTests
         Assert.Equal("paper add 2511.00001", feedItem.Button!.CommandLine);
         Assert.True(reply.Items.ToList().IndexOf(feedItem) < 3, "the new convnet paper ranks near the top: " + string.Join(" | ", reply.Items.Select(i => i.Text)));
         Assert.DoesNotContain(reply.Items, i => i.Text.Contains("Protein", StringComparison.Ordinal));
-        Assert.Contains("similarity", reply.Footer, StringComparison.Ordinal);
+        Assert.Contains("linear SVM trained on your 3 papers", reply.Footer, StringComparison.Ordinal);
         Assert.Equal(1, emulator.ArxivRequests.Count(r => r.Query.Contains("search_query=cat", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public async Task Once_trained_in_the_background_the_member_model_answers_and_says_so()
+    public async Task A_like_retrains_the_member_model_in_the_background_and_the_centroid_answers_meanwhile()
     {
         using var bot = Offline();
         await AddStarterLibraryAsync(bot);
-        foreach (var n in new[] { "#2", "#3", "#4", "#18" })
+        foreach (var n in new[] { "#2", "#3", "#4" })
         {
             await bot.TextAsync($"like {n}");
         }
 
         await PassAsync(bot);
-        var first = Assert.IsType<ListReply>(await bot.SendAsync("recommend me"));
-        Assert.Contains("a trained model replaces this shortly", first.Footer, StringComparison.Ordinal);
-        Assert.Equal(1, bot.Get<RecommendationEngine>().PendingTraining);
+        var trained = Assert.IsType<ListReply>(await bot.SendAsync("recommend me"));
+        Assert.Contains("linear SVM trained on your 3 papers", trained.Footer, StringComparison.Ordinal);
+        Assert.All(trained.Items, i => Assert.Contains(" — because: ", i.Text, StringComparison.Ordinal));
+
+        await bot.TextAsync("like #18");
+        var meanwhile = Assert.IsType<ListReply>(await bot.SendAsync("recommend me"));
+        Assert.Contains("similarity to your 4 papers; a trained model replaces this shortly", meanwhile.Footer, StringComparison.Ordinal);
+        Assert.DoesNotContain(meanwhile.Items, i => i.Text.StartsWith("#18 ", StringComparison.Ordinal));
 
         await PassAsync(bot);
-        var second = Assert.IsType<ListReply>(await bot.SendAsync("recommend me"));
-
-        Assert.Contains("linear SVM trained on your 4 papers", second.Footer, StringComparison.Ordinal);
-        Assert.NotEmpty(second.Items);
-        Assert.All(second.Items, i => Assert.Contains(" — because: ", i.Text, StringComparison.Ordinal));
+        var retrained = Assert.IsType<ListReply>(await bot.SendAsync("recommend me"));
+        Assert.Contains("linear SVM trained on your 4 papers", retrained.Footer, StringComparison.Ordinal);
+        Assert.NotEmpty(retrained.Items);
+        Assert.Equal(0, bot.Get<RecommendationEngine>().PendingTraining);
     }
 
     [Fact]

@@ -386,6 +386,13 @@ public sealed class RecommendationEngine(
         });
     }
 
+    /// <summary>Queues a model for the next background pass (a member's signal changed) and wakes the pass.</summary>
+    public void RequestTraining(GroupId group, string subject)
+    {
+        trainingQueue.TryAdd((group, subject), 0);
+        Wake();
+    }
+
     /// <summary>Trains (synchronously) the model of a member, or of the group for <see cref="GroupSubject"/>, and caches it.</summary>
     public void Train(GroupId group, string subject)
     {

@@ -62,7 +62,9 @@ public sealed class RecommendationService(
         }
 
         var liked = likes.Toggle(invocation.GroupId, invocation.Member.UserId, item.Paper.Key, time.GetUtcNow());
-        engine.Wake();
+        // Retrain in the background now, so the member's next /recommend finds a model that knows this like.
+        engine.RequestTraining(invocation.GroupId, invocation.Member.UserId);
+        engine.RequestTraining(invocation.GroupId, RecommendationEngine.GroupSubject);
         return liked
             ? new TextReply($"Liked {item.Label} {item.Title}. Your likes teach /recommend; /like {item.Label} again to take it back.") { Ephemeral = true }
             : new TextReply($"Took back your like of {item.Label} {item.Title}.") { Ephemeral = true };
