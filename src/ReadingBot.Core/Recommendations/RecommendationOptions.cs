@@ -31,8 +31,8 @@ public sealed class RecommendationOptions
     /// <summary>Models trained at once in the background.</summary>
     public int TrainingConcurrency { get; set; } = 1;
 
-    /// <summary>Trained models kept (least recently used dropped first); each is 4 bytes per feature.</summary>
-    public int ModelCacheSize { get; set; } = 500;
+    /// <summary>Trained models kept (least recently used dropped first); each is 4 bytes per feature (80 KB at 20,000), and retraining one takes tens of ms.</summary>
+    public int ModelCacheSize { get; set; } = 200;
 
     /// <summary>Papers shown by /recommend and /similar.</summary>
     public int Results { get; set; } = 10;
