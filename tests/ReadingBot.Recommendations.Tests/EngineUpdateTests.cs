@@ -57,4 +57,19 @@ public sealed class EngineUpdateTests
         var similar = Assert.IsType<ListReply>(await bot.SendAsync("similar #31"));
         Assert.StartsWith("#4 Deep Residual Learning", similar.Items[0].Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_pass_with_nothing_new_keeps_the_published_snapshot()
+    {
+        using var bot = Offline();
+        await AddStarterLibraryAsync(bot);
+        await bot.TextAsync("paper add 2501.00003");
+        await PassAsync(bot);
+        var engine = bot.Get<RecommendationEngine>();
+        var first = engine.Snapshot;
+
+        await PassAsync(bot);
+
+        Assert.Same(first, engine.Snapshot);
+    }
 }

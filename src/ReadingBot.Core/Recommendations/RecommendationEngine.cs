@@ -203,6 +203,7 @@ public sealed class RecommendationEngine(
         {
             // A refit keeps only live papers: feed papers that left the feed and no library holds are dropped here.
             allKeys = liveKeys;
+            textless.Clear();
             var version = Interlocked.Increment(ref versions);
             space = FeatureSpace.Fit(allKeys.Select(k => Document(k, feedByKey)), options.Features, version);
             rows = allKeys.Select(k => space.Transform(Document(k, feedByKey))).ToList();
@@ -220,7 +221,10 @@ public sealed class RecommendationEngine(
             rows = [.. current.Rows];
             foreach (var key in filled)
             {
-                rows[current.RowOf[key]] = space!.Transform(Document(key, feedByKey));
+                if (current.RowOf.TryGetValue(key, out var row))
+                {
+                    rows[row] = space!.Transform(Document(key, feedByKey));
+                }
             }
 
             rows.AddRange(newKeys.Select(k => space!.Transform(Document(k, feedByKey))));
@@ -240,7 +244,7 @@ public sealed class RecommendationEngine(
     private FeatureDocument Document(string key, IReadOnlyDictionary<string, Paper> feedByKey)
     {
         var paper = papers.Find(key) ?? (feedByKey.TryGetValue(key, out var f) ? f : null) ?? StarterRoadmap.PaperFor(key) ?? Paper.Pending(PaperRef.FromKey(key));
-        if (!HasText(paper) || paper.State == MetadataState.Pending)
+        if (!HasText(paper))
         {
             textless.Add(key);
         }
@@ -249,6 +253,7 @@ public sealed class RecommendationEngine(
         return FeatureDocument.Of(paper, StarterRoadmap.Find(key)?.Summary);
     }
 
+    /// <summary>An abstract, or a title the source confirmed; a pending paper without an abstract is read again when it resolves.</summary>
     private static bool HasText(Paper paper) => !string.IsNullOrWhiteSpace(paper.Abstract) || (!string.IsNullOrWhiteSpace(paper.Title) && paper.State != MetadataState.Pending);
 
     /// <summary>
