@@ -102,6 +102,17 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task With_recommendations_turned_off_likes_are_kept_and_the_commands_say_so()
+    {
+        using var bot = Offline(new() { ["Recommendations:Enabled"] = "false" });
+        await AddStarterLibraryAsync(bot);
+
+        Assert.StartsWith("Liked #2", await bot.TextAsync("like #2"), StringComparison.Ordinal);
+        Assert.StartsWith("Recommendations are turned off", await bot.TextAsync("recommend"), StringComparison.Ordinal);
+        Assert.StartsWith("Recommendations are turned off", await bot.TextAsync("similar #2"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Similar_for_a_paper_outside_the_library_says_how_to_add_it()
     {
         using var bot = Offline();

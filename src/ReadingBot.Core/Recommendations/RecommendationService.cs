@@ -48,6 +48,7 @@ public sealed class RecommendationService(
     public Task<Reply> RouteAsync(Invocation invocation, RecommendationCommand command, CancellationToken cancellationToken) => Task.FromResult(command switch
     {
         LikePaper c => Like(invocation, c.Reference),
+        _ when !options.Enabled => new TextReply("Recommendations are turned off on this bot (Recommendations:Enabled); likes are still kept.") { Ephemeral = true },
         RecommendPapers c => Recommend(invocation, c.ForGroup),
         SimilarPapers c => Similar(invocation, c.Reference),
         _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
