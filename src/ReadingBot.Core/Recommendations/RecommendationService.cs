@@ -105,7 +105,7 @@ public sealed class RecommendationService(
                 ? "The group has no signal yet: like papers with /like #n, suggest and vote with /paper suggest and /paper vote."
                 : "You have no signal yet: like papers with /like #n, or suggest and vote for papers."
             : ranking is null
-                ? $"Your {(forGroup ? "group's " : "")}{own.Count} signal{(own.Count == 1 ? "" : "s")} are still being indexed (papers are read in the background, about every {options.RefreshSeconds:0} s)."
+                ? $"{(forGroup ? "The group's" : "Your")} {own.Count} signal{(own.Count == 1 ? " is" : "s are")} still being indexed (papers are read in the background, about every {options.RefreshSeconds:0} s)."
                 : "Everything that matches your taste is already among the papers you liked, suggested or voted for.";
         var fallback = new List<ListItem>();
         if (!forGroup && engine.Rank(group, RecommendationEngine.GroupSubject, signals.ForGroup(group), seen, 5) is { Papers.Count: > 0 } groupPicks)
