@@ -113,6 +113,19 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Before_the_first_background_pass_a_member_with_likes_is_told_they_are_being_indexed()
+    {
+        using var bot = Offline();
+        await AddStarterLibraryAsync(bot);
+        await bot.TextAsync("like #2");
+
+        var reply = Assert.IsType<ListReply>(await bot.SendAsync("recommend"));
+
+        Assert.StartsWith("Your 1 signal is still being indexed", reply.Footer, StringComparison.Ordinal);
+        Assert.Contains(reply.Items, i => i.Text.StartsWith("Roadmap (", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Similar_for_a_paper_outside_the_library_says_how_to_add_it()
     {
         using var bot = Offline();
