@@ -1,17 +1,70 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using ReadingBot.Bench;
 using ReadingBot.Bench.Discord;
 using ReadingBot.Bench.Slack;
 
-// One dispatcher for every benchmark: `dotnet run -c Release --project bench/ReadingBot.Bench -- <case> [options]`.
-return args.FirstOrDefault() switch
+// A dispatcher on the first argument: each case is a benchmark of its own, `all` runs them in order. Adapter load
+// drivers (bench/ReadingBot.Bench/Discord, /Slack) add their cases to this table.
+var cases = new (string Name, string What, Func<string[], Task> Run)[]
 {
-    "discord" => await DiscordLoad.RunAsync(args[1..]),
-    "slack" => await SlackSocketModeLoad.RunAsync(args[1..]),
-    _ => Usage(),
+    ("recs", "tf-idf features, recommendations and memory on 100,000 synthetic abstracts in 1,000 groups", RecommendationBench.RunAsync),
+    ("search", "BM25 library search over 100,000 synthetic abstracts", SearchBench.RunAsync),
+    ("store", "LiteDB hot paths: votes, paper adds, reads", StoreBench.RunAsync),
+    ("weekly", "the weekly close of 1,000 groups (WeeklyScheduler.RunDueAsync)", WeeklyBench.RunAsync),
+    ("load", "in-process command handling at 250/500/1000/2000 commands/s (open loop)", LoadBench.RunAsync),
+    ("micro", "BenchmarkDotNet micro-benchmarks (short in-process job)", MicroBench.RunAsync),
+    ("discord", "slash-command interactions through the Discord emulator at increasing rates", a => DiscordLoad.RunAsync(a)),
+    ("slack", "slash commands through the Slack Socket Mode emulator", a => SlackSocketModeLoad.RunAsync(a)),
 };
 
-static int Usage()
+var name = args.Length > 0 ? args[0].ToLowerInvariant() : "help";
+var rest = args.Skip(1).ToArray();
+Console.WriteLine($"ReadingBot bench: {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, " +
+    $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024)} MB available, load: {Machine.LoadAverage()}");
+if (name == "all")
 {
-    Console.Error.WriteLine("usage: ReadingBot.Bench discord [seconds-per-step] [rate ...]");
-    Console.Error.WriteLine("       ReadingBot.Bench slack [--commands N] [--concurrency N] [--seconds N]");
-    return 2;
+    var total = Stopwatch.StartNew();
+    // Each case in a process of its own, so one case's memory figures do not carry another's heap.
+    foreach (var c in cases)
+    {
+        Console.WriteLine();
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(Machine).Assembly.Location);
+        }
+
+        start.ArgumentList.Add(c.Name);
+        foreach (var arg in rest)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var child = Process.Start(start)!;
+        await child.WaitForExitAsync();
+        if (child.ExitCode != 0)
+        {
+            Console.WriteLine($"{c.Name} failed with exit code {child.ExitCode}");
+        }
+    }
+
+    Console.WriteLine($"\nall done in {total.Elapsed.TotalSeconds:0.0} s; load: {Machine.LoadAverage()}");
+    return 0;
 }
+
+if (cases.FirstOrDefault(c => c.Name == name) is { Run: not null } one)
+{
+    Console.WriteLine($"=== {one.Name}: {one.What}");
+    await one.Run(rest);
+    return 0;
+}
+
+Console.WriteLine("usage: dotnet run -c Release --project bench/ReadingBot.Bench -- <case> [options]");
+foreach (var c in cases)
+{
+    Console.WriteLine($"  {c.Name,-8} {c.What}");
+}
+
+Console.WriteLine("  all      every case in turn");
+return name == "help" ? 0 : 1;

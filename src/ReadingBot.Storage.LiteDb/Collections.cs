@@ -61,6 +61,8 @@ public static class Collections
         db.GetCollection(ScheduledPosts).EnsureIndex("group");
         db.GetCollection(WayrWeeks).EnsureIndex("group");
         db.GetCollection(WayrPosts).EnsureIndex("groupWeek");
+        db.GetCollection(WayrPosts).EnsureIndex("group");
+        db.GetCollection(Progress).EnsureIndex("group");
         db.GetCollection(WayrPosts).EnsureIndex("groupPaper");
         db.GetCollection(Progress).EnsureIndex("groupMember");
         db.GetCollection(Progress).EnsureIndex("groupPaper");

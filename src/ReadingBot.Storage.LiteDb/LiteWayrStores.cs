@@ -52,6 +52,9 @@ public sealed class LiteWayrStore(ReadingBotDatabase db) : IWayrStore
     public IReadOnlyList<WayrPost> Posts(GroupId group, WeekKey week) =>
         PostDocs.Find(Query.EQ("groupWeek", $"{group.Value}|{week}")).Select(ToPost).OrderBy(p => p.Number).ToList();
 
+    public IReadOnlyList<WayrPost> AllPosts(GroupId group) =>
+        PostDocs.Find(Query.EQ("group", group.Value)).Select(ToPost).OrderBy(p => p.At).ToList();
+
     public IReadOnlyList<WayrPost> PostsForPaper(GroupId group, string paperKey) =>
         PostDocs.Find(Query.EQ("groupPaper", $"{group.Value}|{paperKey}")).Select(ToPost).OrderBy(p => p.At).ToList();
 
@@ -131,7 +134,10 @@ public sealed class LiteProgressStore(ReadingBotDatabase db) : IProgressStore
         Progress.Find(Query.EQ("groupPaper", $"{group.Value}|{paperKey}")).Select(ToProgress).ToList();
 
     public IReadOnlyList<ReadingProgress> FinishedBetween(GroupId group, DateTimeOffset from, DateTimeOffset to) =>
-        Progress.Find(Query.EQ("group", group.Value)).Select(ToProgress).Where(p => p.Pass == ReadingPass.Done && p.At >= from && p.At < to).ToList();
+        ForGroup(group).Where(p => p.Pass == ReadingPass.Done && p.At >= from && p.At < to).ToList();
+
+    public IReadOnlyList<ReadingProgress> ForGroup(GroupId group) =>
+        Progress.Find(Query.EQ("group", group.Value)).Select(ToProgress).ToList();
 
     private static ReadingProgress ToProgress(BsonDocument d) => new(
         new GroupId(d["group"].AsString), d["member"].AsString, d["paper"].AsString, Enum.Parse<ReadingPass>(d["pass"].AsString), Documents.ReadInstant(d["at"]));

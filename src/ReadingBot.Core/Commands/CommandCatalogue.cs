@@ -9,7 +9,6 @@ public sealed class CommandCatalogue
     public const int MaxTitleLength = 300;
     public const int MaxNoteLength = 2000;
 
-    private const string Recommend = "recommendations";
     private const string Web = "the group's web page";
 
     private static readonly OptionSpec Ref = new("ref", OptionKind.PaperRef, "an arXiv id or link, a DOI, any link, or a library number such as #3") { MaxLength = 2000 };
@@ -117,10 +116,12 @@ public sealed class CommandCatalogue
         yield return new("progress", null, "show a member's reading progress",
             [new OptionSpec("member", OptionKind.Member, "a member (you if left out)", Required: false)], a => new ShowProgress(a.Optional("member"))) { Ephemeral = true };
 
-        yield return Later("like", null, "like a paper (it teaches your recommendations)", Recommend, Ref);
-        yield return Later("recommend", null, "recommend papers for you or for the group", Recommend,
-            new OptionSpec("for", OptionKind.Choice, "me or the group", Required: false) { Choices = ["me", "group"] }) with { Ephemeral = true };
-        yield return Later("similar", null, "papers similar to one paper", Recommend, Ref);
+        yield return new("like", null, "like a paper (again to take it back); likes teach your recommendations",
+            [Ref], a => new Recommendations.LikePaper(a.Required("ref"))) { Ephemeral = true };
+        yield return new("recommend", null, "recommend papers for you or for the group, with the terms behind each pick",
+            [new OptionSpec("for", OptionKind.Choice, "me or the group", Required: false) { Choices = ["me", "group"] }],
+            a => new Recommendations.RecommendPapers(a.Optional("for") == "group")) { Ephemeral = true };
+        yield return new("similar", null, "papers similar to one paper", [Ref], a => new Recommendations.SimilarPapers(a.Required("ref")));
 
         yield return new("roadmap", "show", "show the group's reading roadmap and where you are", [], _ => new ShowRoadmap()) { IsDefault = true };
         yield return new("roadmap", "next", "mark your current roadmap paper read and show the next", [], _ => new NextRoadmapPaper());

@@ -24,6 +24,9 @@ public interface IWayrStore
 
     IReadOnlyList<WayrPost> Posts(GroupId group, WeekKey week);
 
+    /// <summary>Every post of the group, in every week.</summary>
+    IReadOnlyList<WayrPost> AllPosts(GroupId group);
+
     /// <summary>Every post that names the paper, in any week.</summary>
     IReadOnlyList<WayrPost> PostsForPaper(GroupId group, string paperKey);
 }
@@ -38,6 +41,9 @@ public interface IProgressStore
     IReadOnlyList<ReadingProgress> ForPaper(GroupId group, string paperKey);
 
     IReadOnlyList<ReadingProgress> FinishedBetween(GroupId group, DateTimeOffset from, DateTimeOffset to);
+
+    /// <summary>Every member's latest pass of every paper in the group.</summary>
+    IReadOnlyList<ReadingProgress> ForGroup(GroupId group);
 }
 
 /// <summary>Stores digests.</summary>

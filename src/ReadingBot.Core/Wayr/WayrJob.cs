@@ -20,6 +20,7 @@ public sealed class WayrJob(
     IMemberStore members,
     IThreadLinkStore threads,
     LibraryService library,
+    Recommendations.RecommendationService recommendations,
     OutboundMessenger outbound,
     TimeProvider time) : IScheduledJob
 {
@@ -151,6 +152,14 @@ public sealed class WayrJob(
             finished: progress.FinishedBetween(group.Id, weekStart, closesAt),
             mostDiscussed: MostDiscussedTwoWeeksAgo(group.Id, week),
             now);
+        var suggestions = recommendations.ForDigest(group.Id)
+            .Select(p => $"{p.Label} {p.Title}" + (p.Reasons.Count > 0 ? $" (for: {string.Join(", ", p.Reasons)})" : "") + (p.FromFeed ? $" — add it with /paper add {p.ArxivId ?? p.Url}" : ""))
+            .ToList();
+        if (suggestions.Count > 0)
+        {
+            digest = digest with { Sections = [.. digest.Sections, new DigestSection("You might like", suggestions)] };
+        }
+
         return new WeekClose(wayrWeek with { Closed = true, ClosedAt = now }, entries, after, standings, digest);
 
         string Name(string userId) => groupMembers.FirstOrDefault(m => m.UserId == userId)?.DisplayName ?? members.Find(group.Id, userId)?.DisplayName ?? userId;

@@ -21,7 +21,8 @@ public sealed class WeeklyPaperService(
     IGroupStore groups,
     IMemberStore members,
     PaperSearchIndex search,
-    TimeProvider time)
+    TimeProvider time,
+    Recommendations.RecommendationService recommendations)
 {
     /// <summary>How many weeks ahead a pick may be made.</summary>
     public const int MaxWeeksAhead = 104;
@@ -94,7 +95,9 @@ public sealed class WeeklyPaperService(
             var why = string.IsNullOrWhiteSpace(s.Why) ? "" : $": {s.Why}";
             return new ListItem($"{label} {item?.Title ?? s.PaperKey} — {Votes(s.Voters.Count)} — suggested by {Name(invocation, s.SuggestedBy)}{why}", item?.Paper.Url, new ReplyButton("Vote", $"paper vote {label}"));
         }).ToList();
-        return new ListReply("Suggestion queue", items, "No open suggestions. Suggest a paper with /paper suggest <ref> [why].", items.Count > 0 ? "Ranked by votes, then by age." : null);
+        var rising = recommendations.RisingLine(invocation.GroupId);
+        var footer = items.Count > 0 ? "Ranked by votes, then by age." + (rising is null ? "" : "\n" + rising) : rising;
+        return new ListReply("Suggestion queue", items, "No open suggestions. Suggest a paper with /paper suggest <ref> [why].", footer);
     }
 
     /// <summary>Open suggestions, most votes first, then oldest first.</summary>

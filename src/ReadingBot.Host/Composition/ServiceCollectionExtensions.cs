@@ -45,6 +45,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPaperCardContributor, WeeklyCardFields>();
         services.AddSingleton<IPaperCardContributor, WayrCardFields>();
         services.AddSingleton<ISearchTextSource, DiscussionSearchText>();
+        services.AddSingleton<ReadingBot.Core.Recommendations.IReadingSignalSource, WayrReadingSignals>();
         services.AddOptions<SchedulerHostOptions>().Bind(configuration.GetSection("Scheduler")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerHostOptions>, OptionsChecks>());
         services.AddSingleton(sp =>
@@ -64,6 +65,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<OutboundMessenger>();
         services.AddPaperIntake();
+        services.AddRecommendations(configuration);
         return services;
     }
 

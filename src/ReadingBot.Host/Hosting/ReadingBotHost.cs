@@ -129,6 +129,7 @@ public static class ReadingBotHost
         {
             services.AddSingleton<IChatAdapterStatus>(sp => new ChatAdapterStatus(Platforms.Discord, () => sp.GetRequiredService<DiscordConnectionState>().IsConnected));
         }
+        services.AddRecommendationBackground(builder.Configuration);
 
         if (LocalChatEnabled(builder.Configuration))
         {

@@ -246,6 +246,19 @@ public sealed partial class PaperSourcesEmulator : IAsyncDisposable
 
             var ids = (context.Request.Query["id_list"].ToString() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             context.Response.ContentType = "application/atom+xml; charset=utf-8";
+            var search = context.Request.Query["search_query"].ToString();
+            if (ids.Length == 0 && !string.IsNullOrWhiteSpace(search))
+            {
+                // The category listing: search_query=cat:cs.LG OR cat:cs.CL, newest submissions first, max_results of them.
+                var categories = search.Split(" OR ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Where(t => t.StartsWith("cat:", StringComparison.Ordinal)).Select(t => t[4..]).ToHashSet(StringComparer.Ordinal);
+                var max = int.TryParse(context.Request.Query["max_results"], out var m) ? m : 10;
+                var listed = Arxiv.Values.Where(f => f.Categories.Any(categories.Contains))
+                    .OrderByDescending(f => f.Published).ThenBy(f => f.Id, StringComparer.Ordinal).Take(max).ToList();
+                await context.Response.WriteAsync(Feed("", listed));
+                return;
+            }
+
             var bad = ids.FirstOrDefault(id => !WellFormed(id));
             if (bad is not null)
             {

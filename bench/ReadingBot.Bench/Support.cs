@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReadingBot.Core.Commands;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Ports;
+using ReadingBot.Host.Composition;
+using ReadingBot.Storage.LiteDb;
+
+namespace ReadingBot.Bench;
+
+/// <summary>Facts about the machine and the process for every report.</summary>
+internal static class Machine
+{
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    /// <summary>Managed heap after a full collection and the process's resident set, in MB.</summary>
+    public static (double HeapMb, double ResidentMb, double PeakMb) Memory()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return (GC.GetTotalMemory(false) / 1048576.0, process.WorkingSet64 / 1048576.0, process.PeakWorkingSet64 / 1048576.0);
+    }
+
+    public static string MemoryLine()
+    {
+        var (heap, resident, peak) = Memory();
+        return $"managed heap {heap:0} MB, resident {resident:0} MB, peak resident {peak:0} MB";
+    }
+
+    public static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return Percentile(sorted, 50);
+    }
+}
+
+/// <summary>
+/// The host's real composition (AddReadingBotCore + AddLiteDbStorage, as the host and TestBot call them) over a
+/// LiteDB file in a temporary directory, an offline metadata source and a counting outbound port.
+/// </summary>
+internal sealed class BenchBot : IDisposable
+{
+    private readonly string directory;
+
+    private BenchBot(ServiceProvider services, ReadingBotDatabase database, CountingOutbound outbound, string directory)
+    {
+        Services = services;
+        Database = database;
+        Outbound = outbound;
+        this.directory = directory;
+    }
+
+    public ServiceProvider Services { get; }
+    public ReadingBotDatabase Database { get; }
+    public CountingOutbound Outbound { get; }
+    public CommandDispatcher Dispatcher => Services.GetRequiredService<CommandDispatcher>();
+
+    public static BenchBot Create(TimeProvider time, IDictionary<string, string?>? settings = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "readingbot-bench-" + Guid.NewGuid().ToString("N"));
+        var database = ReadingBotDatabase.OpenFile(directory);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var outbound = new CountingOutbound();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(time);
+        services.AddReadingBotCore(configuration);
+        services.AddLiteDbStorage(database);
+        services.AddSingleton<IChatOutbound>(outbound);
+        return new BenchBot(services.BuildServiceProvider(), database, outbound, directory);
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public static CommandContext Context(string workspace, string user, bool moderator = false) =>
+        new(new GroupAddress(Platforms.Local, workspace), new Actor(user, user, moderator), "home");
+
+    public Task<Core.Replies.Reply> SendAsync(string workspace, string user, string line, bool moderator = false) =>
+        Dispatcher.HandleTextAsync(Context(workspace, user, moderator), line, CancellationToken.None);
+
+    public void Dispose()
+    {
+        Services.Dispose();
+        Database.Dispose();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>Counts posts and answers at once, as a platform that never fails would.</summary>
+internal sealed class CountingOutbound : IChatOutbound
+{
+    private int posts;
+
+    public string Platform => Platforms.Local;
+
+    public int Posts => Volatile.Read(ref posts);
+
+    public Task<PostedMessage> PostAsync(OutboundPost post, CancellationToken cancellationToken)
+    {
+        var n = Interlocked.Increment(ref posts);
+        return Task.FromResult(new PostedMessage(post.ChannelId ?? "home", $"m{n}", post.ThreadTitle is null ? post.InThreadId : $"t{n}"));
+    }
+}
