@@ -8,6 +8,7 @@ using ReadingBot.Core.Settings;
 using ReadingBot.Core.Weeks;
 using ReadingBot.Core.Wayr;
 using ReadingBot.Core.Streaks;
+using ReadingBot.Host.Web;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Host.Composition;
@@ -62,6 +63,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<OutboundMessenger>();
         services.AddPaperIntake();
+        services.AddWeb(configuration);
         return services;
     }
 
