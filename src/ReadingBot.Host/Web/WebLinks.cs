@@ -2,6 +2,8 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Web;
@@ -159,19 +161,34 @@ public sealed class LinkSigner(WebSecret secret, TimeProvider time)
 }
 
 /// <summary>Makes <c>/dashboard</c>'s links from the signer and the public address.</summary>
-public sealed class DashboardLinks(LinkSigner signer, IOptions<WebPageOptions> options, TimeProvider time) : IDashboardLinks
+public sealed class DashboardLinks(LinkSigner signer, IOptions<WebPageOptions> options, TimeProvider time, IServiceProvider services) : IDashboardLinks
 {
+    /// <summary><c>Web:PublicBaseUrl</c>; else the address the server really bound (port 0 becomes a real port); else the first of <c>Web:Urls</c>.</summary>
+    private string BaseUrl
+    {
+        get
+        {
+            if (!string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl))
+            {
+                return options.Value.BaseUrl;
+            }
+
+            var bound = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            return bound is null ? options.Value.BaseUrl : bound.TrimEnd('/');
+        }
+    }
+
     public DashboardLink MemberLink(GroupId group, string memberId)
     {
         var expires = time.GetUtcNow().AddHours(options.Value.LinkLifetimeHours);
-        return new DashboardLink($"{options.Value.BaseUrl}/g/{signer.Sign(WebLinkKind.Member, group, memberId, expires)}/", expires);
+        return new DashboardLink($"{BaseUrl}/g/{signer.Sign(WebLinkKind.Member, group, memberId, expires)}/", expires);
     }
 
-    public string PublicLink(GroupId group) => $"{options.Value.BaseUrl}/p/{signer.Sign(WebLinkKind.Public, group, "", null)}/";
+    public string PublicLink(GroupId group) => $"{BaseUrl}/p/{signer.Sign(WebLinkKind.Public, group, "", null)}/";
 
     public FeedLinks Feeds(Group group)
     {
-        var root = $"{options.Value.BaseUrl}/f/{signer.Sign(WebLinkKind.Feed, group.Id, FeedGeneration.Of(group).ToString(CultureInfo.InvariantCulture), null)}/";
+        var root = $"{BaseUrl}/f/{signer.Sign(WebLinkKind.Feed, group.Id, FeedGeneration.Of(group).ToString(CultureInfo.InvariantCulture), null)}/";
         return new FeedLinks(root + "feed.atom", root + "calendar.ics", root + "library.json");
     }
 }
