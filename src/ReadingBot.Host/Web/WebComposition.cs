@@ -24,6 +24,15 @@ public static class WebComposition
     {
         // Make (or read) the secret at start, so a bad secret file stops the bot now rather than at the first link.
         _ = app.ServiceProvider.GetRequiredService<WebSecret>().Key.Length;
+        var options = app.ServiceProvider.GetRequiredService<IOptions<WebPageOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.PublicBaseUrl) && options.Urls.Split(';').Any(u => u.Contains("://0.0.0.0", StringComparison.Ordinal)
+            || u.Contains("://[::]", StringComparison.Ordinal) || u.Contains("://*", StringComparison.Ordinal) || u.Contains("://+", StringComparison.Ordinal)))
+        {
+            // Members cannot open a link to 0.0.0.0: say so at start rather than hand out dead links.
+            app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebComposition))
+                .LogWarning("Web:Urls listens on every address but Web:PublicBaseUrl is empty: /dashboard links will not open for members. Set Web:PublicBaseUrl (READINGBOT_Web__PublicBaseUrl) to the address members use.");
+        }
+
         var css = Encoding.UTF8.GetBytes(Html.Stylesheet);
         app.MapGet(Html.StylesheetPath, () => new WebResult(200, "text/css; charset=utf-8", css, cacheable: true));
         foreach (var (prefix, kind) in new[] { ("g", WebLinkKind.Member), ("p", WebLinkKind.Public) })
