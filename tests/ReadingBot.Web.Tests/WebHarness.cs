@@ -44,7 +44,7 @@ public sealed partial class WebHarness : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<WebHarness> StartAsync(string? dataDirectory = null, FakeTimeProvider? time = null)
+    public static async Task<WebHarness> StartAsync(string? dataDirectory = null, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -54,6 +54,7 @@ public sealed partial class WebHarness : IAsyncDisposable
             ["Web:Urls"] = "http://127.0.0.1:0",
             ["Papers:Enabled"] = "false",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddReadingBotCore(builder.Configuration);
@@ -63,7 +64,17 @@ public sealed partial class WebHarness : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         app.MapWeb();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            database.Dispose();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(address) };
         return new WebHarness(app, database, time, client);
