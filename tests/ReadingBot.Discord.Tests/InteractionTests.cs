@@ -76,19 +76,23 @@ public sealed class InteractionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_unbuilt_command_answers_not_available_yet()
+    public async Task Every_command_of_the_catalogue_answers_through_discord()
     {
         var catalogue = bot.Get<CommandCatalogue>();
-        foreach (var spec in catalogue.All.Where(s => s.ComingWith is not null))
+        Assert.NotEmpty(catalogue.All);
+        foreach (var spec in catalogue.All)
         {
             var options = spec.Options.Where(o => o.Required)
-                .Select(o => (o.Name, (object)(o.Kind == OptionKind.Choice ? o.Choices[0] : o.Kind == OptionKind.Integer ? 1 : o.Kind == OptionKind.PaperRef ? "#1" : "2026-W48")))
+                .Select(o => (o.Name, (object)(o.Kind == OptionKind.Choice ? o.Choices[0] : o.Kind == OptionKind.Integer ? 1 : o.Kind == OptionKind.PaperRef ? "1706.03762" : "2026-W50")))
                 .ToArray();
             var interaction = await bot.Emulator.SendCommandAsync(GuildA, ChannelA, Mod, spec.Name, spec.Subcommand, options);
 
             var text = await interaction.ReplyTextAsync(Wait);
 
-            Assert.Contains($"/{spec.Path} is not available yet", text);
+            // A refusal of these placeholder values is a fine answer; an internal failure is not.
+            Assert.False(string.IsNullOrWhiteSpace(text), spec.Path);
+            Assert.DoesNotContain("went wrong on our side", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("not available yet", text, StringComparison.Ordinal);
         }
     }
 

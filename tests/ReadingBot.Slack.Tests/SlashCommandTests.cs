@@ -133,11 +133,11 @@ public sealed class SlashCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unbuilt_commands_answer_not_available_yet()
+    public async Task Dashboard_answers_only_the_member_with_a_private_link()
     {
         var response = await RunAsync("dashboard");
 
-        Assert.Contains("not available yet", Text(response));
+        Assert.Contains("/g/", Text(response));
         Assert.Equal("ephemeral", response["response_type"]!.ToString());
     }
 

@@ -9,7 +9,6 @@ public sealed class CommandCatalogue
     public const int MaxTitleLength = 300;
     public const int MaxNoteLength = 2000;
 
-    private const string Web = "the group's web page";
 
     private static readonly OptionSpec Ref = new("ref", OptionKind.PaperRef, "an arXiv id or link, a DOI, any link, or a library number such as #3") { MaxLength = 2000 };
 
@@ -131,7 +130,10 @@ public sealed class CommandCatalogue
 
         yield return new("export", null, "export the group's library as a file",
             [new OptionSpec("format", OptionKind.Choice, "the file format") { Choices = ["markdown", "bibtex", "json", "csv", "rss", "ics"] }], a => new ExportLibrary(a.Required("format")));
-        yield return Later("dashboard", null, "get a private link to the group's web page", Web) with { Ephemeral = true };
+        yield return new("dashboard", "link", "get a private link to the group's web page", [], _ => new Web.ShowDashboard()) { IsDefault = true, Ephemeral = true };
+        yield return new("dashboard", "feeds", "get the group's feed links (reset revokes them; moderators)",
+            [new OptionSpec("action", OptionKind.Choice, "reset to revoke the old links", Required: false) { Choices = ["reset"] }],
+            a => new Web.DashboardFeeds(a.Optional("action") == "reset")) { Ephemeral = true };
 
         yield return new("settings", null, "show or change settings (group settings are for moderators)",
             [

@@ -5,7 +5,7 @@ using ReadingBot.Core.Settings;
 namespace ReadingBot.Core.Commands;
 
 /// <summary>Sends each command record to the feature that handles it. A plain switch: no mediator, no reflection.</summary>
-public sealed class CommandRouter(HelpCommands help, LibraryService library, SettingsService settings, Weeks.WeeklyPaperService weekly, Wayr.WayrService wayr, IntakeCommandHandler intake, Recommendations.RecommendationService recommendations)
+public sealed class CommandRouter(HelpCommands help, LibraryService library, SettingsService settings, Weeks.WeeklyPaperService weekly, Wayr.WayrService wayr, IntakeCommandHandler intake, Recommendations.RecommendationService recommendations, Web.DashboardService dashboard)
 {
     public Task<Reply> RouteAsync(Invocation invocation, Command command, CancellationToken cancellationToken) => command switch
     {
@@ -37,6 +37,8 @@ public sealed class CommandRouter(HelpCommands help, LibraryService library, Set
         RecordReading c => wayr.RecordReadingAsync(invocation, c.Reference, c.Pass, cancellationToken),
         ShowProgress c => Task.FromResult(wayr.ShowProgress(invocation, c.Member)),
         Recommendations.RecommendationCommand c => recommendations.RouteAsync(invocation, c, cancellationToken),
+        Web.ShowDashboard => Task.FromResult(dashboard.Show(invocation)),
+        Web.DashboardFeeds c => Task.FromResult(dashboard.Feeds(invocation, c.Reset)),
         NotBuilt c => Task.FromResult<Reply>(new TextReply($"/{c.Path} is not available yet: it arrives with {c.ComingWith}.") { Ephemeral = true }),
         _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
     };

@@ -42,6 +42,9 @@ public static class SettingCatalogue
     public static readonly SettingDefinition Leaderboard = new(
         "leaderboard", "whether you appear on the leaderboard (on/off)", SettingScope.Member, "on", false, NormalizeOnOff);
 
+    public static readonly SettingDefinition PublicPage = new(
+        "public-page", "whether the group's web page is public and read-only at a stable link (on/off)", SettingScope.Group, "off", true, NormalizeOnOff);
+
     private static readonly SettingDefinition[] Known =
     [
         TimeZone, Channel, Moderators,
@@ -49,7 +52,7 @@ public static class SettingCatalogue
         Weeks.WeeklySchedule.AutoPick, Weeks.WeeklySchedule.AutoPickCutoff, Weeks.WeeklySchedule.Presenters,
         Wayr.WayrSettings.Open, Wayr.WayrSettings.Close, Wayr.WayrSettings.MinNote, Wayr.WayrSettings.Discussion,
         Wayr.WayrSettings.FreezeEvery, Wayr.WayrSettings.FreezeMax,
-        Leaderboard,
+        PublicPage, Leaderboard,
     ];
 
     public static IReadOnlyList<SettingDefinition> All => Known;

@@ -8,6 +8,7 @@ using ReadingBot.Core.Settings;
 using ReadingBot.Core.Weeks;
 using ReadingBot.Core.Wayr;
 using ReadingBot.Core.Streaks;
+using ReadingBot.Host.Web;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Host.Composition;
@@ -66,6 +67,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OutboundMessenger>();
         services.AddPaperIntake();
         services.AddRecommendations(configuration);
+        services.AddWeb(configuration);
         return services;
     }
 

@@ -8,6 +8,7 @@ using ReadingBot.Discord;
 using ReadingBot.Discord.Gateway;
 using ReadingBot.Host.Composition;
 using ReadingBot.Host.Local;
+using ReadingBot.Host.Web;
 using ReadingBot.Slack.Http;
 using ReadingBot.Storage.LiteDb;
 
@@ -158,6 +159,7 @@ public static class ReadingBotHost
     {
         app.MapSlackEndpoints();
         app.MapDiscord();
+        app.MapWeb();
         app.MapGet("/healthz", (ReadingBotDatabase db, IEnumerable<IChatAdapterStatus> adapters) =>
         {
             bool databaseOpen;

@@ -1,0 +1,194 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Web;
+using ReadingBot.Storage.LiteDb;
+
+namespace ReadingBot.Host.Web;
+
+/// <summary>The web page's settings (<c>Web:*</c>, beside <c>Web:Enabled</c> and <c>Web:Urls</c>).</summary>
+public sealed class WebPageOptions
+{
+    /// <summary>The address links start with, as members reach the bot (behind a proxy, say); empty means the first of <c>Web:Urls</c>.</summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>Hours a <c>/dashboard</c> link works.</summary>
+    public double LinkLifetimeHours { get; set; } = 24;
+
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    public string BaseUrl => (string.IsNullOrWhiteSpace(PublicBaseUrl) ? Urls.Split(';')[0] : PublicBaseUrl).TrimEnd('/');
+}
+
+/// <summary>
+/// The server secret links are signed with: 32 random bytes made at first start and kept in <c>&lt;data&gt;/web-secret</c>
+/// beside the database, so links survive restarts. A database in memory (tests) gets a secret in memory.
+/// </summary>
+public sealed class WebSecret
+{
+    public const string FileName = "web-secret";
+    private const int Length = 32;
+    private readonly Lazy<byte[]> key;
+
+    public WebSecret(ReadingBotDatabase database)
+    {
+        key = new Lazy<byte[]>(() => database.FilePath is { } path
+            ? LoadOrCreate(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, FileName))
+            : RandomNumberGenerator.GetBytes(Length));
+    }
+
+    public ReadOnlySpan<byte> Key => key.Value;
+
+    /// <summary>Reads the secret, or writes a new one readable by the owner only.</summary>
+    public static byte[] LoadOrCreate(string file)
+    {
+        if (!File.Exists(file))
+        {
+            var fresh = RandomNumberGenerator.GetBytes(Length);
+            try
+            {
+                using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+
+                stream.Write(fresh);
+                stream.Flush(flushToDisk: true);
+                return fresh;
+            }
+            catch (IOException) when (File.Exists(file))
+            {
+                // Another process made it first: use theirs.
+            }
+        }
+
+        var bytes = File.ReadAllBytes(file);
+        return bytes.Length == Length
+            ? bytes
+            : throw new InvalidOperationException($"{file} is not a web secret ({bytes.Length} bytes, expected {Length}). Delete it to make a new one (old links stop working).");
+    }
+}
+
+/// <summary>What a link grants: a member's view, the public view, or the feeds.</summary>
+public enum WebLinkKind
+{
+    Member,
+    Public,
+    Feed,
+}
+
+/// <summary>A link whose signature checked out: the kind, the group, and the member (or feed generation).</summary>
+public sealed record VerifiedLink(WebLinkKind Kind, GroupId Group, string Subject);
+
+/// <summary>
+/// Signs and checks link tokens: <c>base64url(payload).base64url(HMAC-SHA256(secret, payload))</c>, the payload being
+/// kind, group, member or feed generation and expiry. Signatures are compared in constant time.
+/// </summary>
+public sealed class LinkSigner(WebSecret secret, TimeProvider time)
+{
+    private const int MaxTokenLength = 1024;
+
+    public string Sign(WebLinkKind kind, GroupId group, string subject, DateTimeOffset? expires)
+    {
+        if (group.Value.Contains('\n', StringComparison.Ordinal) || subject.Contains('\n', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("ids in links cannot hold line breaks");
+        }
+
+        var payload = Encoding.UTF8.GetBytes(string.Join('\n', Code(kind), group.Value, subject, (expires?.ToUnixTimeSeconds() ?? 0).ToString(CultureInfo.InvariantCulture)));
+        return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(secret.Key, payload));
+    }
+
+    /// <summary>The link's grant, or null when the token is malformed, altered, of another kind or expired.</summary>
+    public VerifiedLink? Verify(string token, WebLinkKind kind)
+    {
+        if (token.Length > MaxTokenLength)
+        {
+            return null;
+        }
+
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !TryDecode(token[..dot], out var payload) || !TryDecode(token[(dot + 1)..], out var mac))
+        {
+            return null;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret.Key, payload), mac))
+        {
+            return null;
+        }
+
+        var parts = Encoding.UTF8.GetString(payload).Split('\n');
+        if (parts.Length != 4 || parts[0] != Code(kind) || !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
+        {
+            return null;
+        }
+
+        if (expires != 0 && time.GetUtcNow().ToUnixTimeSeconds() >= expires)
+        {
+            return null;
+        }
+
+        return new VerifiedLink(kind, new GroupId(parts[1]), parts[2]);
+    }
+
+    private static string Code(WebLinkKind kind) => kind switch
+    {
+        WebLinkKind.Member => "m",
+        WebLinkKind.Public => "p",
+        _ => "f",
+    };
+
+    private static bool TryDecode(string text, out byte[] bytes)
+    {
+        try
+        {
+            bytes = Base64Url.DecodeFromChars(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            bytes = [];
+            return false;
+        }
+    }
+}
+
+/// <summary>Makes <c>/dashboard</c>'s links from the signer and the public address.</summary>
+public sealed class DashboardLinks(LinkSigner signer, IOptions<WebPageOptions> options, TimeProvider time, IServiceProvider services) : IDashboardLinks
+{
+    /// <summary><c>Web:PublicBaseUrl</c>; else the address the server really bound (port 0 becomes a real port); else the first of <c>Web:Urls</c>.</summary>
+    private string BaseUrl
+    {
+        get
+        {
+            if (!string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl))
+            {
+                return options.Value.BaseUrl;
+            }
+
+            var bound = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            return bound is null ? options.Value.BaseUrl : bound.TrimEnd('/');
+        }
+    }
+
+    public DashboardLink MemberLink(GroupId group, string memberId)
+    {
+        var expires = time.GetUtcNow().AddHours(options.Value.LinkLifetimeHours);
+        return new DashboardLink($"{BaseUrl}/g/{signer.Sign(WebLinkKind.Member, group, memberId, expires)}/", expires);
+    }
+
+    public string PublicLink(GroupId group) => $"{BaseUrl}/p/{signer.Sign(WebLinkKind.Public, group, "", null)}/";
+
+    public FeedLinks Feeds(Group group)
+    {
+        var root = $"{BaseUrl}/f/{signer.Sign(WebLinkKind.Feed, group.Id, FeedGeneration.Of(group).ToString(CultureInfo.InvariantCulture), null)}/";
+        return new FeedLinks(root + "feed.atom", root + "calendar.ics", root + "library.json");
+    }
+}

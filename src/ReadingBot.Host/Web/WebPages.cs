@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text;
+using ReadingBot.Core.Commands;
+using ReadingBot.Core.Exports;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Replies;
+using ReadingBot.Core.Settings;
+using ReadingBot.Core.Streaks;
+using ReadingBot.Core.Wayr;
+using ReadingBot.Core.Weeks;
+using ReadingBot.Core.Web;
+using static ReadingBot.Host.Web.Html;
+
+namespace ReadingBot.Host.Web;
+
+/// <summary>Who is looking (a member, or a visitor of the public page) at which group; every query below is keyed by this group.</summary>
+public sealed record WebViewer(Invocation Invocation, string BasePath, bool IsPublic)
+{
+    public GroupId Group => Invocation.GroupId;
+}
+
+/// <summary>
+/// The group's pages, rendered on the server from the same Core services the chat commands use. A link is checked
+/// first; anything that does not check out is a plain 404.
+/// </summary>
+public sealed class WebPages(
+    LinkSigner signer,
+    IGroupStore groups,
+    IMemberStore members,
+    WeeklyPaperService weekly,
+    WayrService wayrService,
+    IWayrStore wayr,
+    IDigestStore digests,
+    IStreakStore streaks,
+    IProgressStore progress,
+    IDiscussionStore discussions,
+    ILibraryStore entries,
+    LibraryService library,
+    PaperSearchIndex index,
+    ExportService export,
+    TimeProvider time)
+{
+    public const int LibraryPageSize = 50;
+    public const int HeatmapWeeks = 26;
+
+    public WebViewer? Resolve(WebLinkKind kind, string token)
+    {
+        if (signer.Verify(token, kind) is not { } link || groups.Find(link.Group) is not { } group)
+        {
+            return null;
+        }
+
+        Member viewer;
+        if (kind == WebLinkKind.Member)
+        {
+            if (members.Find(group.Id, link.Subject) is not { } member)
+            {
+                return null;
+            }
+
+            viewer = member;
+        }
+        else if (kind == WebLinkKind.Public && group.Setting(SettingCatalogue.PublicPage) == "on")
+        {
+            viewer = new Member { Group = group.Id, UserId = "", DisplayName = "visitor", JoinedAt = group.CreatedAt };
+        }
+        else
+        {
+            return null;
+        }
+
+        var invocation = new Invocation(new CommandContext(group.Address, new Actor(viewer.UserId, viewer.DisplayName, false)), group, viewer, IsModerator: false);
+        return new WebViewer(invocation, $"/{(kind == WebLinkKind.Member ? "g" : "p")}/{token}", kind == WebLinkKind.Public);
+    }
+
+    public IResult Home(WebViewer v)
+    {
+        var body = new StringBuilder();
+        body.Append(Reply(weekly.Show(v.Invocation)));
+        body.Append(Reply(weekly.Queue(v.Invocation)));
+        body.Append(Reply(wayrService.Leaderboard(v.Invocation)));
+        body.Append("<section><h2>Members</h2>")
+            .Append(List(VisibleMembers(v).Select(m => SiteLink(m.DisplayName, MemberPath(v, m.UserId))), "No members yet."))
+            .Append("</section>");
+        return Page(v, "Reading group", body.ToString());
+    }
+
+    public IResult Wayr(WebViewer v, string? weekText)
+    {
+        var zone = WeeklyPaperService.Zone(v.Invocation.Group);
+        var current = WeekKey.Of(time.GetUtcNow(), zone);
+        var week = current;
+        if (weekText is not null && !WeekKey.TryParse(weekText, out week))
+        {
+            return WebResult.NotFound();
+        }
+
+        var weeks = new[] { current }.Concat(wayr.ClosedWeeks(v.Group, 52).Select(w => w.Week)).Distinct().OrderByDescending(w => w).ToList();
+        var body = new StringBuilder("<section><h2>Weeks</h2>")
+            .Append(List(weeks.Select(w => SiteLink(w == current ? $"{w} (this week)" : w.ToString(), $"{v.BasePath}/wayr?week={Uri.EscapeDataString(w.ToString())}")), "No weeks yet."))
+            .Append("</section>");
+        body.Append(Reply(wayrService.List(v.Invocation, week.ToString())));
+        if (digests.Find(v.Group, week) is { } digest)
+        {
+            body.Append(Reply(new CardReply(DigestBuilder.Render(digest))));
+        }
+
+        return Page(v, $"What Are You Reading — {week}", body.ToString());
+    }
+
+    public IResult Library(WebViewer v, string? query, string? pageText)
+    {
+        var body = new StringBuilder();
+        body.Append($"<form method=\"get\" action=\"{E(v.BasePath)}/library\" role=\"search\"><input type=\"search\" name=\"q\" value=\"{E(query)}\" aria-label=\"Search the library\"> <button type=\"submit\">Search</button></form>");
+        List<LibraryItem> items;
+        string heading;
+        if (!string.IsNullOrWhiteSpace(query))
+        {
+            items = index.Search(v.Group, query, LibraryPageSize)
+                .Select(h => entries.FindByNumber(v.Group, h.Number))
+                .OfType<LibraryEntry>()
+                .Select(library.Item)
+                .ToList();
+            heading = $"Search: {query}";
+        }
+        else
+        {
+            var page = int.TryParse(pageText, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0 ? p : 1;
+            var total = entries.Count(v.Group);
+            items = entries.List(v.Group, (page - 1) * LibraryPageSize, LibraryPageSize).Select(library.Item).ToList();
+            heading = $"Library ({total} paper{(total == 1 ? "" : "s")})";
+            if (page * LibraryPageSize < total)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"<p>{SiteLink("Next page", $"{v.BasePath}/library?page={page + 1}")}</p>");
+            }
+        }
+
+        body.Append("<section><h2>").Append(E(heading)).Append("</h2>")
+            .Append(List(items.Select(i => SiteLink(PaperCards.Line(i), PaperPath(v, i.Entry.Number))), string.IsNullOrWhiteSpace(query) ? "The library is empty." : "No paper matches."))
+            .Append("</section>");
+        return Page(v, "Library", body.ToString());
+    }
+
+    public IResult Paper(WebViewer v, int number)
+    {
+        if (entries.FindByNumber(v.Group, number) is not { } entry)
+        {
+            return WebResult.NotFound();
+        }
+
+        var item = library.Item(entry);
+        var body = new StringBuilder(Html.Reply(library.Show(v.Invocation, "#" + number.ToString(CultureInfo.InvariantCulture))));
+        var links = new List<string> { Link("Paper page", item.Paper.Url) };
+        if (item.Paper.PdfUrl is not null)
+        {
+            links.Add(Link("PDF", item.Paper.PdfUrl));
+        }
+
+        if (item.Paper.Doi is not null)
+        {
+            links.Add(Link("doi:" + item.Paper.Doi, "https://doi.org/" + item.Paper.Doi));
+        }
+
+        body.Append("<section><h2>Links</h2>").Append(List(links, "")).Append("</section>");
+        body.Append("<section><h2>Discussion</h2>")
+            .Append(List(discussions.ForPaper(v.Group, item.Paper.Key).OrderBy(n => n.At).Select(n => $"{Name(v, n.Author)} ({E(n.Week.ToString())}): {Lines(n.Text)}"), "No discussion notes yet."))
+            .Append("</section>");
+        body.Append("<section><h2>Who read it</h2>")
+            .Append(List(progress.ForPaper(v.Group, item.Paper.Key).OrderByDescending(p => p.Pass).Select(p => $"{Name(v, p.Member)} — {E(WayrService.PassName(p.Pass))}"), "Nobody has recorded a pass yet."))
+            .Append("</section>");
+        return Page(v, $"{item.Label} {item.Title}", body.ToString());
+    }
+
+    public IResult Member(WebViewer v, string memberId)
+    {
+        if (VisibleMembers(v).FirstOrDefault(m => m.UserId == memberId) is not { } member)
+        {
+            return WebResult.NotFound();
+        }
+
+        var body = new StringBuilder(Html.Reply(wayrService.ShowStreak(v.Invocation, member.UserId)));
+        body.Append("<section><h2>Weekly streak</h2>").Append(Heatmap(v, member.UserId)).Append("</section>");
+        body.Append(Html.Reply(wayrService.ShowProgress(v.Invocation, member.UserId)));
+        return Page(v, member.DisplayName, body.ToString());
+    }
+
+    /// <summary>The feeds: the export service's own Atom, iCalendar and JSON writers, behind the revocable feed token.</summary>
+    public IResult Feed(string token, string format)
+    {
+        if (signer.Verify(token, WebLinkKind.Feed) is not { } link || groups.Find(link.Group) is not { } group
+            || link.Subject != FeedGeneration.Of(group).ToString(CultureInfo.InvariantCulture))
+        {
+            return WebResult.NotFound();
+        }
+
+        var reader = new Member { Group = group.Id, UserId = "", DisplayName = "feed", JoinedAt = group.CreatedAt };
+        var invocation = new Invocation(new CommandContext(group.Address, new Actor("", "feed", false)), group, reader, IsModerator: false);
+        return export.Export(invocation, format) is FileReply file
+            ? new WebResult(200, file.ContentType + "; charset=utf-8", file.Content)
+            : WebResult.NotFound();
+    }
+
+    /// <summary>Weeks as cells, oldest first, coloured by the ledger: kept, frozen, missed, or not counted.</summary>
+    public string Heatmap(WebViewer v, string memberId)
+    {
+        var zone = WeeklyPaperService.Zone(v.Invocation.Group);
+        var current = WeekKey.Of(time.GetUtcNow(), zone);
+        var ledger = streaks.Ledger(v.Group, memberId).GroupBy(e => e.Week).ToDictionary(g => g.Key, g => g.Last().Outcome);
+        const int columns = 13;
+        const int cell = 16;
+        const int gap = 4;
+        var rows = (HeatmapWeeks + columns - 1) / columns;
+        var sb = new StringBuilder().Append(CultureInfo.InvariantCulture,
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{columns * (cell + gap)}\" height=\"{rows * (cell + gap)}\" viewBox=\"0 0 {columns * (cell + gap)} {rows * (cell + gap)}\" role=\"img\" aria-label=\"Weekly streak, last {HeatmapWeeks} weeks\">");
+        for (var i = 0; i < HeatmapWeeks; i++)
+        {
+            var week = WeeklyPaperService.Advance(current, i - HeatmapWeeks + 1);
+            var result = ledger.TryGetValue(week, out var r) ? r : (WeekResult?)null;
+            var (colour, label) = result switch
+            {
+                WeekResult.Kept => ("#2da44e", "kept"),
+                WeekResult.Frozen => ("#54aeff", "frozen"),
+                WeekResult.Missed => ("#cf222e", "missed"),
+                _ => ("#d0d7de", week == current ? "open" : "not counted"),
+            };
+            sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"week {label.Replace(' ', '-')}\" x=\"{(i % columns) * (cell + gap)}\" y=\"{(i / columns) * (cell + gap)}\" width=\"{cell}\" height=\"{cell}\" rx=\"3\" fill=\"{colour}\"><title>{E(week.ToString())}: {label}</title></rect>");
+        }
+
+        sb.Append("</svg><p class=\"muted\">Green kept, blue frozen, red missed, grey not counted; oldest first, this week last.</p>");
+        return sb.ToString();
+    }
+
+    private IEnumerable<Member> VisibleMembers(WebViewer v) =>
+        members.List(v.Group).Where(m => !v.IsPublic || m.Setting(SettingCatalogue.Leaderboard) != "off").OrderBy(m => m.DisplayName, StringComparer.OrdinalIgnoreCase);
+
+    private string Name(WebViewer v, string userId)
+    {
+        var member = members.Find(v.Group, userId);
+        return member is null ? E(userId) : !v.IsPublic || member.Setting(SettingCatalogue.Leaderboard) != "off"
+            ? SiteLink(member.DisplayName, MemberPath(v, member.UserId))
+            : E(member.DisplayName);
+    }
+
+    private static string MemberPath(WebViewer v, string userId) => $"{v.BasePath}/members/{Uri.EscapeDataString(userId)}";
+
+    private static string PaperPath(WebViewer v, int number) => $"{v.BasePath}/papers/{number.ToString(CultureInfo.InvariantCulture)}";
+
+    private static WebResult Page(WebViewer v, string title, string body)
+    {
+        var nav = SiteLink("Home", v.BasePath + "/") + SiteLink("WAYR", v.BasePath + "/wayr") + SiteLink("Library", v.BasePath + "/library");
+        return WebResult.Page(Document(title, nav, body));
+    }
+}
