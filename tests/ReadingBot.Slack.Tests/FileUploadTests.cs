@@ -208,4 +208,28 @@ public sealed partial class FileUploadTests : IAsyncLifetime
         Assert.Contains("Your own list", SlackJson.Strings(message));
         Assert.Contains("cannot show a file to one member", SlackJson.Strings(message));
     }
+
+    [Fact]
+    public async Task A_rate_limited_completion_is_retried_after_retry_after_and_shares_once()
+    {
+        emulator.InjectFault("files.completeUploadExternal", SlackFault.RateLimited(1));
+
+        await Outbound.PostAsync(new OutboundPost(Threads.Group, SlackEmulator.GeneralChannel, new FileReply("a.csv", "text/csv", "x,y\n"u8.ToArray(), "CSV")), CancellationToken.None);
+
+        Assert.Single(emulator.SharedFiles);
+        var completions = emulator.CallsTo("files.completeUploadExternal");
+        Assert.Equal([429, 200], completions.Select(c => c.Status));
+        Assert.True(completions[1].At - completions[0].At >= TimeSpan.FromSeconds(0.9), "the retry waited out Retry-After");
+    }
+
+    [Fact]
+    public async Task A_completion_whose_answer_is_lost_is_never_resent()
+    {
+        emulator.InjectFault("files.completeUploadExternal", SlackFault.Reset());
+
+        var ex = await Assert.ThrowsAsync<OutboundException>(() => Outbound.PostAsync(new OutboundPost(Threads.Group, SlackEmulator.GeneralChannel, new FileReply("a.csv", "text/csv", "x,y\n"u8.ToArray(), "CSV")), CancellationToken.None));
+
+        Assert.Single(emulator.CallsTo("files.completeUploadExternal"));
+        Assert.Contains("check the channel before trying again", ex.Message);
+    }
 }
