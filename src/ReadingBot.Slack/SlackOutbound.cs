@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Ports;
+using ReadingBot.Core.Replies;
 using ReadingBot.Core.Settings;
 using ReadingBot.Slack.Inbound;
 using ReadingBot.Slack.Rendering;
@@ -35,6 +36,11 @@ public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups) : IChatOu
         }
 
         channel ??= HomeChannel(post.Group);
+        if (post.Content is FileReply file && !file.Ephemeral)
+        {
+            return await PostFileAsync(post, file, channel, threadTs, cancellationToken);
+        }
+
         var message = BlockKitRenderer.Render(post.Content, post.ThreadTitle).ToJson();
         message["channel"] = channel;
         message["unfurl_links"] = false;
@@ -59,6 +65,35 @@ public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups) : IChatOu
             : threadTs is not null ? SlackThreadId.Format(postedChannel, threadTs)
             : null;
         return new PostedMessage(postedChannel, postedTs, thread);
+    }
+
+    /// <summary>
+    /// Shares a file in the channel or thread. With a thread title, a parent message carrying the title and caption is
+    /// posted first and the file goes into its thread, so the post still opens a thread as the caller asked.
+    /// </summary>
+    private async Task<PostedMessage> PostFileAsync(OutboundPost post, FileReply file, string channel, string? threadTs, CancellationToken cancellationToken)
+    {
+        string? parentTs = null;
+        if (post.ThreadTitle is not null)
+        {
+            var parent = await PostAsync(post with { Content = new TextReply(file.Caption), InThreadId = threadTs is null ? null : SlackThreadId.Format(channel, threadTs), ChannelId = channel }, cancellationToken);
+            parentTs = parent.MessageId;
+            threadTs ??= parentTs;
+        }
+
+        UploadedFile uploaded;
+        try
+        {
+            var upload = SlackFiles.Upload(file, channel, threadTs);
+            uploaded = await api.UploadFileAsync(parentTs is null ? upload : upload with { InitialComment = null }, cancellationToken);
+        }
+        catch (SlackApiException ex)
+        {
+            throw new OutboundException($"Could not share {file.FileName} in Slack channel {channel}: {SlackWebApi.Describe(ex.Error)}.", ex);
+        }
+
+        var thread = threadTs is not null ? SlackThreadId.Format(channel, threadTs) : null;
+        return new PostedMessage(channel, parentTs ?? uploaded.MessageTs ?? uploaded.FileId, thread);
     }
 
     private string HomeChannel(GroupAddress address)

@@ -32,6 +32,22 @@ public sealed class HttpModeTests : IAsyncLifetime
     }.ToJsonString());
 
     [Fact]
+    public async Task An_export_over_http_is_acked_at_once_and_shared_as_a_file()
+    {
+        await (await emulator.SlashCommandAsync("paper add 1706.03762 Attention Is All You Need")).WaitForResponseAsync();
+
+        var delivery = await emulator.SlashCommandAsync("export csv");
+        var ack = await delivery.WaitForResponseAsync();
+        await Eventually.TrueAsync(() => emulator.SharedFiles.Count == 1, "the export is shared");
+
+        Assert.Contains("Preparing", ReadingBot.TestSupport.Slack.SlackJson.Strings(ack));
+        var file = emulator.SharedFiles.Single();
+        Assert.Equal(SlackEmulator.GeneralChannel, file.Channel);
+        Assert.EndsWith(".csv", file.Name, StringComparison.Ordinal);
+        Assert.Contains("Attention Is All You Need", Encoding.UTF8.GetString(file.Content!));
+    }
+
+    [Fact]
     public async Task Http_mode_opens_no_socket()
     {
         await Task.Delay(300);

@@ -7,7 +7,8 @@ namespace ReadingBot.Slack.Tests;
 /// <summary>
 /// Proves the emulator speaks Slack's protocol by running Slack's own Node clients (@slack/socket-mode and
 /// @slack/web-api) against it: connect through apps.connections.open, take a slash command, ack it, answer with
-/// chat.postMessage, and reconnect after a refresh_requested disconnect.
+/// chat.postMessage, upload a file with files.uploadV2 (the external upload flow), and reconnect after a
+/// refresh_requested disconnect.
 /// </summary>
 public sealed class NodeClientProofTests
 {
@@ -87,6 +88,14 @@ public sealed class NodeClientProofTests
             await ExpectAsync("POSTED 1");
             var webApi = await NextAsync("WEBAPI");
             Assert.Equal("WEBAPI U0BOT alice 2 1", webApi);
+            var uploaded = await NextAsync("UPLOADED");
+            var file = Assert.Single(emulator.SharedFiles);
+            Assert.Equal("UPLOADED " + file.Id, uploaded);
+            Assert.Equal("proof.bib", file.Name);
+            Assert.Equal("@misc{proof,\n  title = {Uploaded by node},\n}\n", System.Text.Encoding.UTF8.GetString(file.Content!));
+            Assert.Equal("from node", file.InitialComment);
+            Assert.Equal(SlackEmulator.GeneralChannel, file.Channel);
+            Assert.Equal(emulator.MessagesIn(SlackEmulator.GeneralChannel)[0].Ts, file.ThreadTs);
             Assert.Equal(first.Id, (await command.WaitForAckAsync()).SocketId);
             Assert.Contains(emulator.MessagesIn(SlackEmulator.GeneralChannel), m => m.Text == "node saw: paper list");
 

@@ -105,6 +105,12 @@ public sealed class SlackInboundProcessor(
             reply = await dispatcher.HandleTextAsync(context, text, cancellationToken);
         }
 
+        if (reply is FileReply file && !file.Ephemeral && SlackWebApi.Str(payload, "channel_id") is { } channelId)
+        {
+            await ShareFileForCommandAsync(file, channelId, responseUrl, ack, cancellationToken);
+            return;
+        }
+
         var message = ResponseMessage(reply);
         if (ack is not null && await ack.TryAckWithReplyAsync(message) == AckOutcome.SentWithReply)
         {
@@ -112,6 +118,40 @@ public sealed class SlackInboundProcessor(
         }
 
         await RespondAsync(responseUrl, message, cancellationToken);
+    }
+
+    /// <summary>
+    /// Acks at once (an upload takes three calls, longer than Slack's 3 s), then shares the file in the command's
+    /// channel. A failure reaches the member through the response_url, so nothing fails silently.
+    /// </summary>
+    private async Task ShareFileForCommandAsync(FileReply file, string channel, string? responseUrl, CommandAck? ack, CancellationToken cancellationToken)
+    {
+        var preparing = ResponseMessage(new TextReply($"Preparing {file.FileName}…") { Ephemeral = true });
+        if (ack is null || await ack.TryAckWithReplyAsync(preparing) != AckOutcome.SentWithReply)
+        {
+            await RespondAsync(responseUrl, preparing, cancellationToken);
+        }
+
+        var error = await ShareFileAsync(file, channel, null, cancellationToken);
+        if (error is not null)
+        {
+            await RespondAsync(responseUrl, ResponseMessage(new ErrorReply(error)), cancellationToken);
+        }
+    }
+
+    /// <summary>Uploads a file reply into a channel or thread; returns what to tell the member when Slack refused it.</summary>
+    private async Task<string?> ShareFileAsync(FileReply file, string channel, string? threadTs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await api.UploadFileAsync(SlackFiles.Upload(file, channel, threadTs), cancellationToken);
+            return null;
+        }
+        catch (SlackApiException ex)
+        {
+            logger.LogWarning("Could not share {File} in a Slack channel: {Method} {Error}", file.FileName, ex.Method, ex.Error);
+            return $"Could not attach {file.FileName} here: {SlackWebApi.Describe(ex.Error)}. Nothing was changed; run the command again to retry.";
+        }
     }
 
     private async Task HandleInteractionAsync(JsonObject payload, CancellationToken cancellationToken)
@@ -141,6 +181,16 @@ public sealed class SlackInboundProcessor(
         var context = new CommandContext(new GroupAddress(Platforms.Slack, workspace), new Actor(user.Id, user.DisplayName, user.IsAdminOrOwner), channel);
         logger.LogInformation("Slack button in {Workspace} by {User}: {Line}", workspace, userId, SlackText.ForLog(line));
         var reply = await dispatcher.HandleTextAsync(context, line, cancellationToken);
+        if (reply is FileReply file && !file.Ephemeral && channel is not null)
+        {
+            if (await ShareFileAsync(file, channel, null, cancellationToken) is not { } failure)
+            {
+                return;
+            }
+
+            reply = new ErrorReply(failure);
+        }
+
         await RespondAsync(SlackWebApi.Str(payload, "response_url"), ResponseMessage(reply), cancellationToken, channel, userId);
     }
 
@@ -207,6 +257,16 @@ public sealed class SlackInboundProcessor(
         if (reply is null)
         {
             return;
+        }
+
+        if (reply is FileReply file && !file.Ephemeral)
+        {
+            if (await ShareFileAsync(file, channel, threadTs, cancellationToken) is not { } failure)
+            {
+                return;
+            }
+
+            reply = new ErrorReply(failure);
         }
 
         var message = BlockKitRenderer.Render(reply).ToJson();

@@ -59,7 +59,8 @@ public static class BlockKitRenderer
                 AddList(blocks, l);
                 break;
             case FileReply f:
-                AddLongText(blocks, SlackText.Escape($"{f.Caption} ({f.FileName}, {f.Content.Length} bytes). Files cannot be attached on Slack yet."));
+                // Only reached when the file could not be shared: a private reply, or no channel to share it in.
+                AddLongText(blocks, SlackText.Escape($"{f.Caption} ({f.FileName}, {f.Content.Length} bytes). " + (f.Ephemeral ? SlackFiles.EphemeralExplanation : SlackFiles.NoChannelExplanation)));
                 break;
             default:
                 AddLongText(blocks, SlackText.Escape(PlainTextRenderer.Render(reply)));

@@ -10,6 +10,12 @@ namespace ReadingBot.Slack.Web;
 /// <summary>What auth.test says about our bot token.</summary>
 public sealed record SlackIdentity(string TeamId, string? EnterpriseId, string UserId, string? BotId, bool IsEnterpriseInstall);
 
+/// <summary>A file to share with <see cref="SlackWebApi.UploadFileAsync"/>: into a channel, or a thread when ThreadTs is set.</summary>
+public sealed record FileUpload(string Channel, string? ThreadTs, string FileName, string ContentType, byte[] Content, string Title, string? InitialComment);
+
+/// <summary>A shared file: its id, and the ts of the message that shares it when Slack returned one.</summary>
+public sealed record UploadedFile(string FileId, string? MessageTs);
+
 /// <summary>
 /// Slack's Web API over <see cref="HttpClient"/>: bearer auth, JSON bodies for writes and form bodies for reads,
 /// ok:false mapped to <see cref="SlackApiException"/>, per-method tier limits and the per-channel post limit
@@ -24,7 +30,10 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
     private SlackIdentity? identity;
 
     /// <summary>Methods that take form parameters (reads), per Slack's method pages.</summary>
-    private static readonly HashSet<string> FormMethods = new(StringComparer.Ordinal) { "conversations.replies", "users.info", "auth.test", "apps.connections.open" };
+    private static readonly HashSet<string> FormMethods = new(StringComparer.Ordinal) { "conversations.replies", "users.info", "auth.test", "apps.connections.open", "files.getUploadURLExternal" };
+
+    /// <summary>Calls whose effect may have landed when the answer timed out; Slack has no idempotency key, so they are not resent.</summary>
+    private static readonly HashSet<string> NotRepeatable = new(StringComparer.Ordinal) { "chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal" };
 
     /// <summary>Requests per minute per method (Slack's tiers: 1 → 1+, 2 → 20+, 3 → 50+, 4 → 100+), with a small burst.</summary>
     private static (int PerMinute, int Burst) Tier(string method) => method switch
@@ -144,6 +153,102 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
         }
     }
 
+    /// <summary>
+    /// Shares a file through Slack's external upload flow (files.upload is retired): files.getUploadURLExternal
+    /// reserves a file id and a one-time upload URL, the raw bytes are POSTed there, and files.completeUploadExternal
+    /// shares the file into the channel (or thread) with the caption as its comment. The upload URL is never logged,
+    /// and the bot token is never sent to it. Returns the file id.
+    /// </summary>
+    public async Task<UploadedFile> UploadFileAsync(FileUpload file, CancellationToken cancellationToken)
+    {
+        if (file.Content.Length == 0)
+        {
+            throw new SlackApiException("files.getUploadURLExternal", "empty_file");
+        }
+
+        var reserved = await CallAsync("files.getUploadURLExternal", new JsonObject { ["filename"] = file.FileName, ["length"] = file.Content.Length }, cancellationToken: cancellationToken);
+        var fileId = Str(reserved, "file_id");
+        var uploadUrl = Str(reserved, "upload_url");
+        if (fileId is null || uploadUrl is null || !Uri.TryCreate(uploadUrl, UriKind.Absolute, out var uploadUri) || uploadUri.Scheme is not ("https" or "http"))
+        {
+            throw new SlackApiException("files.getUploadURLExternal", "no_upload_url");
+        }
+
+        await SendBytesAsync(uploadUri, file, cancellationToken);
+
+        var complete = new JsonObject
+        {
+            ["files"] = new JsonArray(new JsonObject { ["id"] = fileId, ["title"] = file.Title }),
+            ["channel_id"] = file.Channel,
+        };
+        if (file.ThreadTs is not null)
+        {
+            complete["thread_ts"] = file.ThreadTs;
+        }
+
+        if (!string.IsNullOrEmpty(file.InitialComment))
+        {
+            complete["initial_comment"] = file.InitialComment;
+        }
+
+        var done = await CallAsync("files.completeUploadExternal", complete, cancellationToken: cancellationToken);
+        return new UploadedFile(fileId, ShareTs(done, file.Channel));
+    }
+
+    /// <summary>The ts of the message that shares the file in the channel (files[0].shares.public|private[channel][0].ts), when Slack says.</summary>
+    private static string? ShareTs(JsonObject completed, string channel)
+    {
+        var shares = completed["files"]?[0]?["shares"];
+        foreach (var kind in (string[])["public", "private"])
+        {
+            if (shares?[kind]?[channel]?[0] is JsonObject share && Str(share, "ts") is { } ts)
+            {
+                return ts;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>POSTs the bytes to the upload URL; 429 and 5xx (nothing stored) are retried, a lost answer is not.</summary>
+    private async Task SendBytesAsync(Uri uploadUri, FileUpload file, CancellationToken cancellationToken)
+    {
+        const string step = "file_upload";
+        for (var attempt = 0; ; attempt++)
+        {
+            var content = new ByteArrayContent(file.Content);
+            content.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
+            using var request = new HttpRequestMessage(HttpMethod.Post, uploadUri) { Content = content };
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendWithTimeoutAsync(request, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
+            {
+                // The URL is single-use: if the bytes may have arrived, a second POST would be refused anyway.
+                throw new SlackApiException(step, ex is TimeoutException ? "timeout" : "connection_failed", ex);
+            }
+
+            using (response)
+            {
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                var retryable = response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500;
+                if (!retryable || attempt >= o.MaxRetries)
+                {
+                    throw new SlackApiException(step, $"http_{(int)response.StatusCode}");
+                }
+
+                logger.LogWarning("Slack's file upload answered HTTP {Status}; retrying (attempt {Attempt})", (int)response.StatusCode, attempt + 1);
+                await Task.Delay(RetryDelay(response, attempt), time, cancellationToken);
+            }
+        }
+    }
+
     /// <summary>Calls a method; ok:false throws <see cref="SlackApiException"/>. 429 and 5xx are retried at most MaxRetries times.</summary>
     public async Task<JsonObject> CallAsync(string method, JsonObject args, bool useAppToken = false, string? channel = null, CancellationToken cancellationToken = default)
     {
@@ -176,7 +281,7 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
             catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
             {
                 // A post that timed out may have landed: never repeat it blindly (no idempotency key on Slack).
-                if (method is "chat.postMessage" or "chat.postEphemeral" || attempt >= o.MaxRetries)
+                if (NotRepeatable.Contains(method) || attempt >= o.MaxRetries)
                 {
                     throw new SlackApiException(method, ex is TimeoutException ? "timeout" : "connection_failed", ex);
                 }
@@ -301,6 +406,10 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
         "not_in_channel" => "the bot is not a member of the channel: invite it with /invite @ReadingBot",
         "is_archived" => "the channel is archived",
         "msg_too_long" => "the message is too long",
+        "timeout" or "connection_failed" => "Slack did not answer in time, so it may or may not have gone through: check the channel before trying again",
+        "file_uploads_disabled" => "file uploads are turned off in this workspace",
+        "file_not_found" or "invalid_arguments" or "file_upload_size_mismatch" => "Slack did not accept the uploaded file",
+        "missing_scope" => "the app lacks a permission it needs (files:write for files): reinstall it with the current manifest",
         "ratelimited" => "Slack is rate-limiting the bot; try again shortly",
         "invalid_auth" or "not_authed" or "token_revoked" or "account_inactive" => "Slack rejected the bot token",
         _ => $"Slack refused it ({error})",

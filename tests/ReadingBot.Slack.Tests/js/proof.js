@@ -45,6 +45,17 @@ client.on('slash_commands', async ({ ack, body }) => {
     });
     const thread = await web.conversations.replies({ channel: body.channel_id, ts: result.ts });
     console.log(`WEBAPI ${auth.user_id} ${user.user.name} ${thread.messages.length} ${thread.messages[0].reply_count}`);
+    // A file through Slack's own upload helper: files.getUploadURLExternal, a POST to the upload URL, then
+    // files.completeUploadExternal into the thread.
+    const uploaded = await web.files.uploadV2({
+      channel_id: body.channel_id,
+      thread_ts: result.ts,
+      file: Buffer.from('@misc{proof,\n  title = {Uploaded by node},\n}\n'),
+      filename: 'proof.bib',
+      title: 'proof.bib',
+      initial_comment: 'from node',
+    });
+    console.log(`UPLOADED ${uploaded.files[0].files[0].id}`);
   }
   if (posts === 2) {
     await client.disconnect();

@@ -92,6 +92,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
         app.Map("/link", emulator.HandleSocketAsync);
         app.MapPost("/commands/{id}", ctx => emulator.HandleResponseUrlAsync(ctx));
         app.MapPost("/actions/{id}", ctx => emulator.HandleResponseUrlAsync(ctx));
+        app.MapPost("/upload/{id}", emulator.HandleUploadAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.BaseUri = new Uri(address.TrimEnd('/') + "/");
@@ -301,6 +302,8 @@ public sealed partial class SlackEmulator : IAsyncDisposable
                 "conversations.replies" => Replies(team!, args),
                 "users.info" => UserInfo(team!, args),
                 "views.open" => ViewsOpen(args, now),
+                "files.getUploadURLExternal" => GetUploadUrl(team!, args, now),
+                "files.completeUploadExternal" => CompleteUpload(team!, args, now),
                 _ => Error("unknown_method"),
             };
         }

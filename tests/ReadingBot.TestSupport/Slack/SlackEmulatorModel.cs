@@ -97,6 +97,9 @@ public sealed class EmulatedTeam
     public string BotUserId { get; init; } = "U0BOT";
     public string BotId { get; init; } = "B0BOT";
     public bool TokenRevoked { get; set; }
+
+    /// <summary>A workspace admin turned file uploads off: files.getUploadURLExternal answers file_uploads_disabled.</summary>
+    public bool FileUploadsDisabled { get; set; }
     public ConcurrentDictionary<string, EmulatedUser> Users { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, EmulatedChannel> Channels { get; } = new(StringComparer.Ordinal);
 }
@@ -114,6 +117,9 @@ public sealed class StoredMessage
     public int ReplyCount { get; set; }
     public string? LatestReply { get; set; }
     public List<string> ReplyUsers { get; } = [];
+
+    /// <summary>Files this message shares (files.completeUploadExternal).</summary>
+    public List<string> FileIds { get; } = [];
 
     /// <summary>Everything a person could read in it: the text and every string inside the blocks.</summary>
     public string AllText => Text + "\n" + SlackJson.Strings(Blocks);

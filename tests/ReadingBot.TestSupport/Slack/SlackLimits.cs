@@ -33,4 +33,7 @@ public static class SlackLimits
 
     // docs.slack.dev/reference/methods/conversations.replies: limit up to 1,000 (Tier 3 apps).
     public const int RepliesPage = 1000;
+
+    // docs.slack.dev/reference/methods/files.getUploadURLExternal: a file is at most 1 GB.
+    public const long FileBytes = 1L << 30;
 }
