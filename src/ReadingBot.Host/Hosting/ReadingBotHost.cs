@@ -45,6 +45,11 @@ public static class ReadingBotHost
         // Logs go to stderr: stdout belongs to the local chat, so piped sessions read only replies.
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Warning);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (LocalChatEnabled(builder.Configuration) && !Console.IsInputRedirected)
+        {
+            // A person is typing in this terminal: only warnings and errors may interrupt the chat.
+            builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
+        }
 
         var dataDirectory = builder.Configuration["Data"];
         if (string.IsNullOrWhiteSpace(dataDirectory))
