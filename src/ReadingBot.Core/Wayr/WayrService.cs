@@ -61,18 +61,10 @@ public sealed class WayrService(
 
     public async Task<Reply> EditAsync(Invocation invocation, int number, string text, CancellationToken cancellationToken)
     {
-        var (week, closedError) = OpenWeek(invocation.Group);
-        if (closedError is not null)
+        var (post, error) = OwnPostThisWeek(invocation, number, "edit");
+        if (post is null)
         {
-            return new ErrorReply(closedError);
-        }
-
-        var post = wayr.Posts(invocation.GroupId, week).FirstOrDefault(p => p.Number == number);
-        if (post is null || post.Author != invocation.Member.UserId)
-        {
-            return new ErrorReply(post is null
-                ? $"There is no post {number} in this week's WAYR. See them with /wayr list."
-                : $"Post {number} is {Name(invocation.GroupId, post.Author)}'s; you can edit only your own posts.");
+            return new ErrorReply(error!);
         }
 
         var parsed = await ReadAsync(invocation, text, cancellationToken);
@@ -93,21 +85,13 @@ public sealed class WayrService(
 
     public Reply Delete(Invocation invocation, int number)
     {
-        var (week, closedError) = OpenWeek(invocation.Group);
-        if (closedError is not null)
+        var (post, error) = OwnPostThisWeek(invocation, number, "delete");
+        if (post is null)
         {
-            return new ErrorReply(closedError);
+            return new ErrorReply(error!);
         }
 
-        var post = wayr.Posts(invocation.GroupId, week).FirstOrDefault(p => p.Number == number);
-        if (post is null || post.Author != invocation.Member.UserId)
-        {
-            return new ErrorReply(post is null
-                ? $"There is no post {number} in this week's WAYR. See them with /wayr list."
-                : $"Post {number} is {Name(invocation.GroupId, post.Author)}'s; you can delete only your own posts.");
-        }
-
-        wayr.DeletePost(invocation.GroupId, week, number);
+        wayr.DeletePost(invocation.GroupId, post.Week, number);
         return new TextReply($"Deleted post {number} from this week's WAYR.");
     }
 
@@ -276,6 +260,23 @@ public sealed class WayrService(
         ReadingPass.Pass3 => "the third pass",
         _ => "done",
     };
+
+    /// <summary>The member's own post <paramref name="number"/> of the open week, or why it cannot be changed.</summary>
+    private (WayrPost? Post, string? Error) OwnPostThisWeek(Invocation invocation, int number, string verb)
+    {
+        var (week, closedError) = OpenWeek(invocation.Group);
+        if (closedError is not null)
+        {
+            return (null, closedError);
+        }
+
+        var post = wayr.Posts(invocation.GroupId, week).FirstOrDefault(p => p.Number == number);
+        return post is null
+            ? (null, $"There is no post {number} in this week's WAYR. See them with /wayr list.")
+            : post.Author != invocation.Member.UserId
+                ? (null, $"Post {number} is {Name(invocation.GroupId, post.Author)}'s; you can {verb} only your own posts.")
+                : (post, null);
+    }
 
     /// <summary>The week posts go to now, or why none is open (the week closed and the next has not begun).</summary>
     private (WeekKey Week, string? Error) OpenWeek(Group group)
