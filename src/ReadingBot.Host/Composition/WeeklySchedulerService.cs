@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Weeks;
 
+using ReadingBot.Host.Hosting;
+
 namespace ReadingBot.Host.Composition;
 
 /// <summary>Runs the weekly scheduler once at start (catch-up) and then on a timer from the injected clock.</summary>
@@ -9,18 +11,9 @@ internal sealed class WeeklySchedulerService(WeeklyScheduler scheduler, IOptions
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Adapters connect during start; the first pass waits for it so catch-up posts have somewhere to go.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        if (!await HostStarted.WaitAsync(lifetime, stoppingToken))
         {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
 
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.TickSeconds), time);

@@ -4,6 +4,8 @@ using ReadingBot.Core.Groups;
 using ReadingBot.Core.Replies;
 using ReadingBot.Host.Composition;
 
+using ReadingBot.Host.Hosting;
+
 namespace ReadingBot.Host.Local;
 
 /// <summary>
@@ -25,18 +27,9 @@ internal sealed class LocalChatService(
     {
         // Let the host finish starting (web server, scheduler) before the first prompt, so that an input that ends
         // at once does not stop the host while it is still starting.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        if (!await HostStarted.WaitAsync(lifetime, stoppingToken))
         {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
         if (terminal.Interactive)
         {
