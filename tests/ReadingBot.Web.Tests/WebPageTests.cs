@@ -99,6 +99,23 @@ public sealed class WebPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_home_page_charts_the_papers_read_per_week()
+    {
+        await web.SendAsync("/wayr 1706.03762 read: the attention figure", "alice");
+        await web.SendAsync("/read 1706.03762 done", "alice");
+        await web.SendAsync("/read 1512.03385 done", "bob");
+        await web.SendAsync("/wayr 1409.0473 skimmed", "bob");
+
+        var (status, body, _) = await web.GetAsync(await web.DashboardPathAsync());
+
+        Assert.Equal(200, status);
+        Assert.Contains("aria-label=\"Papers read per week, last 26 weeks\"", body, StringComparison.Ordinal);
+        // alice's post and /read for one paper count once; bob's finished paper counts; a skimmed one does not.
+        Assert.Contains("<title>2026-W48: 2 read</title>", body, StringComparison.Ordinal);
+        Assert.Contains("<title>2026-W47: 0 read</title>", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_member_page_shows_the_streak_heatmap_and_reading_progress()
     {
         var group = web.Services.GetRequiredService<IGroupStore>().Find(WebHarness.GroupA.Id)!;

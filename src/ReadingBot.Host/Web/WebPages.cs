@@ -80,6 +80,7 @@ public sealed class WebPages(
         body.Append(Reply(weekly.Show(v.Invocation)));
         body.Append(Reply(weekly.Queue(v.Invocation)));
         body.Append(Reply(wayrService.Leaderboard(v.Invocation)));
+        body.Append("<section><h2>Papers read per week</h2>").Append(ReadingChart(v)).Append("</section>");
         body.Append("<section><h2>Members</h2>")
             .Append(List(VisibleMembers(v).Select(m => SiteLink(m.DisplayName, MemberPath(v, m.UserId))), "No members yet."))
             .Append("</section>");
@@ -202,6 +203,40 @@ public sealed class WebPages(
     }
 
     /// <summary>Weeks as cells, oldest first, coloured by the ledger: kept, frozen, missed, or not counted.</summary>
+    /// <summary>
+    /// The group's papers read per week, as SVG bars over the last <see cref="HeatmapWeeks"/> weeks: a paper counts once
+    /// per member, in the week of a WAYR post marking it read or implemented, or of <c>/read … done</c>.
+    /// </summary>
+    public string ReadingChart(WebViewer v)
+    {
+        var zone = WeeklyPaperService.Zone(v.Invocation.Group);
+        var current = WeekKey.Of(time.GetUtcNow(), zone);
+        var readings = wayr.AllPosts(v.Group)
+            .Where(p => p.PaperKey is not null && p.Status is ReadingStatus.Read or ReadingStatus.Implemented)
+            .Select(p => (p.Week, p.Author, Paper: p.PaperKey!))
+            .Concat(progress.ForGroup(v.Group).Where(p => p.Pass == ReadingPass.Done).Select(p => (Week: WeekKey.Of(p.At, zone), Author: p.Member, Paper: p.PaperKey)))
+            .Distinct()
+            .GroupBy(r => r.Week)
+            .ToDictionary(g => g.Key, g => g.Count());
+        const int bar = 14;
+        const int gap = 4;
+        const int height = 80;
+        var weeks = Enumerable.Range(0, HeatmapWeeks).Select(i => WeeklyPaperService.Advance(current, i - HeatmapWeeks + 1)).ToList();
+        var most = Math.Max(1, weeks.Max(w => readings.GetValueOrDefault(w)));
+        var sb = new StringBuilder().Append(CultureInfo.InvariantCulture,
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{HeatmapWeeks * (bar + gap)}\" height=\"{height}\" viewBox=\"0 0 {HeatmapWeeks * (bar + gap)} {height}\" role=\"img\" aria-label=\"Papers read per week, last {HeatmapWeeks} weeks\">");
+        for (var i = 0; i < weeks.Count; i++)
+        {
+            var count = readings.GetValueOrDefault(weeks[i]);
+            var h = count == 0 ? 2 : Math.Max(4, count * (height - 4) / most);
+            sb.Append(CultureInfo.InvariantCulture,
+                $"<rect class=\"read-week\" x=\"{i * (bar + gap)}\" y=\"{height - h}\" width=\"{bar}\" height=\"{h}\" rx=\"2\" fill=\"{(count == 0 ? "#d0d7de" : "#0969da")}\"><title>{E(weeks[i].ToString())}: {count.ToString(CultureInfo.InvariantCulture)} read</title></rect>");
+        }
+
+        sb.Append("</svg><p class=\"muted\">Oldest first, this week last; a paper counts once per member.</p>");
+        return sb.ToString();
+    }
+
     public string Heatmap(WebViewer v, string memberId)
     {
         var zone = WeeklyPaperService.Zone(v.Invocation.Group);
