@@ -9,18 +9,9 @@ public sealed class AdapterDetailTests : IAsyncLifetime
     private SlackEmulator emulator = null!;
     private SlackTestBot bot = null!;
 
-    public async Task InitializeAsync()
-    {
-        emulator = await SlackEmulator.StartAsync();
-        bot = await SlackTestBot.StartAsync(emulator);
-        await emulator.WaitForOpenSocketsAsync();
-    }
+    public async Task InitializeAsync() => (emulator, bot) = await SlackTestBot.StartConnectedAsync();
 
-    public async Task DisposeAsync()
-    {
-        await bot.DisposeAsync();
-        await emulator.DisposeAsync();
-    }
+    public Task DisposeAsync() => SlackTestBot.StopConnectedAsync(bot, emulator);
 
     [Fact]
     public async Task Users_info_answers_are_cached_between_commands()

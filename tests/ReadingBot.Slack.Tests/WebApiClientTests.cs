@@ -12,18 +12,9 @@ public sealed class WebApiClientTests : IAsyncLifetime
     private SlackEmulator emulator = null!;
     private SlackTestBot bot = null!;
 
-    public async Task InitializeAsync()
-    {
-        emulator = await SlackEmulator.StartAsync();
-        bot = await SlackTestBot.StartAsync(emulator);
-        await emulator.WaitForOpenSocketsAsync();
-    }
+    public async Task InitializeAsync() => (emulator, bot) = await SlackTestBot.StartConnectedAsync();
 
-    public async Task DisposeAsync()
-    {
-        await bot.DisposeAsync();
-        await emulator.DisposeAsync();
-    }
+    public Task DisposeAsync() => SlackTestBot.StopConnectedAsync(bot, emulator);
 
     private SlackWebApi Api => bot.Get<SlackWebApi>();
 

@@ -122,6 +122,22 @@ public sealed class SlackTestBot : IAsyncDisposable
         }
     }
 
+    /// <summary>A fresh emulator and a bot connected to it over Socket Mode: the fixture most Slack tests share.</summary>
+    public static async Task<(SlackEmulator Emulator, SlackTestBot Bot)> StartConnectedAsync()
+    {
+        var emulator = await SlackEmulator.StartAsync();
+        var bot = await StartAsync(emulator);
+        await emulator.WaitForOpenSocketsAsync();
+        return (emulator, bot);
+    }
+
+    /// <summary>Stops the bot, then its emulator.</summary>
+    public static async Task StopConnectedAsync(SlackTestBot bot, SlackEmulator emulator)
+    {
+        await bot.DisposeAsync();
+        await emulator.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
