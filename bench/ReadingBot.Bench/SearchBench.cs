@@ -19,6 +19,8 @@ internal static class SearchBench
             index.Upsert(i + 1, new Paper { Key = GeneratedLibrary.Key(i), Source = PaperSource.Url, Url = "https://bench.invalid", Title = title, Abstract = abstractText, Authors = authors });
         }
 
+        // As PaperSearchIndex does after loading a group's library.
+        index.TrimExcess();
         Console.WriteLine($"BM25 index of {papers:N0} abstracts built in {sw.Elapsed.TotalSeconds:0.00} s (text generation included)");
         var after = Machine.Memory();
         Console.WriteLine($"  its memory: {after.HeapMb - before.HeapMb:0} MB of managed heap");

@@ -28,6 +28,57 @@ public sealed class SearchTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_query_scores_from_nothing_whatever_ran_before_it_and_a_growing_library_is_scored_in_full()
+    {
+        var used = new GroupSearchIndex();
+        var fresh = new GroupSearchIndex();
+        foreach (var index in new[] { used, fresh })
+        {
+            index.Upsert(1, P("a", "Convolutional networks for images", "We compare with attention models briefly."));
+            index.Upsert(2, P("b", "Attention is all you need", "Attention mechanisms replace recurrence."));
+        }
+
+        used.Search("attention networks", 10);
+        used.Search("attention", 1);
+        foreach (var index in new[] { used, fresh })
+        {
+            index.Upsert(3, P("c", "Residual networks", "Deep residual networks."));
+            index.Upsert(1, P("a", "Convolutional networks for images", "No mention of the other word."));
+        }
+
+        var again = used.Search("attention networks", 10);
+        var expected = fresh.Search("attention networks", 10);
+
+        Assert.Equal(expected.Select(h => (h.Number, h.Score)), again.Select(h => (h.Number, h.Score)));
+        Assert.Equal([2, 3, 1], again.Select(h => h.Number));
+    }
+
+    [Fact]
+    public void A_trimmed_index_grows_again_and_a_word_said_512_times_is_capped_not_wrapped_to_zero()
+    {
+        var trimmed = new GroupSearchIndex();
+        var untrimmed = new GroupSearchIndex();
+        var spam = string.Join(' ', Enumerable.Repeat("dropout", 512));
+        foreach (var index in new[] { trimmed, untrimmed })
+        {
+            index.Upsert(1, P("a", "Dropout as regularisation", "Dropout prevents co-adaptation."));
+            index.Upsert(2, P("b", "Batch normalization", spam));
+        }
+
+        trimmed.TrimExcess();
+        foreach (var index in new[] { trimmed, untrimmed })
+        {
+            index.Upsert(3, P("c", "Dropout in recurrent networks", "Variational dropout."));
+            index.Upsert(4, P("d", "Weight decay", null));
+        }
+
+        var hits = trimmed.Search("dropout", 10);
+
+        Assert.Equal(untrimmed.Search("dropout", 10).Select(h => (h.Number, h.Score)), hits.Select(h => (h.Number, h.Score)));
+        Assert.Equal([2, 1, 3], hits.Select(h => h.Number));
+    }
+
+    [Fact]
     public void Rare_words_count_more_than_common_ones_and_plurals_match()
     {
         var index = new GroupSearchIndex();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Replies;
 
@@ -93,6 +94,7 @@ public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers, 
                 }
             }
 
+            index.TrimExcess();
             groups[group] = index;
             return index;
         }
@@ -113,8 +115,17 @@ public sealed class GroupSearchIndex
     };
 
     private readonly Lock gate = new();
-    private readonly Dictionary<string, List<Posting>> postings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TermPostings> postings = new(StringComparer.Ordinal);
     private readonly List<Doc> docs = [];
+
+    // The fields a query reads for every posting, kept in arrays parallel to docs: a long posting list is scored by
+    // walking memory in order instead of visiting one object per document.
+    private readonly List<int> docLengths = [];
+    private readonly List<bool> docAlive = [];
+
+    // A query's scores by document id, reused (queries run under the lock), and the ids it touched.
+    private double[] scoreBuffer = [];
+    private readonly List<int> touched = [];
     private readonly Dictionary<int, int> byNumber = [];
     private readonly Dictionary<string, List<int>> byPaper = new(StringComparer.Ordinal);
     private long totalLength;
@@ -152,7 +163,9 @@ public sealed class GroupSearchIndex
             }
 
             var id = docs.Count;
-            docs.Add(new Doc(number, paper.Key, length, givenTitle) { Alive = true });
+            docs.Add(new Doc(number, paper.Key, givenTitle));
+            docLengths.Add(length);
+            docAlive.Add(true);
             byNumber[number] = id;
             if (!byPaper.TryGetValue(paper.Key, out var ids))
             {
@@ -164,10 +177,10 @@ public sealed class GroupSearchIndex
             {
                 if (!postings.TryGetValue(term, out var list))
                 {
-                    postings[term] = list = [];
+                    postings[term] = list = new TermPostings();
                 }
 
-                list.Add(new Posting(id, tf));
+                list.Add(id, tf);
             }
 
             totalLength += length;
@@ -186,12 +199,24 @@ public sealed class GroupSearchIndex
                 return;
             }
 
-            entries = ids.Where(i => docs[i].Alive).Select(i => (docs[i].Number, docs[i].GivenTitle)).ToList();
+            entries = ids.Where(i => docAlive[i]).Select(i => (docs[i].Number, docs[i].GivenTitle)).ToList();
         }
 
         foreach (var (number, given) in entries)
         {
             Upsert(number, paper, given, extraText?.Invoke(number));
+        }
+    }
+
+    /// <summary>Gives back the room the posting arrays grew into, after a bulk load (later additions grow them again).</summary>
+    public void TrimExcess()
+    {
+        lock (gate)
+        {
+            foreach (var list in postings.Values)
+            {
+                list.TrimExcess();
+            }
         }
     }
 
@@ -211,7 +236,15 @@ public sealed class GroupSearchIndex
             }
 
             var averageLength = Math.Max(1.0, (double)totalLength / alive);
-            var scores = new Dictionary<int, double>();
+            if (scoreBuffer.Length < docs.Count)
+            {
+                scoreBuffer = new double[Math.Max(docs.Count, scoreBuffer.Length * 2)];
+            }
+
+            var scores = scoreBuffer;
+            var live = CollectionsMarshal.AsSpan(docAlive);
+            var lengths = CollectionsMarshal.AsSpan(docLengths);
+            touched.Clear();
             foreach (var term in queryTerms)
             {
                 if (!postings.TryGetValue(term, out var list))
@@ -219,11 +252,14 @@ public sealed class GroupSearchIndex
                     continue;
                 }
 
+                var ids = list.Docs;
+                var tfs = list.Tfs;
+
                 // Document frequency over live documents only: re-indexed papers leave dead postings behind.
                 var df = 0;
-                foreach (var p in list)
+                foreach (var doc in ids)
                 {
-                    if (docs[p.Doc].Alive)
+                    if (live[doc])
                     {
                         df++;
                     }
@@ -235,25 +271,32 @@ public sealed class GroupSearchIndex
                 }
 
                 var idf = Math.Log(1 + ((alive - df + 0.5) / (df + 0.5)));
-                foreach (var p in list)
+                var lengthWeight = K1 * B / averageLength;
+                for (var i = 0; i < ids.Length; i++)
                 {
-                    var doc = docs[p.Doc];
-                    if (!doc.Alive)
+                    var doc = ids[i];
+                    if (!live[doc])
                     {
                         continue;
                     }
 
-                    var tf = p.Tf;
-                    var score = idf * (tf * (K1 + 1)) / (tf + (K1 * (1 - B + (B * doc.Length / averageLength))));
-                    scores[p.Doc] = scores.TryGetValue(p.Doc, out var s) ? s + score : score;
+                    double tf = tfs[i];
+                    var score = idf * (tf * (K1 + 1)) / (tf + (K1 * (1 - B)) + (lengthWeight * lengths[doc]));
+                    if (scores[doc] == 0)
+                    {
+                        touched.Add(doc);
+                    }
+
+                    scores[doc] += score;
                 }
             }
 
             var top = new PriorityQueue<int, (double Score, int Negative)>();
-            foreach (var (doc, score) in scores)
+            foreach (var doc in touched)
             {
                 // Ties go to the older entry (lower number): the min-heap keeps the best `limit`.
-                var key = (score, -docs[doc].Number);
+                var key = (scores[doc], -docs[doc].Number);
+                scores[doc] = 0;
                 if (top.Count < limit)
                 {
                     top.Enqueue(doc, key);
@@ -278,13 +321,13 @@ public sealed class GroupSearchIndex
     private void Retire(int id)
     {
         var doc = docs[id];
-        if (!doc.Alive)
+        if (!docAlive[id])
         {
             return;
         }
 
-        doc.Alive = false;
-        totalLength -= doc.Length;
+        docAlive[id] = false;
+        totalLength -= docLengths[id];
         alive--;
         if (byPaper.TryGetValue(doc.PaperKey, out var ids))
         {
@@ -335,15 +378,48 @@ public sealed class GroupSearchIndex
         }
     }
 
-    private readonly record struct Posting(int Doc, int Tf);
+    /// <summary>
+    /// One term's postings as two parallel arrays, 5 bytes a posting: the document id, and the weighted term frequency
+    /// in a byte (capped at 255, far past where BM25 saturates, so the cap does not change a ranking in practice).
+    /// </summary>
+    private sealed class TermPostings
+    {
+        private int[] docs = new int[1];
+        private byte[] tfs = new byte[1];
+        private int count;
 
-    private sealed class Doc(int number, string paperKey, int length, string? givenTitle)
+        public ReadOnlySpan<int> Docs => docs.AsSpan(0, count);
+
+        public ReadOnlySpan<byte> Tfs => tfs.AsSpan(0, count);
+
+        public void Add(int doc, int tf)
+        {
+            if (count == docs.Length)
+            {
+                Array.Resize(ref docs, count * 2);
+                Array.Resize(ref tfs, count * 2);
+            }
+
+            docs[count] = doc;
+            tfs[count] = (byte)Math.Min(tf, byte.MaxValue);
+            count++;
+        }
+
+        public void TrimExcess()
+        {
+            if (count < docs.Length)
+            {
+                Array.Resize(ref docs, Math.Max(1, count));
+                Array.Resize(ref tfs, Math.Max(1, count));
+            }
+        }
+    }
+
+    private sealed class Doc(int number, string paperKey, string? givenTitle)
     {
         public int Number { get; } = number;
         public string PaperKey { get; } = paperKey;
-        public int Length { get; } = length;
         public string? GivenTitle { get; } = givenTitle;
-        public bool Alive { get; set; }
     }
 }
 
