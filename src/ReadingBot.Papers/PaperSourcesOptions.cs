@@ -15,6 +15,9 @@ public sealed class PaperSourcesOptions
     /// <summary>The largest response body read, in bytes; larger answers are refused.</summary>
     public int MaxResponseBytes { get; set; } = 2 * 1024 * 1024;
 
+    /// <summary>The largest JSON export <c>/paper import</c> reads, in bytes (an export carries the group's whole history).</summary>
+    public int MaxImportBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>How many redirects one fetch follows.</summary>
     public int MaxRedirects { get; set; } = 3;
 

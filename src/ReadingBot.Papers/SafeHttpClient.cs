@@ -49,7 +49,8 @@ public sealed record FetchResponse
 /// <param name="Trusted">A configured API base URL: private addresses allowed (a local mirror). Links members paste are never trusted.</param>
 /// <param name="AcceptTypes">Media types accepted (prefix match); empty accepts all.</param>
 /// <param name="Accept">The Accept header sent.</param>
-public sealed record FetchRules(bool Trusted, IReadOnlyList<string> AcceptTypes, string Accept = "*/*");
+/// <param name="MaxBytes">The largest body read, when it is not <see cref="PaperSourcesOptions.MaxResponseBytes"/>.</param>
+public sealed record FetchRules(bool Trusted, IReadOnlyList<string> AcceptTypes, string Accept = "*/*", int? MaxBytes = null);
 
 /// <summary>
 /// The only way the paper sources touch the network: bounded redirects, bounded bytes, a timeout, media-type
@@ -125,15 +126,16 @@ public sealed class SafeHttpClient : IDisposable
                     return FetchResponse.Failed(FetchFailure.WrongType, $"the link gives {contentType ?? "an unlabelled file"}, not {string.Join(" or ", rules.AcceptTypes)}") with { Status = response.StatusCode, ContentType = contentType, FinalUri = current };
                 }
 
-                if (response.Content.Headers.ContentLength is { } length && length > options.MaxResponseBytes)
+                var maxBytes = rules.MaxBytes ?? options.MaxResponseBytes;
+                if (response.Content.Headers.ContentLength is { } length && length > maxBytes)
                 {
-                    return FetchResponse.Failed(FetchFailure.TooLarge, $"the answer is larger than {options.MaxResponseBytes / 1024} KB") with { Status = response.StatusCode };
+                    return FetchResponse.Failed(FetchFailure.TooLarge, $"the answer is larger than {maxBytes / 1024} KB") with { Status = response.StatusCode };
                 }
 
-                var body = await ReadBoundedAsync(response.Content, options.MaxResponseBytes, timeout.Token);
+                var body = await ReadBoundedAsync(response.Content, maxBytes, timeout.Token);
                 if (body is null)
                 {
-                    return FetchResponse.Failed(FetchFailure.TooLarge, $"the answer is larger than {options.MaxResponseBytes / 1024} KB") with { Status = response.StatusCode };
+                    return FetchResponse.Failed(FetchFailure.TooLarge, $"the answer is larger than {maxBytes / 1024} KB") with { Status = response.StatusCode };
                 }
 
                 return new FetchResponse { Status = response.StatusCode, ContentType = contentType, Body = body, FinalUri = current, RetryAfter = retryAfter };

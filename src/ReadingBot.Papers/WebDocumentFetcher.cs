@@ -7,9 +7,11 @@ namespace ReadingBot.Papers;
 /// Fetches a Markdown reading list for <c>/roadmap import</c>. A GitHub <c>blob</c> link is read as its raw file;
 /// web pages (HTML) are refused with a hint to link the raw file.
 /// </summary>
-public sealed partial class WebDocumentFetcher(SafeHttpClient http) : IDocumentFetcher
+public sealed partial class WebDocumentFetcher(SafeHttpClient http, PaperSourcesOptions options) : IDocumentFetcher
 {
     private static readonly FetchRules Rules = new(Trusted: false, ["text/plain", "text/markdown", "text/x-markdown", "application/octet-stream"], "text/markdown, text/plain;q=0.9");
+
+    private FetchRules ExportRules { get; } = new(Trusted: false, ["application/json", "text/plain", "application/octet-stream"], "application/json, text/plain;q=0.5", options.MaxImportBytes);
 
     [GeneratedRegex(@"^https://github\.com/(?<owner>[^/]+)/(?<repo>[^/]+)/blob/(?<rest>.+)$", RegexOptions.CultureInvariant)]
     private static partial Regex GitHubBlob();
@@ -23,19 +25,25 @@ public sealed partial class WebDocumentFetcher(SafeHttpClient http) : IDocumentF
             : link;
     }
 
-    public async Task<DocumentFetch> FetchTextAsync(string url, CancellationToken cancellationToken)
+    public Task<DocumentFetch> FetchTextAsync(string url, CancellationToken cancellationToken) =>
+        FetchAsync(url, Rules, "a Markdown file", cancellationToken);
+
+    public Task<DocumentFetch> FetchExportAsync(string url, CancellationToken cancellationToken) =>
+        FetchAsync(url, ExportRules, "a JSON export", cancellationToken);
+
+    private async Task<DocumentFetch> FetchAsync(string url, FetchRules rules, string what, CancellationToken cancellationToken)
     {
         var link = RawLink(url);
 
         if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            return DocumentFetch.Fail("give an http(s) link to a Markdown file");
+            return DocumentFetch.Fail($"give an http(s) link to {what}");
         }
 
-        var response = await http.GetAsync(uri, Rules, cancellationToken);
+        var response = await http.GetAsync(uri, rules, cancellationToken);
         if (response.Failure == FetchFailure.WrongType && response.ContentType is "text/html" or "application/xhtml+xml")
         {
-            return DocumentFetch.Fail("that link is a web page, not a Markdown file; link the raw file instead");
+            return DocumentFetch.Fail($"that link is a web page, not {what}; link the raw file instead");
         }
 
         if (response.Failure != FetchFailure.None)

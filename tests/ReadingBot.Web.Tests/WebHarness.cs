@@ -19,7 +19,8 @@ using ReadingBot.TestSupport;
 namespace ReadingBot.Web.Tests;
 
 /// <summary>
-/// The host's own composition (AddReadingBotCore, which adds the web, AddLiteDbStorage and MapWeb) on a real
+/// The host's own composition (AddReadingBotCore, which adds the web, AddPaperSources, offline unless a test turns
+/// them on, AddLiteDbStorage and MapWeb) on a real
 /// Kestrel at 127.0.0.1:0, a real LiteDB and a fake clock; the group is built through the command dispatcher.
 /// </summary>
 public sealed partial class WebHarness : IAsyncDisposable
@@ -58,6 +59,7 @@ public sealed partial class WebHarness : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddReadingBotCore(builder.Configuration);
+        builder.Services.AddPaperSources(builder.Configuration);
         var database = dataDirectory is null ? ReadingBotDatabase.OpenMemory() : ReadingBotDatabase.OpenFile(dataDirectory);
         builder.Services.AddLiteDbStorage(database);
         builder.Services.AddSingleton<IChatOutbound>(new RecordingOutbound());

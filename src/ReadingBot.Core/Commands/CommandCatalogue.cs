@@ -64,6 +64,8 @@ public sealed class CommandCatalogue
         yield return new("paper", "vote", "vote for a suggested paper (again to take the vote back)",
             [Ref], a => new VotePaper(a.Required("ref")));
         yield return new("paper", "queue", "show the suggestions ranked by votes", [], _ => new ShowQueue());
+        yield return new("paper", "import", "add the papers of a ReadingBot JSON export (a /export json file or a library.json feed link)",
+            [new OptionSpec("url", OptionKind.Word, "the link of the JSON export") { MaxLength = 2000 }], a => new ImportLibrary(a.Required("url"))) { ModeratorOnly = true };
 
         yield return new("week", "show", "show this week's paper and the coming picks", [], _ => new ShowWeek()) { IsDefault = true };
         yield return new("week", "pick", "make a paper the paper of a week",

@@ -5,7 +5,7 @@ using ReadingBot.Core.Roadmaps;
 
 namespace ReadingBot.Core.Commands;
 
-/// <summary>A command of paper intake: search, the roadmap and exports.</summary>
+/// <summary>A command of paper intake: search, the roadmap, exports and imports.</summary>
 public abstract record IntakeCommand : Command;
 
 public sealed record SearchPapers(string Words) : IntakeCommand;
@@ -20,8 +20,10 @@ public sealed record ImportRoadmap(string Url) : IntakeCommand;
 
 public sealed record ExportLibrary(string Format) : IntakeCommand;
 
-/// <summary>Routes the intake commands to search, the roadmap and exports (one router case for all of them).</summary>
-public sealed class IntakeCommandHandler(LibrarySearch search, RoadmapService roadmap, ExportService export)
+public sealed record ImportLibrary(string Url) : IntakeCommand;
+
+/// <summary>Routes the intake commands to search, the roadmap, exports and imports (one router case for all of them).</summary>
+public sealed class IntakeCommandHandler(LibrarySearch search, RoadmapService roadmap, ExportService export, LibraryImport import)
 {
     public Task<Reply> RouteAsync(Invocation invocation, IntakeCommand command, CancellationToken cancellationToken) => command switch
     {
@@ -31,6 +33,7 @@ public sealed class IntakeCommandHandler(LibrarySearch search, RoadmapService ro
         ListRoadmap => Task.FromResult(roadmap.List(invocation)),
         ImportRoadmap c => roadmap.ImportAsync(invocation, c.Url, cancellationToken),
         ExportLibrary c => Task.FromResult(export.Export(invocation, c.Format)),
+        ImportLibrary c => import.ImportAsync(invocation, c.Url, cancellationToken),
         _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
     };
 }

@@ -46,7 +46,7 @@ public sealed class ExportService(ILibraryStore library, IPaperStore papers, IMe
             "markdown" => File($"library-{stamp}.md", "text/markdown", LibraryFormats.Markdown(items, Adder), caption + " as Markdown"),
             "bibtex" => File($"library-{stamp}.bib", "application/x-bibtex", LibraryFormats.BibTex(items), caption + " as BibTeX"),
             "csv" => File($"library-{stamp}.csv", "text/csv", LibraryFormats.Csv(items, Adder), caption + " as CSV"),
-            "json" => File($"readingbot-{stamp}.json", "application/json", LibraryFormats.Json(group.Id, items, time.GetUtcNow(), archive.Collections(group.Id)), "Everything this group stored (library, settings, members, suggestions, weeks, discussion, WAYR, progress, streaks, digests) as JSON; the library part is re-importable"),
+            "json" => File($"readingbot-{stamp}.json", "application/json", LibraryFormats.Json(group.Id, items, time.GetUtcNow(), archive.Collections(group.Id)), "Everything this group stored (library, settings, members, suggestions, weeks, discussion, WAYR, progress, streaks, digests) as JSON; another group can import its library with /paper import"),
             "rss" => File($"library-{stamp}.atom", "application/atom+xml", LibraryFormats.Atom(group.Id, items, contributions.SelectMany(c => c.FeedEntries(group.Id)).ToList(), Adder, time.GetUtcNow()), caption + " as an Atom feed of additions"),
             "ics" => File($"sessions-{stamp}.ics", "text/calendar", LibraryFormats.Calendar(group.Id, TimeZones.FindOrUtc(group.Setting(SettingCatalogue.TimeZone)), contributions.SelectMany(c => c.CalendarEvents(group.Id)).ToList(), time.GetUtcNow()), "The group's reading sessions as an iCalendar file"),
             _ => new ErrorReply($"There is no export format '{CommandBinder.Clip(format)}'. Use markdown, bibtex, json, csv, rss or ics."),
@@ -307,6 +307,11 @@ public static class LibraryFormats
         if (document.Format != JsonFormat || document.Version > JsonVersion)
         {
             throw new JsonException($"not a {JsonFormat} document of version {JsonVersion} or older");
+        }
+
+        if (document.Group is null || document.Papers is null || document.Papers.Any(e => e?.Paper is null))
+        {
+            throw new JsonException("an export names its group and holds a paper in every entry");
         }
 
         var group = new GroupId(document.Group);

@@ -18,10 +18,36 @@ public sealed record DocumentFetch(string? Text, string? Error)
     public static DocumentFetch Fail(string error) => new(null, error);
 }
 
-/// <summary>Fetches text documents members link to (roadmap imports), with the same safety rules as page scraping.</summary>
+/// <summary>Fetches text documents members link to (roadmap imports, library imports), with the same safety rules as page scraping.</summary>
 public interface IDocumentFetcher
 {
+    /// <summary>A Markdown or plain-text document (a reading list).</summary>
     Task<DocumentFetch> FetchTextAsync(string url, CancellationToken cancellationToken);
+
+    /// <summary>A ReadingBot JSON export (a <c>/export json</c> file or a group's <c>library.json</c> feed), which may be larger.</summary>
+    Task<DocumentFetch> FetchExportAsync(string url, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Lets an expensive action (an import that fetches a document and many papers) run in a group at most once per
+/// <paramref name="period"/>.
+/// </summary>
+public sealed class GroupCooldown(TimeProvider time, TimeSpan period)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Groups.GroupId, DateTimeOffset> last = new();
+
+    /// <summary>True, noting the time, when the group may act now; false when it acted less than the period ago.</summary>
+    public bool TryEnter(Groups.GroupId group)
+    {
+        var now = time.GetUtcNow();
+        if (last.TryGetValue(group, out var at) && now - at < period)
+        {
+            return false;
+        }
+
+        last[group] = now;
+        return true;
+    }
 }
 
 /// <summary>The fetcher used when no network source is configured.</summary>
@@ -29,6 +55,8 @@ public sealed class OfflineDocumentFetcher : IDocumentFetcher
 {
     public Task<DocumentFetch> FetchTextAsync(string url, CancellationToken cancellationToken) =>
         Task.FromResult(DocumentFetch.Fail("the bot has no network sources configured"));
+
+    public Task<DocumentFetch> FetchExportAsync(string url, CancellationToken cancellationToken) => FetchTextAsync(url, cancellationToken);
 }
 
 /// <summary>Helpers shared by every source and by the batch path.</summary>

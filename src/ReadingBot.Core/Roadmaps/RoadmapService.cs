@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
@@ -33,7 +32,7 @@ public sealed class RoadmapService(
     TimeProvider time,
     RoadmapOptions options)
 {
-    private readonly ConcurrentDictionary<GroupId, DateTimeOffset> importing = new();
+    private readonly GroupCooldown importing = new(time, options.ImportCooldown);
 
     /// <summary>The group's roadmap: the imported one, or the starter catalogue.</summary>
     public Roadmap Current(GroupId group) => store.Find(group) ?? StarterRoadmap.Build(group);
@@ -141,13 +140,11 @@ public sealed class RoadmapService(
     public async Task<Reply> ImportAsync(Invocation invocation, string url, CancellationToken cancellationToken)
     {
         var group = invocation.GroupId;
-        var now = time.GetUtcNow();
-        if (importing.TryGetValue(group, out var last) && now - last < options.ImportCooldown)
+        if (!importing.TryEnter(group))
         {
             return new ErrorReply("A roadmap import ran in this group less than a minute ago. Wait a moment and try again.");
         }
 
-        importing[group] = now;
         var fetched = await documents.FetchTextAsync(url, cancellationToken);
         if (fetched.Text is not { } text)
         {
@@ -195,7 +192,7 @@ public sealed class RoadmapService(
         int resolved = 0, pending = 0, linkOnly = 0;
         var sections = new List<(string Title, List<RoadmapItem> Items)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        now = time.GetUtcNow();
+        var now = time.GetUtcNow();
         foreach (var (link, reference) in wanted)
         {
             if (!seen.Add(reference.Key))

@@ -19,6 +19,8 @@ public static class PaperComposition
         services.TryAddSingleton<IDocumentFetcher, OfflineDocumentFetcher>();
         services.TryAddSingleton(new RoadmapOptions());
         services.AddSingleton<RoadmapService>();
+        services.TryAddSingleton(new LibraryImportOptions());
+        services.AddSingleton<LibraryImport>();
         // Features that own calendar events or feed entries (weekly sessions, digests) add IExportContributions.
         services.AddSingleton<ExportService>();
         services.AddSingleton<IntakeCommandHandler>();
@@ -107,6 +109,7 @@ internal sealed class PaperOptionsChecks : IValidateOptions<PaperSourcesOptions>
         Check(o.Arxiv.BatchSize is >= 1 and <= 200, "Papers:Arxiv:BatchSize", $"{o.Arxiv.BatchSize} is out of range", "a whole number from 1 to 200");
         Check(o.TimeoutSeconds is > 0 and <= 120, "Papers:TimeoutSeconds", $"{o.TimeoutSeconds} is out of range", "a number of seconds from 0.1 to 120");
         Check(o.MaxResponseBytes is >= 1024 and <= 64 * 1024 * 1024, "Papers:MaxResponseBytes", $"{o.MaxResponseBytes} is out of range", "a number of bytes from 1024 to 67108864");
+        Check(o.MaxImportBytes is >= 1024 and <= 512 * 1024 * 1024, "Papers:MaxImportBytes", $"{o.MaxImportBytes} is out of range", "a number of bytes from 1024 to 536870912");
         Check(o.MaxRedirects is >= 0 and <= 10, "Papers:MaxRedirects", $"{o.MaxRedirects} is out of range", "a whole number from 0 to 10");
         Check(o.Refresh.PeriodSeconds is >= 1 and <= 86400, "Papers:Refresh:PeriodSeconds", $"{o.Refresh.PeriodSeconds} is out of range", "a number of seconds from 1 to 86400");
         Check(o.Refresh.BatchSize is >= 1 and <= 200, "Papers:Refresh:BatchSize", $"{o.Refresh.BatchSize} is out of range", "a whole number from 1 to 200");
