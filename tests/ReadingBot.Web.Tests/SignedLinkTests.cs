@@ -116,6 +116,39 @@ public sealed class SignedLinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resetting_the_public_link_revokes_the_old_one_and_only_a_moderator_can()
+    {
+        Assert.Contains("A moderator can make it public", await web.TextAsync("/dashboard public", "bob"), StringComparison.Ordinal);
+        await web.SendAsync("/settings public-page on", "alice", moderator: true);
+        var first = WebHarness.PathIn(await web.TextAsync("/dashboard public", "bob"), "p");
+        Assert.Equal(first, WebHarness.PathIn(await web.TextAsync("/dashboard", "bob"), "p"));
+        Assert.Contains("Only moderators can reset the public page link", await web.TextAsync("/dashboard public reset", "bob"), StringComparison.Ordinal);
+        Assert.Equal(200, (await web.GetAsync(first)).Status);
+
+        var reset = await web.TextAsync("/dashboard public reset", "alice", moderator: true);
+        var second = WebHarness.PathIn(reset, "p");
+        var shown = WebHarness.PathIn(await web.TextAsync("/dashboard", "bob"), "p");
+        var feed = WebHarness.PathIn(await web.TextAsync("/dashboard feeds", "bob"), "f", "feed.atom");
+
+        Assert.Contains("The old public link no longer works", reset, StringComparison.Ordinal);
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, shown);
+        Assert.Equal(404, (await web.GetAsync(first)).Status);
+        Assert.Equal(404, (await web.GetAsync(first + "library")).Status);
+        Assert.Equal(200, (await web.GetAsync(second + "library")).Status);
+        Assert.Equal(200, (await web.GetAsync(feed)).Status);
+
+        // Off and on again, the new link stays the one that works; a reset while off revokes it before it reopens.
+        await web.SendAsync("/settings public-page off", "alice", moderator: true);
+        var whileOff = await web.TextAsync("/dashboard public reset", "alice", moderator: true);
+        await web.SendAsync("/settings public-page on", "alice", moderator: true);
+        var third = WebHarness.PathIn(whileOff, "p");
+        Assert.Contains("The page is off", whileOff, StringComparison.Ordinal);
+        Assert.Equal(404, (await web.GetAsync(second)).Status);
+        Assert.Equal(200, (await web.GetAsync(third)).Status);
+    }
+
+    [Fact]
     public async Task Resetting_the_feed_token_revokes_the_old_feed_links()
     {
         var first = WebHarness.PathIn(await web.TextAsync("/dashboard feeds", "bob"), "f", "feed.atom");

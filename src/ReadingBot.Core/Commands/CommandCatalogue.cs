@@ -136,6 +136,9 @@ public sealed class CommandCatalogue
         yield return new("dashboard", "feeds", "get the group's feed links (reset revokes them; moderators)",
             [new OptionSpec("action", OptionKind.Choice, "reset to revoke the old links", Required: false) { Choices = ["reset"] }],
             a => new Web.DashboardFeeds(a.Optional("action") == "reset")) { Ephemeral = true };
+        yield return new("dashboard", "public", "get the group's public page link (reset revokes it; moderators)",
+            [new OptionSpec("action", OptionKind.Choice, "reset to revoke the old link", Required: false) { Choices = ["reset"] }],
+            a => new Web.DashboardPublic(a.Optional("action") == "reset")) { Ephemeral = true };
 
         yield return new("settings", null, "show or change settings (group settings are for moderators)",
             [

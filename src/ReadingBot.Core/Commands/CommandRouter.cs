@@ -39,6 +39,7 @@ public sealed class CommandRouter(HelpCommands help, LibraryService library, Set
         Recommendations.RecommendationCommand c => recommendations.RouteAsync(invocation, c, cancellationToken),
         Web.ShowDashboard => Task.FromResult(dashboard.Show(invocation)),
         Web.DashboardFeeds c => Task.FromResult(dashboard.Feeds(invocation, c.Reset)),
+        Web.DashboardPublic c => Task.FromResult(dashboard.Public(invocation, c.Reset)),
         NotBuilt c => Task.FromResult<Reply>(new TextReply($"/{c.Path} is not available yet: it arrives with {c.ComingWith}.") { Ephemeral = true }),
         _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
     };

@@ -184,11 +184,23 @@ public sealed class DashboardLinks(LinkSigner signer, IOptions<WebPageOptions> o
         return new DashboardLink($"{BaseUrl}/g/{signer.Sign(WebLinkKind.Member, group, memberId, expires)}/", expires);
     }
 
-    public string PublicLink(GroupId group) => $"{BaseUrl}/p/{signer.Sign(WebLinkKind.Public, group, "", null)}/";
+    public string PublicLink(Group group) => $"{BaseUrl}/p/{signer.Sign(WebLinkKind.Public, group.Id, Subject(WebLinkKind.Public, group), null)}/";
 
     public FeedLinks Feeds(Group group)
     {
-        var root = $"{BaseUrl}/f/{signer.Sign(WebLinkKind.Feed, group.Id, FeedGeneration.Of(group).ToString(CultureInfo.InvariantCulture), null)}/";
+        var root = $"{BaseUrl}/f/{signer.Sign(WebLinkKind.Feed, group.Id, Subject(WebLinkKind.Feed, group), null)}/";
         return new FeedLinks(root + "feed.atom", root + "calendar.ics", root + "library.json");
     }
+
+    /// <summary>
+    /// What a group-wide link is signed with: its current generation, so that raising it revokes older links. The public
+    /// page's first generation signs an empty subject, as public links did before they could be revoked, so those keep working.
+    /// </summary>
+    public static string Subject(WebLinkKind kind, Group group) => kind switch
+    {
+        WebLinkKind.Public when LinkGeneration.PublicPage.Of(group) == 0 => "",
+        WebLinkKind.Public => LinkGeneration.PublicPage.Of(group).ToString(CultureInfo.InvariantCulture),
+        WebLinkKind.Feed => LinkGeneration.Feed.Of(group).ToString(CultureInfo.InvariantCulture),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "member links are signed for a member"),
+    };
 }

@@ -61,7 +61,7 @@ public sealed class WebPages(
 
             viewer = member;
         }
-        else if (kind == WebLinkKind.Public && group.Setting(SettingCatalogue.PublicPage) == "on")
+        else if (kind == WebLinkKind.Public && group.Setting(SettingCatalogue.PublicPage) == "on" && link.Subject == DashboardLinks.Subject(kind, group))
         {
             viewer = new Member { Group = group.Id, UserId = "", DisplayName = "visitor", JoinedAt = group.CreatedAt };
         }
@@ -190,7 +190,7 @@ public sealed class WebPages(
     public IResult Feed(string token, string format)
     {
         if (signer.Verify(token, WebLinkKind.Feed) is not { } link || groups.Find(link.Group) is not { } group
-            || link.Subject != FeedGeneration.Of(group).ToString(CultureInfo.InvariantCulture))
+            || link.Subject != DashboardLinks.Subject(WebLinkKind.Feed, group))
         {
             return WebResult.NotFound();
         }
