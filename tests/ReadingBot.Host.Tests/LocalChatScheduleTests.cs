@@ -18,15 +18,18 @@ public sealed class LocalChatScheduleTests : IDisposable
     [Fact]
     public async Task A_group_schedules_a_minute_ahead_and_sees_the_announcement_and_a_reminder_printed()
     {
-        // The real clock: announce at the start of the next minute, meet two minutes after it, remind a minute before.
-        var announce = DateTimeOffset.UtcNow.AddMinutes(1);
-        var meeting = announce.AddMinutes(2);
         await using var bot = LiveBot.Start(data, "--Scheduler:TickSeconds", "1", "--Local:Enabled", "true");
 
         await bot.SendAsync("/paper suggest 1706.03762 the paper that started it");
         await bot.SendAsync("/as bob");
         await bot.SendAsync("/paper vote #1");
         await bot.SendAsync("/as admin");
+        await bot.WaitForAsync("You are now admin", TimeSpan.FromSeconds(60));
+
+        // The real clock, read once the bot answers (a slow start must not eat the margin): announce at a
+        // whole minute at least 30 s away, meet two minutes after it, remind a minute before.
+        var announce = NextWholeMinute(DateTimeOffset.UtcNow.AddSeconds(30));
+        var meeting = announce.AddMinutes(2);
         await bot.SendAsync($"/settings meeting {Day(meeting)} {meeting:HH:mm}");
         await bot.SendAsync("/settings reminders 1m");
         await bot.SendAsync($"/week schedule {Day(announce)} {announce:HH:mm} Etc/UTC");
@@ -47,6 +50,12 @@ public sealed class LocalChatScheduleTests : IDisposable
         Assert.Contains("(thread t", bot.Output, StringComparison.Ordinal);
         Assert.Contains("[bot in thread t", bot.Output, StringComparison.Ordinal);
         Assert.Equal(0, await bot.StopAsync());
+    }
+
+    private static DateTimeOffset NextWholeMinute(DateTimeOffset after)
+    {
+        var floor = new DateTimeOffset(after.Year, after.Month, after.Day, after.Hour, after.Minute, 0, TimeSpan.Zero);
+        return floor.AddMinutes(1);
     }
 
     private static string Day(DateTimeOffset at) => at.DayOfWeek.ToString().ToLower(CultureInfo.InvariantCulture);
