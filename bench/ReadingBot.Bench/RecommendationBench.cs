@@ -177,5 +177,7 @@ internal sealed class BenchSignals : IReadingSignals
 
     public IReadOnlyList<PaperSignal> ForGroup(GroupId group) => ForMember(group, "m0");
 
+    public IReadOnlyList<PaperSignal> ForGroupSince(GroupId group, DateTimeOffset since) => ForGroup(group);
+
     private static PaperSignal Like(int index) => new(GeneratedLibrary.Key(index), SignalKind.Liked, 1.0, "m0", null);
 }

@@ -55,6 +55,10 @@ public sealed class LiteWayrStore(ReadingBotDatabase db) : IWayrStore
     public IReadOnlyList<WayrPost> AllPosts(GroupId group) =>
         PostDocs.Find(Query.EQ("group", group.Value)).Select(ToPost).OrderBy(p => p.At).ToList();
 
+    // "group|2026-W48" keys sort in week order (years and weeks are zero-padded), so a range of weeks is one index range.
+    public IReadOnlyList<WayrPost> PostsBetween(GroupId group, WeekKey from, WeekKey to) =>
+        PostDocs.Find(Query.Between("groupWeek", $"{group.Value}|{from}", $"{group.Value}|{to}")).Select(ToPost).OrderBy(p => p.At).ToList();
+
     public IReadOnlyList<WayrPost> PostsForPaper(GroupId group, string paperKey) =>
         PostDocs.Find(Query.EQ("groupPaper", $"{group.Value}|{paperKey}")).Select(ToPost).OrderBy(p => p.At).ToList();
 

@@ -176,7 +176,7 @@ public sealed class RecommendationService(
     {
         var now = time.GetUtcNow();
         var since = now - TimeSpan.FromDays(7 * Math.Max(1, options.TrendingWeeks));
-        var all = signals.ForGroup(group);
+        var all = signals.ForGroupSince(group, since);
         // A paper already picked for a week has risen: it leaves the list, as it leaves the queue.
         var picked = all.Where(s => s.Kind == SignalKind.Picked).Select(s => s.PaperKey).ToHashSet(StringComparer.Ordinal);
         return all

@@ -43,6 +43,12 @@ public interface IReadingSignals
 
     /// <summary>Every member's signals plus the group's picks.</summary>
     IReadOnlyList<PaperSignal> ForGroup(GroupId group);
+
+    /// <summary>
+    /// The group's signals from <paramref name="since"/> on, plus every pick of any age (a picked paper has risen for
+    /// good). Reads only the recent part of the history, so it stays cheap for a group with years of it.
+    /// </summary>
+    IReadOnlyList<PaperSignal> ForGroupSince(GroupId group, DateTimeOffset since);
 }
 
 /// <summary>
@@ -54,6 +60,9 @@ public interface IReadingSignalSource
     IEnumerable<PaperSignal> ForMember(GroupId group, string userId);
 
     IEnumerable<PaperSignal> ForGroup(GroupId group);
+
+    /// <summary>The group's signals from <paramref name="since"/> on (more may come back; callers filter by time).</summary>
+    IEnumerable<PaperSignal> ForGroupSince(GroupId group, DateTimeOffset since);
 }
 
 /// <summary>Weights of each kind of signal (a like counts most, a vote least).</summary>
@@ -76,7 +85,7 @@ public sealed class ReadingSignals(ILikeStore likes, ISuggestionStore suggestion
     public IReadOnlyList<PaperSignal> ForMember(GroupId group, string userId)
     {
         var signals = likes.ForMember(group, userId).Select(l => new PaperSignal(l.PaperKey, SignalKind.Liked, SignalWeights.Like, userId, l.At)).ToList();
-        foreach (var s in AllSuggestions(group))
+        foreach (var s in AllSuggestions(group, plans.Range(group, First, Last)))
         {
             if (s.SuggestedBy == userId)
             {
@@ -98,34 +107,44 @@ public sealed class ReadingSignals(ILikeStore likes, ISuggestionStore suggestion
         return signals;
     }
 
-    public IReadOnlyList<PaperSignal> ForGroup(GroupId group)
+    public IReadOnlyList<PaperSignal> ForGroup(GroupId group) => Gather(group, null);
+
+    public IReadOnlyList<PaperSignal> ForGroupSince(GroupId group, DateTimeOffset since) => Gather(group, since);
+
+    /// <summary>The group's signals, all of them or those from <paramref name="since"/> on; picks of any age either way.</summary>
+    private List<PaperSignal> Gather(GroupId group, DateTimeOffset? since)
     {
-        var signals = likes.ForGroup(group).Select(l => new PaperSignal(l.PaperKey, SignalKind.Liked, SignalWeights.Like, l.UserId, l.At)).ToList();
-        foreach (var s in AllSuggestions(group))
+        var from = since ?? DateTimeOffset.MinValue;
+        var planned = plans.Range(group, First, Last);
+        var signals = likes.ForGroup(group).Where(l => l.At >= from).Select(l => new PaperSignal(l.PaperKey, SignalKind.Liked, SignalWeights.Like, l.UserId, l.At)).ToList();
+        // A suggestion made since then was picked, if at all, for a week no earlier than the one before it.
+        var fromWeek = since is { } t ? WeeklyPaperService.Advance(WeekKey.Of(t, TimeZoneInfo.Utc), -1) : (WeekKey?)null;
+        foreach (var s in AllSuggestions(group, planned.Where(p => fromWeek is not { } w || p.Week >= w)).Where(s => s.SuggestedAt >= from))
         {
             signals.Add(new PaperSignal(s.PaperKey, SignalKind.Suggested, SignalWeights.Suggested, s.SuggestedBy, s.SuggestedAt));
             signals.AddRange(s.Voters.Select(v => new PaperSignal(s.PaperKey, SignalKind.Voted, SignalWeights.Voted, v, s.SuggestedAt)));
         }
 
-        foreach (var plan in plans.Range(group, First, Last).Where(p => p.State == WeekPlanState.Planned && p.PaperKey is not null))
+        foreach (var plan in planned.Where(p => p.State == WeekPlanState.Planned && p.PaperKey is not null))
         {
             signals.Add(new PaperSignal(plan.PaperKey!, SignalKind.Picked, SignalWeights.Picked, plan.PickedBy, plan.PickedAt));
         }
 
         foreach (var source in sources)
         {
-            signals.AddRange(source.ForGroup(group));
+            signals.AddRange(since is { } recent ? source.ForGroupSince(group, recent) : source.ForGroup(group));
         }
 
         return signals;
     }
 
-    private IEnumerable<Suggestion> AllSuggestions(GroupId group)
+    /// <summary>The open suggestions, and the picked ones that <paramref name="weekPlans"/> lead back to.</summary>
+    private IEnumerable<Suggestion> AllSuggestions(GroupId group, IEnumerable<WeekPlan> weekPlans)
     {
         var open = suggestions.ListOpen(group);
         var seen = open.Select(s => s.PaperKey).ToHashSet(StringComparer.Ordinal);
         // Picked suggestions leave the open list; their week plans lead back to them (and their voters).
-        var picked = plans.Range(group, First, Last)
+        var picked = weekPlans
             .Where(p => p.PaperKey is not null && !seen.Contains(p.PaperKey))
             .Select(p => suggestions.Find(group, p.PaperKey!))
             .Where(s => s is not null)

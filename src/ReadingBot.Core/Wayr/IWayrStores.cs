@@ -27,6 +27,9 @@ public interface IWayrStore
     /// <summary>Every post of the group, in every week.</summary>
     IReadOnlyList<WayrPost> AllPosts(GroupId group);
 
+    /// <summary>The posts of the weeks from <paramref name="from"/> to <paramref name="to"/>, both included, oldest first.</summary>
+    IReadOnlyList<WayrPost> PostsBetween(GroupId group, WeekKey from, WeekKey to);
+
     /// <summary>Every post that names the paper, in any week.</summary>
     IReadOnlyList<WayrPost> PostsForPaper(GroupId group, string paperKey);
 }

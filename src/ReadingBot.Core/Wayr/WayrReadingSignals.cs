@@ -8,9 +8,15 @@ public sealed class WayrReadingSignals(IWayrStore wayr, IProgressStore progress)
 {
     public IEnumerable<PaperSignal> ForMember(GroupId group, string userId) => ForGroup(group).Where(s => s.UserId == userId);
 
-    public IEnumerable<PaperSignal> ForGroup(GroupId group) =>
-        wayr.AllPosts(group).Where(p => p.PaperKey is not null)
+    public IEnumerable<PaperSignal> ForGroup(GroupId group) => Signals(wayr.AllPosts(group), group, DateTimeOffset.MinValue);
+
+    // WAYR weeks are the group's local weeks; a week's margin on each side of UTC covers every zone.
+    public IEnumerable<PaperSignal> ForGroupSince(GroupId group, DateTimeOffset since) =>
+        Signals(wayr.PostsBetween(group, Weeks.WeeklyPaperService.Advance(Weeks.WeekKey.Of(since, TimeZoneInfo.Utc), -1), new Weeks.WeekKey(9999, 1)), group, since);
+
+    private IEnumerable<PaperSignal> Signals(IEnumerable<WayrPost> posts, GroupId group, DateTimeOffset since) =>
+        posts.Where(p => p.PaperKey is not null && p.At >= since)
             .Select(p => new PaperSignal(p.PaperKey!, SignalKind.PostedInWayr, SignalWeights.PostedInWayr, p.Author, p.At))
-            .Concat(progress.ForGroup(group).Where(p => p.Pass == ReadingPass.Done)
+            .Concat(progress.ForGroup(group).Where(p => p.Pass == ReadingPass.Done && p.At >= since)
                 .Select(p => new PaperSignal(p.PaperKey, SignalKind.FinishedReading, SignalWeights.FinishedReading, p.Member, p.At)));
 }

@@ -85,10 +85,11 @@ public sealed class WeeklyPaperService(
             : new TextReply($"Took back your vote for {item.Label} {item.Title} ({Votes(count)}).");
     }
 
-    public Reply Queue(Invocation invocation)
+    /// <summary>The open suggestions, ranked; with <paramref name="limit"/>, only the top ones and a count of the rest.</summary>
+    public Reply Queue(Invocation invocation, int? limit = null)
     {
         var ranked = Rank(suggestions.ListOpen(invocation.GroupId));
-        var items = ranked.Select(s =>
+        var items = ranked.Take(limit ?? ranked.Count).Select(s =>
         {
             var item = ItemOf(invocation.GroupId, s.PaperKey);
             var label = item?.Label ?? "?";
@@ -96,7 +97,10 @@ public sealed class WeeklyPaperService(
             return new ListItem($"{label} {item?.Title ?? s.PaperKey} — {Votes(s.Voters.Count)} — suggested by {Name(invocation, s.SuggestedBy)}{why}", item?.Paper.Url, new ReplyButton("Vote", $"paper vote {label}"));
         }).ToList();
         var rising = recommendations.RisingLine(invocation.GroupId);
-        var footer = items.Count > 0 ? "Ranked by votes, then by age." + (rising is null ? "" : "\n" + rising) : rising;
+        var more = ranked.Count - items.Count;
+        var footer = items.Count > 0
+            ? "Ranked by votes, then by age." + (more > 0 ? $" {more} more in the queue." : "") + (rising is null ? "" : "\n" + rising)
+            : rising;
         return new ListReply("Suggestion queue", items, "No open suggestions. Suggest a paper with /paper suggest <ref> [why].", footer);
     }
 
