@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: restore from project files first (cached layer), build, run the tests as a stage, publish,
-# then a small runtime image with time-zone data, a non-root user, a data volume and a health check.
+# then a small runtime image with time-zone data, a font for the charts, a non-root user, a data volume and a health check.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS restore
 WORKDIR /src
@@ -29,7 +29,7 @@ RUN dotnet publish src/ReadingBot.Host/ReadingBot.Host.csproj -c Release --no-bu
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tzdata curl \
+ && apt-get install -y --no-install-recommends tzdata curl fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system readingbot && useradd --system --gid readingbot --home-dir /app readingbot \
  && mkdir -p /data && chown readingbot:readingbot /data

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Ports;
 using ReadingBot.Core.Replies;
@@ -14,7 +15,7 @@ namespace ReadingBot.Slack;
 /// with a thread title becomes a thread parent whose ts is the thread id; a post into a thread uses thread_ts.
 /// Posts only within the workspace the bot token belongs to.
 /// </summary>
-public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups) : IChatOutbound
+public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups, ILogger<SlackOutbound> logger) : IChatOutbound
 {
     public string Platform => Platforms.Slack;
 
@@ -64,6 +65,11 @@ public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups) : IChatOu
         var thread = post.ThreadTitle is not null ? SlackThreadId.Format(postedChannel, postedTs)
             : threadTs is not null ? SlackThreadId.Format(postedChannel, threadTs)
             : null;
+        if (SlackFiles.PictureOf(post.Content) is { } picture && !post.Content.Ephemeral)
+        {
+            await SharePictureAsync(picture, postedChannel, post.ThreadTitle is not null ? postedTs : threadTs, cancellationToken);
+        }
+
         return new PostedMessage(postedChannel, postedTs, thread);
     }
 
@@ -94,6 +100,22 @@ public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups) : IChatOu
 
         var thread = threadTs is not null ? SlackThreadId.Format(channel, threadTs) : null;
         return new PostedMessage(channel, parentTs ?? uploaded.MessageTs ?? uploaded.FileId, thread);
+    }
+
+    /// <summary>
+    /// The card's picture follows it in the same place. The card is already posted, so a refused upload is not a failed
+    /// post: retrying would post the card twice.
+    /// </summary>
+    private async Task SharePictureAsync(FileReply picture, string channel, string? threadTs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await api.UploadFileAsync(SlackFiles.Upload(picture, channel, threadTs), cancellationToken);
+        }
+        catch (SlackApiException ex)
+        {
+            logger.LogWarning("Could not share {File} after a post in Slack channel {Channel}: {Error}", picture.FileName, channel, ex.Error);
+        }
     }
 
     private string HomeChannel(GroupAddress address)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using ReadingBot.Core.Charts;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Replies;
@@ -283,6 +285,47 @@ public sealed class WayrFlowTests : IDisposable
         Assert.IsType<ErrorReply>(await bot.SendAsync("/read #1 pass4"));
         Assert.IsType<ErrorReply>(await bot.SendAsync("/progress nobody"));
     }
+
+    [Fact]
+    public async Task The_streak_card_carries_a_heatmap_picture_that_matches_the_ledger()
+    {
+        var week = new WeekKey(2026, 48);
+        await Week(week, "alice", "bob");
+        await Week(week.Next(), "bob");
+        await Week(week.Next().Next(), "bob");
+
+        // No freeze is held yet (one is earned every four kept weeks), so both gaps are missed weeks; the clock stands
+        // at the third week's close, so that week is the last cell, and the week before the group is not counted.
+        var card = Assert.IsType<CardReply>(await bot.SendAsync("/streak", "alice")).Card;
+        var cells = bot.Get<ReadingCharts>().Heatmap(bot.Get<IGroupStore>().Find(TestBot.LocalGroup.Id)!, "alice", "alice").Weeks;
+
+        var image = Assert.IsType<CardImage>(card.Image);
+        Assert.Equal("image/png", image.ContentType);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], image.Content.Take(4));
+        Assert.Equal("streak-alice.png", image.FileName);
+        Assert.Contains("1 kept, 0 frozen, 2 missed of the last 26 weeks", image.AltText, StringComparison.Ordinal);
+        Assert.Equal([StreakCell.NotCounted, StreakCell.Kept, StreakCell.Missed, StreakCell.Missed], cells.TakeLast(4).Select(c => c.Cell));
+        Assert.Equal(ReadingCharts.Weeks, cells.Count);
+    }
+
+    [Fact]
+    public async Task The_posted_digest_carries_the_papers_read_chart_up_to_its_week()
+    {
+        await bot.SendAsync("/wayr 1706.03762 read: transformers", "alice");
+        await bot.SendAsync("/read #1 done", "alice");
+        await bot.SendAsync("/wayr 1706.03762 implemented it over the weekend", "bob");
+        await bot.SendAsync("/wayr 1512.03385 reading", "carol");
+        bot.Time.SetUtcNow(Utc(2026, 11, 29, 20));
+        await Tick();
+
+        var digest = bot.Outbound.Posts.Select(p => p.Content).OfType<CardReply>().Single(c => c.Card.Title.StartsWith("WAYR #1 digest", StringComparison.Ordinal));
+
+        var image = Assert.IsType<CardImage>(digest.Card.Image);
+        Assert.Equal("reading-2026-W48.png", image.FileName);
+        // alice's post and /read done are one reading; bob implemented it; carol is still reading.
+        Assert.Contains("2 in all, at most 2 in one week", image.AltText, StringComparison.Ordinal);
+        Assert.Null(Assert.IsType<CardReply>(await bot.SendAsync("/digest 2026-W48")).Card.Image);
+    }
 }
 
 public sealed class WeekCloseDurabilityTests
@@ -315,5 +358,26 @@ public sealed class WeekCloseDurabilityTests
 
         Assert.Equal(["alice", "bob", "carol"], store.LedgerForWeek(group.Id, week).Select(e => e.Member).Order());
         Assert.All(store.LedgerForWeek(group.Id, week), e => Assert.Equal(WeekResult.Kept, e.Outcome));
+    }
+}
+
+public sealed class ChartFailureTests
+{
+    [Fact]
+    public async Task A_chart_that_cannot_be_drawn_leaves_the_streak_card_without_a_picture()
+    {
+        using var bot = TestBot.Create(s => s.AddSingleton<IChartRenderer, BrokenChartRenderer>());
+
+        var card = Assert.IsType<CardReply>(await bot.SendAsync("/streak", "alice")).Card;
+
+        Assert.StartsWith("alice's streak: 0 weeks", card.Title, StringComparison.Ordinal);
+        Assert.Null(card.Image);
+    }
+
+    private sealed class BrokenChartRenderer : IChartRenderer
+    {
+        public CardImage RenderStreak(StreakHeatmap heatmap) => throw new InvalidOperationException("no fonts");
+
+        public CardImage RenderReading(ReadingChart chart) => throw new InvalidOperationException("no fonts");
     }
 }

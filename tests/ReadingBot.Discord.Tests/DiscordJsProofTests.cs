@@ -7,7 +7,7 @@ namespace ReadingBot.Discord.Tests;
 
 /// <summary>
 /// The emulator proven against the real discord.js client (npm, run by node): it connects, identifies, receives
-/// READY, registers a command, answers an interaction and resumes after op 7. CI installs js/node_modules with npm ci.
+/// READY, registers a command, answers an interaction (also with an uploaded picture in an embed) and resumes after op 7. CI installs js/node_modules with npm ci.
 /// </summary>
 public sealed class DiscordJsProofTests
 {
@@ -52,9 +52,19 @@ public sealed class DiscordJsProofTests
 
             var second = await emulator.SendCommandAsync(Guild, Channel, new EmulatedUser("1000000000000000002", "bob"), "ping");
             Assert.Equal("discord.js says pong", (await second.WaitForReplyAsync(Wait))["content"]!.GetValue<string>());
+
+            // discord.js's own multipart encoding of a file shown in an embed.
+            var picture = await emulator.SendCommandAsync(Guild, Channel, new EmulatedUser("1000000000000000002", "bob"), "ping", null, ("word", "picture"));
+            var withPicture = await picture.WaitForReplyAsync(Wait);
+            var attachment = withPicture["attachments"]![0]!.AsObject();
+            Assert.Equal(("chart.png", "a chart"), (attachment["filename"]!.GetValue<string>(), attachment["description"]!.GetValue<string>()));
+            Assert.Equal(attachment["url"]!.GetValue<string>(), withPicture["embeds"]![0]!["image"]!["url"]!.GetValue<string>());
+            Assert.Equal(11, emulator.Download(attachment["url"]!.GetValue<string>())!.Content.Length);
+            Assert.Empty(emulator.UnresolvedAttachmentReferences);
             Assert.Empty(emulator.CommandRegistrationErrors);
             Assert.Empty(first.Errors);
             Assert.Empty(second.Errors);
+            Assert.Empty(picture.Errors);
 
             await node.StandardInput.WriteLineAsync("quit");
             await node.StandardInput.FlushAsync();

@@ -160,6 +160,18 @@ public sealed class LocalChatProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task The_streak_heatmap_is_written_as_a_png_to_the_data_directory_and_its_path_printed()
+    {
+        var result = await BotProcess.RunAsync(data, ["/streak"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Picture: Weekly streak heatmap of", result.Output, StringComparison.Ordinal);
+        var written = Assert.Single(Directory.GetFiles(Path.Combine(data, "pictures")));
+        Assert.Contains($"Saved to {written}", result.Output, StringComparison.Ordinal);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await File.ReadAllBytesAsync(written)).Take(4));
+    }
+
+    [Fact]
     public async Task Healthz_reports_an_open_database()
     {
         using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

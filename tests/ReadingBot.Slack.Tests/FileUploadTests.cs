@@ -96,6 +96,60 @@ public sealed partial class FileUploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_private_streak_card_sends_its_heatmap_to_the_members_direct_messages()
+    {
+        var delivery = await emulator.SlashCommandAsync("streak");
+        var card = await delivery.WaitForResponseAsync();
+        await Eventually.TrueAsync(() => emulator.SharedFiles.Count == 1, "the heatmap is shared");
+
+        // The card is for alice only, so the picture cannot go to the channel: it goes to her IM with the bot.
+        Assert.Equal("ephemeral", card["response_type"]!.ToString());
+        Assert.Contains("streak: 0 weeks", SlackJson.Strings(card));
+        var file = emulator.SharedFiles.Single();
+        Assert.Matches("^streak-.+\\.png$", file.Name);
+        Assert.Equal(SlackEmulator.Alice, Assert.Single(emulator.CallsTo("conversations.open")).Args["users"]!.ToString());
+        Assert.Equal(SlackEmulator.Alice, emulator.Channel(file.Channel!).Name);
+        Assert.True(emulator.Channel(file.Channel!).IsIm);
+        Assert.Null(file.ThreadTs);
+        Assert.StartsWith("Weekly streak heatmap of", file.InitialComment, StringComparison.Ordinal);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], file.Content!.Take(4));
+        Assert.DoesNotContain(emulator.MessagesIn(SlackEmulator.GeneralChannel), m => m.FileIds.Count > 0);
+        Assert.Empty(emulator.Violations);
+    }
+
+    [Fact]
+    public async Task An_outbound_card_with_a_picture_is_posted_and_the_picture_shared_right_after_it()
+    {
+        byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3];
+        var card = new Card("WAYR #1 digest — 2026-W48") { Body = "What we read", Image = new CardImage("reading-2026-W48.png", "image/png", png, "Bar chart of papers read per week") };
+
+        var result = await Outbound.PostAsync(new OutboundPost(Threads.Group, SlackEmulator.GeneralChannel, new CardReply(card)), CancellationToken.None);
+
+        var messages = emulator.MessagesIn(SlackEmulator.GeneralChannel);
+        var file = Assert.Single(emulator.SharedFiles);
+        Assert.Equal(2, messages.Count);
+        Assert.Contains("WAYR #1 digest", messages[0].AllText);
+        Assert.Equal(messages[0].Ts, result.MessageId);
+        Assert.Contains(file.Id, messages[1].FileIds);
+        Assert.Null(file.ThreadTs);
+        Assert.Equal(png, file.Content);
+        Assert.Equal("Bar chart of papers read per week", file.InitialComment);
+    }
+
+    [Fact]
+    public async Task A_card_that_opens_a_thread_puts_its_picture_in_that_thread()
+    {
+        var card = new Card("Paper of the week") { Image = new CardImage("chart.png", "image/png", [1, 2, 3], "a chart") };
+
+        var result = await Outbound.PostAsync(new OutboundPost(Threads.Group, SlackEmulator.GeneralChannel, new CardReply(card), ThreadTitle: "Week 48"), CancellationToken.None);
+
+        var parent = emulator.MessagesIn(SlackEmulator.GeneralChannel)[0];
+        var file = Assert.Single(emulator.SharedFiles);
+        Assert.Equal(parent.Ts, file.ThreadTs);
+        Assert.Equal($"{SlackEmulator.GeneralChannel}:{parent.Ts}", result.ThreadId);
+    }
+
+    [Fact]
     public async Task A_length_mismatch_is_refused_and_the_member_is_told_without_a_second_completion()
     {
         await AddPaperAsync();

@@ -42,7 +42,13 @@ public sealed record Card(string Title, string? Url = null)
     public string? Body { get; init; }
     public IReadOnlyList<ReplyButton> Buttons { get; init; } = [];
     public string? Footer { get; init; }
+
+    /// <summary>A picture shown with the card (a chart), attached as a file where the platform needs one.</summary>
+    public CardImage? Image { get; init; }
 }
+
+/// <summary>A picture for a card: the file's name and bytes, and a sentence saying what it shows for those who cannot see it.</summary>
+public sealed record CardImage(string FileName, string ContentType, byte[] Content, string AltText);
 
 /// <summary>A labelled value on a card.</summary>
 public sealed record CardField(string Name, string Value);

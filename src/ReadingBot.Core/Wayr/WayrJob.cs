@@ -22,6 +22,7 @@ public sealed class WayrJob(
     LibraryService library,
     Recommendations.RecommendationService recommendations,
     OutboundMessenger outbound,
+    Charts.ReadingCharts charts,
     TimeProvider time) : IScheduledJob
 {
     public const string OpenKind = "wayr-open";
@@ -84,7 +85,7 @@ public sealed class WayrJob(
             return (ScheduledPostState.Skipped, "closed late; digest stored, not posted");
         }
 
-        var posted = await outbound.PostAsync(new OutboundPost(group.Address, null, new CardReply(DigestBuilder.Render(close.Digest))), cancellationToken);
+        var posted = await outbound.PostAsync(new OutboundPost(group.Address, null, new CardReply(DigestBuilder.Render(close.Digest) with { Image = charts.ReadingPicture(group, week) })), cancellationToken);
         return (ScheduledPostState.Posted, posted.MessageId);
     }
 

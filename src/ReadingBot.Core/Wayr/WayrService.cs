@@ -18,6 +18,7 @@ public sealed class WayrService(
     IMemberStore members,
     Roadmaps.RoadmapService roadmaps,
     PaperSearchIndex search,
+    Charts.ReadingCharts charts,
     TimeProvider time)
 {
     public async Task<Reply> PostAsync(Invocation invocation, string text, CancellationToken cancellationToken)
@@ -134,7 +135,8 @@ public sealed class WayrService(
         return new CardReply(DigestBuilder.Render(digest));
     }
 
-    public Reply ShowStreak(Invocation invocation, string? memberText)
+    /// <summary>A member's streak card; with <paramref name="picture"/>, it carries the heatmap as a PNG (the web page draws its own SVG).</summary>
+    public Reply ShowStreak(Invocation invocation, string? memberText, bool picture = true)
     {
         var member = memberText is null ? invocation.Member : members.FindByIdOrName(invocation.GroupId, memberText);
         if (member is null)
@@ -161,6 +163,7 @@ public sealed class WayrService(
                 new CardField("This week", closedError is not null ? "closed" : posted ? $"posted (counts when the week closes, {closes})" : $"nothing yet; post with /wayr before {closes}"),
             ],
             Body = string.Join('\n', ledger) is { Length: > 0 } lines ? "Recent weeks:\n" + lines : null,
+            Image = picture ? charts.StreakPicture(invocation.Group, member.UserId, member.DisplayName) : null,
         };
         return new CardReply(card);
     }

@@ -35,7 +35,15 @@ public static class MessageRenderer
                 body["content"] = Clip(Escape(e.Message), MaxContent);
                 break;
             case CardReply c:
-                body["embeds"] = new JsonArray(Card(c.Card));
+                var embed = Card(c.Card);
+                if (c.Card.Image is { } image)
+                {
+                    // The picture travels as an attachment of the same message; the embed points at it by file name.
+                    file = new RestFile(SafeFileName(image.FileName), image.ContentType, image.Content, Clip(image.AltText, 1024));
+                    embed["image"] = new JsonObject { ["url"] = "attachment://" + file.FileName };
+                }
+
+                body["embeds"] = new JsonArray(embed);
                 buttons.AddRange(c.Card.Buttons);
                 break;
             case ListReply l:

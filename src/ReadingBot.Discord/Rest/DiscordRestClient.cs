@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 
 namespace ReadingBot.Discord.Rest;
 
-/// <summary>A file to upload with a message (multipart/form-data).</summary>
-public sealed record RestFile(string FileName, string ContentType, byte[] Content);
+/// <summary>A file to upload with a message (multipart/form-data); the description is its alt text.</summary>
+public sealed record RestFile(string FileName, string ContentType, byte[] Content, string? Description = null);
 
 /// <summary>A refusal from Discord's REST API: the HTTP status, Discord's JSON error code and message.</summary>
 public class DiscordRestException(HttpStatusCode status, int code, string message, string? errors = null)
@@ -179,7 +179,13 @@ public sealed class DiscordRestClient(HttpClient http, IOptions<DiscordOptions> 
         var multipart = new MultipartFormDataContent();
         var json = body as JsonObject ?? [];
         var target = json["data"] is JsonObject data && json["type"] is not null ? data : json;
-        target["attachments"] = new JsonArray(new JsonObject { ["id"] = 0, ["filename"] = file.FileName });
+        var attachment = new JsonObject { ["id"] = 0, ["filename"] = file.FileName };
+        if (file.Description is { Length: > 0 } description)
+        {
+            attachment["description"] = description;
+        }
+
+        target["attachments"] = new JsonArray(attachment);
         var payload = new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json");
         multipart.Add(payload, "payload_json");
         var bytes = new ByteArrayContent(file.Content);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ReadingBot.Charts;
+using ReadingBot.Core.Charts;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
@@ -58,6 +60,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WayrJob>();
         services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
         services.AddSingleton<WayrService>();
+        services.AddSingleton<IChartRenderer, ScottPlotChartRenderer>();
+        services.AddSingleton<ReadingCharts>();
         services.AddSingleton<ReadingBot.Core.Exports.IExportContributions, WeeklyExportContributions>();
         services.AddSingleton<WeeklyScheduler>();
         services.AddSingleton<SettingsService>();

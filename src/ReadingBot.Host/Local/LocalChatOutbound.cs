@@ -17,7 +17,7 @@ public sealed class LocalChatOutbound(LocalTerminal terminal, LocalFiles files, 
     {
         var id = NextId();
         var where = post.InThreadId is { } thread ? $"thread {thread}" : "#" + (post.ChannelId ?? "home");
-        var text = post.Content is FileReply file ? files.Save(file) : PlainTextRenderer.Render(post.Content);
+        var text = files.Render(post.Content);
         string? threadId = post.InThreadId;
         if (post.ThreadTitle is not null)
         {

@@ -88,7 +88,7 @@ internal sealed class LocalChatService(
         }
 
         var reply = await dispatcher.HandleTextAsync(Context(), line, cancellationToken);
-        terminal.WriteBlock(reply is FileReply file ? files.Save(file) : PlainTextRenderer.Render(reply));
+        terminal.WriteBlock(files.Render(reply));
         return true;
     }
 
@@ -104,7 +104,7 @@ internal sealed class LocalChatService(
         var reply = await dispatcher.HandleThreadMessageAsync(Context() with { ThreadId = parts[0] }, parts[1], cancellationToken);
         return reply is null
             ? $"Error: {parts[0]} is not a thread the bot opened. Threads are opened by announcements and WAYR posts."
-            : PlainTextRenderer.Render(reply);
+            : files.Render(reply);
     }
 
     private string SwitchUser(string? name)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ReadingBot.Core.Charts;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Exports;
 using ReadingBot.Core.Groups;
@@ -32,17 +33,19 @@ public sealed class WebPages(
     WayrService wayrService,
     IWayrStore wayr,
     IDigestStore digests,
-    IStreakStore streaks,
     IProgressStore progress,
     IDiscussionStore discussions,
     ILibraryStore entries,
     LibraryService library,
     PaperSearchIndex index,
     ExportService export,
+    ReadingCharts charts,
     TimeProvider time)
 {
     public const int LibraryPageSize = 50;
-    public const int HeatmapWeeks = 26;
+
+    /// <summary>The home page shows the top of the queue; a group with hundreds of open suggestions keeps a light page.</summary>
+    public const int QueueOnHome = 20;
 
     public WebViewer? Resolve(WebLinkKind kind, string token)
     {
@@ -78,7 +81,7 @@ public sealed class WebPages(
     {
         var body = new StringBuilder();
         body.Append(Reply(weekly.Show(v.Invocation)));
-        body.Append(Reply(weekly.Queue(v.Invocation)));
+        body.Append(Reply(weekly.Queue(v.Invocation, QueueOnHome)));
         body.Append(Reply(wayrService.Leaderboard(v.Invocation)));
         body.Append("<section><h2>Papers read per week</h2>").Append(ReadingChart(v)).Append("</section>");
         body.Append("<section><h2>Members</h2>")
@@ -180,8 +183,8 @@ public sealed class WebPages(
             return WebResult.NotFound();
         }
 
-        var body = new StringBuilder(Html.Reply(wayrService.ShowStreak(v.Invocation, member.UserId)));
-        body.Append("<section><h2>Weekly streak</h2>").Append(Heatmap(v, member.UserId)).Append("</section>");
+        var body = new StringBuilder(Html.Reply(wayrService.ShowStreak(v.Invocation, member.UserId, picture: false)));
+        body.Append("<section><h2>Weekly streak</h2>").Append(Heatmap(v, member)).Append("</section>");
         body.Append(Html.Reply(wayrService.ShowProgress(v.Invocation, member.UserId)));
         return Page(v, member.DisplayName, body.ToString());
     }
@@ -202,64 +205,49 @@ public sealed class WebPages(
             : WebResult.NotFound();
     }
 
-    /// <summary>Weeks as cells, oldest first, coloured by the ledger: kept, frozen, missed, or not counted.</summary>
-    /// <summary>
-    /// The group's papers read per week, as SVG bars over the last <see cref="HeatmapWeeks"/> weeks: a paper counts once
-    /// per member, in the week of a WAYR post marking it read or implemented, or of <c>/read … done</c>.
-    /// </summary>
+    /// <summary>The group's papers read per week as SVG bars, oldest first (see <see cref="ReadingCharts.Reading"/>).</summary>
     public string ReadingChart(WebViewer v)
     {
-        var zone = WeeklyPaperService.Zone(v.Invocation.Group);
-        var current = WeekKey.Of(time.GetUtcNow(), zone);
-        var readings = wayr.AllPosts(v.Group)
-            .Where(p => p.PaperKey is not null && p.Status is ReadingStatus.Read or ReadingStatus.Implemented)
-            .Select(p => (p.Week, p.Author, Paper: p.PaperKey!))
-            .Concat(progress.ForGroup(v.Group).Where(p => p.Pass == ReadingPass.Done).Select(p => (Week: WeekKey.Of(p.At, zone), Author: p.Member, Paper: p.PaperKey)))
-            .Distinct()
-            .GroupBy(r => r.Week)
-            .ToDictionary(g => g.Key, g => g.Count());
+        var weeks = charts.Reading(v.Invocation.Group).Weeks;
         const int bar = 14;
         const int gap = 4;
         const int height = 80;
-        var weeks = Enumerable.Range(0, HeatmapWeeks).Select(i => WeeklyPaperService.Advance(current, i - HeatmapWeeks + 1)).ToList();
-        var most = Math.Max(1, weeks.Max(w => readings.GetValueOrDefault(w)));
+        var most = Math.Max(1, weeks.Max(w => w.Count));
         var sb = new StringBuilder().Append(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{HeatmapWeeks * (bar + gap)}\" height=\"{height}\" viewBox=\"0 0 {HeatmapWeeks * (bar + gap)} {height}\" role=\"img\" aria-label=\"Papers read per week, last {HeatmapWeeks} weeks\">");
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{weeks.Count * (bar + gap)}\" height=\"{height}\" viewBox=\"0 0 {weeks.Count * (bar + gap)} {height}\" role=\"img\" aria-label=\"Papers read per week, last {weeks.Count} weeks\">");
         for (var i = 0; i < weeks.Count; i++)
         {
-            var count = readings.GetValueOrDefault(weeks[i]);
+            var count = weeks[i].Count;
             var h = count == 0 ? 2 : Math.Max(4, count * (height - 4) / most);
             sb.Append(CultureInfo.InvariantCulture,
-                $"<rect class=\"read-week\" x=\"{i * (bar + gap)}\" y=\"{height - h}\" width=\"{bar}\" height=\"{h}\" rx=\"2\" fill=\"{(count == 0 ? "#d0d7de" : "#0969da")}\"><title>{E(weeks[i].ToString())}: {count.ToString(CultureInfo.InvariantCulture)} read</title></rect>");
+                $"<rect class=\"read-week\" x=\"{i * (bar + gap)}\" y=\"{height - h}\" width=\"{bar}\" height=\"{h}\" rx=\"2\" fill=\"{(count == 0 ? "#d0d7de" : "#0969da")}\"><title>{E(weeks[i].Week.ToString())}: {count.ToString(CultureInfo.InvariantCulture)} read</title></rect>");
         }
 
         sb.Append("</svg><p class=\"muted\">Oldest first, this week last; a paper counts once per member.</p>");
         return sb.ToString();
     }
 
-    public string Heatmap(WebViewer v, string memberId)
+    /// <summary>Weeks as cells, oldest first, coloured by the ledger: kept, frozen, missed, or not counted.</summary>
+    public string Heatmap(WebViewer v, Member member)
     {
-        var zone = WeeklyPaperService.Zone(v.Invocation.Group);
-        var current = WeekKey.Of(time.GetUtcNow(), zone);
-        var ledger = streaks.Ledger(v.Group, memberId).GroupBy(e => e.Week).ToDictionary(g => g.Key, g => g.Last().Outcome);
+        var weeks = charts.Heatmap(v.Invocation.Group, member.UserId, member.DisplayName).Weeks;
         const int columns = 13;
         const int cell = 16;
         const int gap = 4;
-        var rows = (HeatmapWeeks + columns - 1) / columns;
+        var rows = (weeks.Count + columns - 1) / columns;
         var sb = new StringBuilder().Append(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{columns * (cell + gap)}\" height=\"{rows * (cell + gap)}\" viewBox=\"0 0 {columns * (cell + gap)} {rows * (cell + gap)}\" role=\"img\" aria-label=\"Weekly streak, last {HeatmapWeeks} weeks\">");
-        for (var i = 0; i < HeatmapWeeks; i++)
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{columns * (cell + gap)}\" height=\"{rows * (cell + gap)}\" viewBox=\"0 0 {columns * (cell + gap)} {rows * (cell + gap)}\" role=\"img\" aria-label=\"Weekly streak, last {weeks.Count} weeks\">");
+        for (var i = 0; i < weeks.Count; i++)
         {
-            var week = WeeklyPaperService.Advance(current, i - HeatmapWeeks + 1);
-            var result = ledger.TryGetValue(week, out var r) ? r : (WeekResult?)null;
-            var (colour, label) = result switch
+            var (colour, label) = weeks[i].Cell switch
             {
-                WeekResult.Kept => ("#2da44e", "kept"),
-                WeekResult.Frozen => ("#54aeff", "frozen"),
-                WeekResult.Missed => ("#cf222e", "missed"),
-                _ => ("#d0d7de", week == current ? "open" : "not counted"),
+                StreakCell.Kept => ("#2da44e", "kept"),
+                StreakCell.Frozen => ("#54aeff", "frozen"),
+                StreakCell.Missed => ("#cf222e", "missed"),
+                StreakCell.Open => ("#d0d7de", "open"),
+                _ => ("#d0d7de", "not counted"),
             };
-            sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"week {label.Replace(' ', '-')}\" x=\"{(i % columns) * (cell + gap)}\" y=\"{(i / columns) * (cell + gap)}\" width=\"{cell}\" height=\"{cell}\" rx=\"3\" fill=\"{colour}\"><title>{E(week.ToString())}: {label}</title></rect>");
+            sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"week {label.Replace(' ', '-')}\" x=\"{(i % columns) * (cell + gap)}\" y=\"{(i / columns) * (cell + gap)}\" width=\"{cell}\" height=\"{cell}\" rx=\"3\" fill=\"{colour}\"><title>{E(weeks[i].Week.ToString())}: {label}</title></rect>");
         }
 
         sb.Append("</svg><p class=\"muted\">Green kept, blue frozen, red missed, grey not counted; oldest first, this week last.</p>");

@@ -112,12 +112,46 @@ public sealed class SlackInboundProcessor(
         }
 
         var message = ResponseMessage(reply);
-        if (ack is not null && await ack.TryAckWithReplyAsync(message) == AckOutcome.SentWithReply)
+        if (ack is null || await ack.TryAckWithReplyAsync(message) != AckOutcome.SentWithReply)
+        {
+            await RespondAsync(responseUrl, message, cancellationToken);
+        }
+
+        if (userId is not null)
+        {
+            await SharePictureAsync(reply, SlackWebApi.Str(payload, "channel_id"), null, userId, responseUrl, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A card's picture follows the card: in the same channel or thread, or, for a reply meant for one member, in the
+    /// member's direct messages with the bot, because Slack shares a file with everyone in a channel.
+    /// </summary>
+    private async Task SharePictureAsync(Reply reply, string? channel, string? threadTs, string userId, string? responseUrl, CancellationToken cancellationToken)
+    {
+        if (SlackFiles.PictureOf(reply) is not { } picture)
         {
             return;
         }
 
-        await RespondAsync(responseUrl, message, cancellationToken);
+        if (reply.Ephemeral)
+        {
+            try
+            {
+                channel = await api.OpenDirectMessageAsync(userId, cancellationToken);
+                threadTs = null;
+            }
+            catch (SlackApiException ex)
+            {
+                logger.LogWarning("Could not open a direct message to share {File}: {Error}", picture.FileName, ex.Error);
+                return;
+            }
+        }
+
+        if (channel is not null && await ShareFileAsync(picture, channel, threadTs, cancellationToken) is { } failure)
+        {
+            await RespondAsync(responseUrl, ResponseMessage(new ErrorReply(failure)), cancellationToken);
+        }
     }
 
     /// <summary>
@@ -192,6 +226,7 @@ public sealed class SlackInboundProcessor(
         }
 
         await RespondAsync(SlackWebApi.Str(payload, "response_url"), ResponseMessage(reply), cancellationToken, channel, userId);
+        await SharePictureAsync(reply, channel, null, userId, SlackWebApi.Str(payload, "response_url"), cancellationToken);
     }
 
     private async Task HandleEventAsync(JsonObject envelope, CancellationToken cancellationToken)
@@ -287,7 +322,10 @@ public sealed class SlackInboundProcessor(
         catch (SlackApiException ex)
         {
             logger.LogWarning("Could not answer in a Slack thread: {Error}", ex.Error);
+            return;
         }
+
+        await SharePictureAsync(reply, channel, threadTs, userId, null, cancellationToken);
     }
 
     private async Task RespondAsync(string? responseUrl, JsonObject message, CancellationToken cancellationToken, string? channel = null, string? userId = null)

@@ -10,6 +10,13 @@ public static class SlackFiles
         new(channel, threadTs, file.FileName, file.ContentType, file.Content, file.FileName, SlackText.Clip(SlackText.Escape(file.Caption), BlockKitRenderer.MaxFallbackText));
 
     /// <summary>
+    /// A card's picture as a file to share after the card (Block Kit cannot carry uploaded bytes), captioned with its
+    /// alt text; null when the card has none.
+    /// </summary>
+    public static FileReply? PictureOf(Reply reply) =>
+        reply is CardReply { Card.Image: { } image } ? new FileReply(image.FileName, image.ContentType, image.Content, image.AltText) : null;
+
+    /// <summary>
     /// Slack shares files with everyone in the channel, so a reply meant for one member cannot carry one: it says what
     /// the file was instead.
     /// </summary>

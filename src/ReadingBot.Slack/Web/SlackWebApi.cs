@@ -84,6 +84,13 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
     public Task<JsonObject> UserInfoAsync(string userId, CancellationToken cancellationToken) =>
         CallAsync("users.info", new JsonObject { ["user"] = userId }, cancellationToken: cancellationToken);
 
+    /// <summary>The bot's direct-message channel with a member (conversations.open, scope im:write).</summary>
+    public async Task<string> OpenDirectMessageAsync(string userId, CancellationToken cancellationToken)
+    {
+        var r = await CallAsync("conversations.open", new JsonObject { ["users"] = userId }, cancellationToken: cancellationToken);
+        return Str(r["channel"], "id") ?? throw new SlackApiException("conversations.open", "no_channel_id");
+    }
+
     /// <summary>Every message of a thread, parent first, following next_cursor (pages of at most 200, bounded).</summary>
     public async Task<IReadOnlyList<JsonObject>> RepliesAsync(string channel, string threadTs, CancellationToken cancellationToken, int pageSize = 200, int maxPages = 50)
     {

@@ -26,7 +26,17 @@ client.on(Events.InteractionCreate, async (interaction) => {
   if (!interaction.isChatInputCommand()) return;
   try {
     const word = interaction.options.getString('word') ?? 'pong';
-    await interaction.reply({ content: `discord.js says ${word}`, allowedMentions: { parse: [] } });
+    if (word === 'picture') {
+      // An embed that shows an uploaded file, the way a bot attaches a chart.
+      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+      await interaction.reply({
+        embeds: [{ title: 'chart', image: { url: 'attachment://chart.png' } }],
+        files: [{ attachment: png, name: 'chart.png', description: 'a chart' }],
+        allowedMentions: { parse: [] },
+      });
+    } else {
+      await interaction.reply({ content: `discord.js says ${word}`, allowedMentions: { parse: [] } });
+    }
     say('replied', { id: interaction.id, guild: interaction.guildId });
   } catch (error) {
     say('error', { where: 'reply', message: String(error) });

@@ -54,6 +54,9 @@ public sealed class DiscordEmulatorOptions
     /// <summary>Shift X-RateLimit-Reset against Reset-After, as a skewed clock would (clients must use Reset-After).</summary>
     public TimeSpan ResetHeaderSkew { get; set; }
 
+    /// <summary>The most bytes of files one request may carry (a request over it gets 413, code 40005).</summary>
+    public long UploadLimitBytes { get; set; } = 26_214_400;
+
     /// <summary>Clock for interaction deadlines and token lifetimes; a fake one lets tests jump 15 minutes.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 }
@@ -121,7 +124,15 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
             return GatewayAsync(http, path.TrimEnd('/'));
         }
 
-        return RestAsync(http);
+        return ServeOrRestAsync(http);
+    }
+
+    private async Task ServeOrRestAsync(Microsoft.AspNetCore.Http.HttpContext http)
+    {
+        if (!await TryServeAttachmentAsync(http))
+        {
+            await RestAsync(http);
+        }
     }
 
     /// <summary>Adds a server with text channels (requests to unknown channels get 10003).</summary>

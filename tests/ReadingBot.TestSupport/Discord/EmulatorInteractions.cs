@@ -198,7 +198,7 @@ public sealed partial class DiscordEmulator
         return interaction;
     }
 
-    private RestResult Callback(string id, string token, JsonObject? body, int files, bool withResponse)
+    private RestResult Callback(string id, string token, JsonObject? body, IReadOnlyList<EmulatedUpload> files, bool withResponse)
     {
         if (!interactions.TryGetValue(id, out var interaction) || interaction.Token != token)
         {
@@ -241,7 +241,7 @@ public sealed partial class DiscordEmulator
     }
 
     /// <summary>The callback state machine: Pending (until issued + 3 s) → Acked, once; the type must suit the interaction.</summary>
-    private (int, int, string)? AcceptCallback(EmulatedInteraction interaction, JsonObject body, int files)
+    private (int, int, string)? AcceptCallback(EmulatedInteraction interaction, JsonObject body, IReadOnlyList<EmulatedUpload> files)
     {
         var now = Time.GetUtcNow();
         if (interaction.CallbackType is not null)
@@ -273,7 +273,7 @@ public sealed partial class DiscordEmulator
         switch (type)
         {
             case 4 or 7:
-                if (DiscordRules.ValidateMessage(data ?? [], requireSomething: true, files > 0) is { } invalid)
+                if (ValidateMessage(data ?? [], requireSomething: true, files) is { } invalid)
                 {
                     return (400, invalid.Code, invalid.Message);
                 }
@@ -308,7 +308,11 @@ public sealed partial class DiscordEmulator
             var message = NewMessage(new ChannelState(interaction.Payload["channel_id"]!.GetValue<string>(), "", 0, null), BotUser(), data!, files);
             message["interaction_metadata"] = new JsonObject { ["id"] = interaction.Id, ["type"] = interaction.Type };
             interaction.Original = message;
-            interaction.Complete(data!);
+            // What the member sees: the data as sent, with uploads turned into attachments and embeds resolved.
+            var visible = data!.DeepClone().AsObject();
+            visible["attachments"] = message["attachments"]!.DeepClone();
+            visible["embeds"] = message["embeds"]!.DeepClone();
+            interaction.Complete(visible);
         }
         else if (type == 5)
         {
@@ -327,13 +331,13 @@ public sealed partial class DiscordEmulator
     {
         lock (interaction.Gate)
         {
-            var fail = Fail(interaction, AcceptCallback(interaction, response, 0));
+            var fail = Fail(interaction, AcceptCallback(interaction, response, []));
             Recorder.Add(new RecordedRequest(RateClock.GetUtcNow(), "INLINE", "interactions/" + interaction.Id, "INLINE interaction response", "", fail?.Status ?? 200, fail?.Code ?? 0, null, true, false, false, MessageOf(response)));
             return (fail?.Status ?? 200, fail?.Code ?? 0);
         }
     }
 
-    private RestResult Webhook(string method, string[] s, JsonObject? body, int files)
+    private RestResult Webhook(string method, string[] s, JsonObject? body, IReadOnlyList<EmulatedUpload> files)
     {
         var interaction = interactions.Values.FirstOrDefault(i => i.Token == s[2]);
         if (s[1] != Options.ApplicationId || interaction is null)
@@ -361,15 +365,12 @@ public sealed partial class DiscordEmulator
                 case ("PATCH", 5) when original:
                     {
                         body ??= [];
-                        if (DiscordRules.ValidateMessage(body, requireSomething: false, files > 0) is { } invalid)
+                        if (ValidateMessage(body, requireSomething: false, files) is { } invalid)
                         {
                             return Fail(interaction, (400, invalid.Code, invalid.Message)) is { } f ? f with { Message = body } : null!;
                         }
 
-                        foreach (var (key, value) in body)
-                        {
-                            interaction.Original![key] = value?.DeepClone();
-                        }
+                        ApplyEdit(interaction.Payload["channel_id"]!.GetValue<string>(), interaction.Original!, body, files);
 
                         var visible = interaction.Original!.DeepClone().AsObject();
                         visible["flags"] = interaction.InitialFlags;
@@ -388,13 +389,15 @@ public sealed partial class DiscordEmulator
                         }
 
                         body ??= [];
-                        if (DiscordRules.ValidateMessage(body, requireSomething: true, files > 0) is { } invalid)
+                        if (ValidateMessage(body, requireSomething: true, files) is { } invalid)
                         {
                             return Fail(interaction, (400, invalid.Code, invalid.Message)) is { } f ? f with { Message = body } : null!;
                         }
 
                         var message = body.DeepClone().AsObject();
                         message["id"] = NextSnowflake();
+                        message["attachments"] = Attach(interaction.Payload["channel_id"]!.GetValue<string>(), body, files);
+                        message["embeds"] = ResolveEmbeds(body["embeds"], message["attachments"]!.AsArray());
                         interaction.AddFollowup(message);
                         interaction.Complete(message);
                         return new RestResult(200, message.DeepClone(), 0, body);
@@ -410,7 +413,7 @@ public sealed partial class DiscordEmulator
     public async Task<JsonObject> SendUserMessageAsync(string channelId, EmulatedUser user, string content)
     {
         var channel = channels[channelId];
-        var message = NewMessage(channel, user.UserJson(), new JsonObject { ["content"] = content }, 0);
+        var message = NewMessage(channel, user.UserJson(), new JsonObject { ["content"] = content }, []);
         channel.Add(message);
         var dispatch = message.DeepClone().AsObject();
         dispatch["guild_id"] = channel.GuildId;

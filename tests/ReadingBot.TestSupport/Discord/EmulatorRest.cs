@@ -154,8 +154,8 @@ public sealed partial class DiscordEmulator
         }
         else
         {
-            result = bodyError is not null
-                ? new RestResult(400, Error(50035, bodyError, "_body"), 50035)
+            result = bodyError == TooLarge ? new RestResult(413, Error(40005, TooLarge), 40005)
+                : bodyError is not null ? new RestResult(400, Error(50035, bodyError, "_body"), 50035)
                 : Route(http, method, path, body, files);
         }
 
@@ -296,7 +296,7 @@ public sealed partial class DiscordEmulator
                 ["errors"] = new JsonObject { [field] = new JsonObject { ["_errors"] = new JsonArray(new JsonObject { ["code"] = "BASE_TYPE_INVALID", ["message"] = message }) } },
             };
 
-    private RestResult Route(HttpContext http, string method, string path, JsonNode? body, int files)
+    private RestResult Route(HttpContext http, string method, string path, JsonNode? body, IReadOnlyList<EmulatedUpload> files)
     {
         var s = path.Split('/');
         return (method, s.Length, s[0]) switch
@@ -320,36 +320,34 @@ public sealed partial class DiscordEmulator
         };
     }
 
-    private static async Task<(JsonNode? Body, int Files, string? Error)> ReadBodyAsync(HttpContext http)
+    private async Task<(JsonNode? Body, IReadOnlyList<EmulatedUpload> Files, string? Error)> ReadBodyAsync(HttpContext http)
     {
         var contentType = http.Request.ContentType ?? "";
         if (http.Request.HasFormContentType && contentType.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            var form = await http.Request.ReadFormAsync();
-            var json = form["payload_json"].ToString();
-            return (json.Length > 0 ? JsonNode.Parse(json) : new JsonObject(), form.Files.Count, null);
+            return await ReadMultipartAsync(http, Options.UploadLimitBytes);
         }
 
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync();
         if (text.Length == 0)
         {
-            return (null, 0, null);
+            return (null, [], null);
         }
 
         if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             && !contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, 0, "Content-Type must be application/json, application/x-www-form-urlencoded or multipart/form-data");
+            return (null, [], "Content-Type must be application/json, application/x-www-form-urlencoded or multipart/form-data");
         }
 
         try
         {
-            return (JsonNode.Parse(text), 0, null);
+            return (JsonNode.Parse(text), [], null);
         }
         catch (System.Text.Json.JsonException)
         {
-            return (null, 0, "the body is not valid JSON");
+            return (null, [], "the body is not valid JSON");
         }
     }
 
@@ -414,7 +412,7 @@ public sealed partial class DiscordEmulator
     /// <summary>Why command registrations were refused, for assertions.</summary>
     public List<string> CommandRegistrationErrors { get; } = [];
 
-    private RestResult CreateMessage(string channelId, JsonObject? body, int files)
+    private RestResult CreateMessage(string channelId, JsonObject? body, IReadOnlyList<EmulatedUpload> files)
     {
         if (!channels.TryGetValue(channelId, out var channel))
         {
@@ -422,7 +420,7 @@ public sealed partial class DiscordEmulator
         }
 
         body ??= [];
-        if (DiscordRules.ValidateMessage(body, requireSomething: true, files > 0) is { } invalid)
+        if (ValidateMessage(body, requireSomething: true, files) is { } invalid)
         {
             return new RestResult(400, Error(invalid.Code, invalid.Message, invalid.Code == 50035 ? "message" : null), invalid.Code, body);
         }
@@ -448,9 +446,10 @@ public sealed partial class DiscordEmulator
         return new RestResult(200, message.DeepClone(), 0, body);
     }
 
-    private JsonObject NewMessage(ChannelState channel, JsonObject author, JsonObject body, int files)
+    private JsonObject NewMessage(ChannelState channel, JsonObject author, JsonObject body, IReadOnlyList<EmulatedUpload> files)
     {
         var id = NextSnowflake();
+        var attachments = Attach(channel.Id, body, files);
         return new JsonObject
         {
             ["id"] = id,
@@ -463,8 +462,8 @@ public sealed partial class DiscordEmulator
             ["mention_everyone"] = false,
             ["mentions"] = new JsonArray(),
             ["mention_roles"] = new JsonArray(),
-            ["attachments"] = new JsonArray([.. Enumerable.Range(0, files).Select(i => (JsonNode)new JsonObject { ["id"] = NextSnowflake(), ["filename"] = $"file{i}" })]),
-            ["embeds"] = body["embeds"]?.DeepClone() ?? new JsonArray(),
+            ["attachments"] = attachments,
+            ["embeds"] = ResolveEmbeds(body["embeds"], attachments),
             ["components"] = body["components"]?.DeepClone() ?? new JsonArray(),
             ["pinned"] = false,
             ["type"] = body["message_reference"] is null ? 0 : 19,
@@ -510,7 +509,7 @@ public sealed partial class DiscordEmulator
         : channel.Find(messageId) is { } m ? new RestResult(200, m.DeepClone())
         : new RestResult(404, Error(10008, "Unknown Message"), 10008);
 
-    private RestResult EditMessage(string channelId, string messageId, JsonObject? body, int files)
+    private RestResult EditMessage(string channelId, string messageId, JsonObject? body, IReadOnlyList<EmulatedUpload> files)
     {
         if (!channels.TryGetValue(channelId, out var channel))
         {
@@ -523,19 +522,12 @@ public sealed partial class DiscordEmulator
         }
 
         body ??= [];
-        if (DiscordRules.ValidateMessage(body, requireSomething: false, files > 0) is { } invalid)
+        if (ValidateMessage(body, requireSomething: false, files) is { } invalid)
         {
             return new RestResult(400, Error(invalid.Code, invalid.Message, "message"), invalid.Code, body);
         }
 
-        foreach (var key in new[] { "content", "embeds", "components", "flags" })
-        {
-            if (body.ContainsKey(key))
-            {
-                message[key] = body[key]?.DeepClone();
-            }
-        }
-
+        ApplyEdit(channelId, message, body, files);
         return new RestResult(200, message.DeepClone(), 0, body);
     }
 

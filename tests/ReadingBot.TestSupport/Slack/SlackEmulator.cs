@@ -301,6 +301,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
                 "chat.update" => Update(team!, args, now, ref status),
                 "conversations.replies" => Replies(team!, args),
                 "users.info" => UserInfo(team!, args),
+                "conversations.open" => OpenConversation(team!, args),
                 "views.open" => ViewsOpen(args, now),
                 "files.getUploadURLExternal" => GetUploadUrl(team!, args, now),
                 "files.completeUploadExternal" => CompleteUpload(team!, args, now),
@@ -614,6 +615,32 @@ public sealed partial class SlackEmulator : IAsyncDisposable
                 ["response_metadata"] = new JsonObject { ["next_cursor"] = next },
             };
         }
+    }
+
+    /// <summary>
+    /// conversations.open with one member: the bot's IM channel with them (the same id every time), which the bot is a
+    /// member of, so files and messages can be shared there.
+    /// </summary>
+    private static JsonObject OpenConversation(EmulatedTeam team, JsonObject args)
+    {
+        var users = args["users"]?.ToString();
+        if (string.IsNullOrEmpty(users))
+        {
+            return Error("users_list_not_supplied");
+        }
+
+        if (users.Contains(',', StringComparison.Ordinal))
+        {
+            return Error("not_supported");
+        }
+
+        if (!team.Users.ContainsKey(users))
+        {
+            return Error("user_not_found");
+        }
+
+        var channel = team.Channels.GetOrAdd("D" + users.TrimStart('U', 'W'), id => new EmulatedChannel { Id = id, Name = users, IsIm = true });
+        return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = channel.Id, ["is_im"] = true, ["user"] = users } };
     }
 
     private static JsonObject UserInfo(EmulatedTeam team, JsonObject args)

@@ -52,6 +52,7 @@ public sealed class SlackEmulatorOptions
         ["chat.postEphemeral"] = 100,
         ["chat.update"] = 50,
         ["conversations.replies"] = 50,
+        ["conversations.open"] = 50,
         ["users.info"] = 100,
         ["views.open"] = 100,
     };
@@ -86,6 +87,9 @@ public sealed class EmulatedChannel
     public required string Id { get; init; }
     public required string Name { get; init; }
     public bool BotIsMember { get; set; } = true;
+
+    /// <summary>A direct-message channel between the bot and one member (opened with conversations.open).</summary>
+    public bool IsIm { get; init; }
     public List<StoredMessage> Messages { get; } = [];
 }
 
