@@ -66,6 +66,7 @@ public static class Collections
         db.GetCollection(WayrPosts).EnsureIndex("groupPaper");
         db.GetCollection(Progress).EnsureIndex("groupMember");
         db.GetCollection(Progress).EnsureIndex("groupPaper");
+        db.GetCollection(Progress).EnsureIndex(LiteProgressStore.FinishedIndex);
         db.GetCollection(Digests).EnsureIndex("group");
         db.GetCollection(Ledger).EnsureIndex("groupMember");
         db.GetCollection(Ledger).EnsureIndex("groupWeek");

@@ -119,17 +119,25 @@ public sealed class LiteProgressStore(ReadingBotDatabase db) : IProgressStore
 {
     private ILiteCollection<BsonDocument> Progress => db.Database.GetCollection(Collections.Progress);
 
-    public void Save(ReadingProgress progress) => Progress.Upsert(new BsonDocument
+    /// <summary>The index of finished readings by group and time: <c>group|yyyyMMddHHmmssfff</c> (UTC) sorts in time order.</summary>
+    public const string FinishedIndex = "groupDone";
+
+    public void Save(ReadingProgress progress)
     {
-        ["_id"] = $"{progress.Group.Value}|{progress.Member}|{progress.PaperKey}",
-        ["group"] = progress.Group.Value,
-        ["groupMember"] = $"{progress.Group.Value}|{progress.Member}",
-        ["groupPaper"] = $"{progress.Group.Value}|{progress.PaperKey}",
-        ["member"] = progress.Member,
-        ["paper"] = progress.PaperKey,
-        ["pass"] = progress.Pass.ToString(),
-        ["at"] = Documents.Instant(progress.At),
-    });
+        var document = new BsonDocument
+        {
+            ["_id"] = $"{progress.Group.Value}|{progress.Member}|{progress.PaperKey}",
+            ["group"] = progress.Group.Value,
+            ["groupMember"] = $"{progress.Group.Value}|{progress.Member}",
+            ["groupPaper"] = $"{progress.Group.Value}|{progress.PaperKey}",
+            ["member"] = progress.Member,
+            ["paper"] = progress.PaperKey,
+            ["pass"] = progress.Pass.ToString(),
+            ["at"] = Documents.Instant(progress.At),
+        };
+        MarkFinished(document);
+        Progress.Upsert(document);
+    }
 
     public IReadOnlyList<ReadingProgress> ForMember(GroupId group, string member) =>
         Progress.Find(Query.EQ("groupMember", $"{group.Value}|{member}")).Select(ToProgress).ToList();
@@ -137,11 +145,26 @@ public sealed class LiteProgressStore(ReadingBotDatabase db) : IProgressStore
     public IReadOnlyList<ReadingProgress> ForPaper(GroupId group, string paperKey) =>
         Progress.Find(Query.EQ("groupPaper", $"{group.Value}|{paperKey}")).Select(ToProgress).ToList();
 
+    // One index range, so a chart of recent weeks does not read years of reading records.
     public IReadOnlyList<ReadingProgress> FinishedBetween(GroupId group, DateTimeOffset from, DateTimeOffset to) =>
-        ForGroup(group).Where(p => p.Pass == ReadingPass.Done && p.At >= from && p.At < to).ToList();
+        Progress.Find(Query.Between(FinishedIndex, FinishedKey(group.Value, from), FinishedKey(group.Value, to)))
+            .Select(ToProgress).Where(p => p.Pass == ReadingPass.Done && p.At >= from && p.At < to).ToList();
 
     public IReadOnlyList<ReadingProgress> ForGroup(GroupId group) =>
         Progress.Find(Query.EQ("group", group.Value)).Select(ToProgress).ToList();
+
+    /// <summary>Gives a finished reading its <see cref="FinishedIndex"/> key (other passes have none, so the index holds only finished ones).</summary>
+    internal static void MarkFinished(BsonDocument document)
+    {
+        document.Remove(FinishedIndex);
+        if (document["pass"].AsString == nameof(ReadingPass.Done))
+        {
+            document[FinishedIndex] = FinishedKey(document["group"].AsString, Documents.ReadInstant(document["at"]));
+        }
+    }
+
+    private static string FinishedKey(string group, DateTimeOffset at) =>
+        $"{group}|{at.UtcDateTime.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture)}";
 
     private static ReadingProgress ToProgress(BsonDocument d) => new(
         new GroupId(d["group"].AsString), d["member"].AsString, d["paper"].AsString, Enum.Parse<ReadingPass>(d["pass"].AsString), Documents.ReadInstant(d["at"]));

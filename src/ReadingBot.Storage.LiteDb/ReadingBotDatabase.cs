@@ -13,7 +13,7 @@ public sealed class DatabaseUnavailableException(string message, Exception? inne
 public sealed class ReadingBotDatabase : IDisposable
 {
     /// <summary>The schema this code reads and writes.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly FileStream? lockFile;
     private readonly object checkpointGate = new();
@@ -123,9 +123,20 @@ public sealed class ReadingBotDatabase : IDisposable
 
         // Indexes are ensured on every start (cheap when they exist); versioned steps change data shapes.
         Collections.EnsureIndexes(Database);
-        if (version < 1)
+        if (version is > 0 and < 2)
         {
-            Database.UserVersion = 1;
+            // Schema 2 indexes finished readings by group and time; readings saved before it get their key now.
+            var progress = Database.GetCollection(Collections.Progress);
+            foreach (var document in progress.FindAll().ToList())
+            {
+                LiteProgressStore.MarkFinished(document);
+                progress.Update(document);
+            }
+        }
+
+        if (version < SchemaVersion)
+        {
+            Database.UserVersion = SchemaVersion;
         }
     }
 

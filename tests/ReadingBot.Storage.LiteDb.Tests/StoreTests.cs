@@ -254,4 +254,51 @@ public sealed class DatabaseFileTests : IDisposable
 
         Assert.Equal(["2026-W01", "2026-W09", "2026-W10"], weeks);
     }
+
+    [Fact]
+    public void Finished_readings_between_two_instants_are_this_groups_done_passes_from_the_first_and_before_the_second()
+    {
+        using var database = ReadingBotDatabase.OpenMemory();
+        var store = new LiteProgressStore(database);
+        var mine = new GroupAddress(Platforms.Slack, "T1").Id;
+        var theirs = new GroupAddress(Platforms.Slack, "T10").Id;
+        var from = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
+        var to = from.AddDays(7);
+        store.Save(new ReadingProgress(mine, "early", "p1", ReadingPass.Done, from.AddMilliseconds(-1)));
+        store.Save(new ReadingProgress(mine, "first", "p1", ReadingPass.Done, from));
+        store.Save(new ReadingProgress(mine, "second", "p2", ReadingPass.Done, to.AddMilliseconds(-1)));
+        store.Save(new ReadingProgress(mine, "late", "p1", ReadingPass.Done, to));
+        store.Save(new ReadingProgress(mine, "skimming", "p1", ReadingPass.Pass1, from.AddDays(1)));
+        store.Save(new ReadingProgress(theirs, "other", "p1", ReadingPass.Done, from.AddDays(1)));
+        // A reading saved as done and then set back to a second pass leaves the index of finished readings.
+        store.Save(new ReadingProgress(mine, "undone", "p3", ReadingPass.Done, from.AddDays(2)));
+        store.Save(new ReadingProgress(mine, "undone", "p3", ReadingPass.Pass2, from.AddDays(3)));
+
+        var finished = store.FinishedBetween(mine, from, to).Select(p => p.Member).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["first", "second"], finished);
+    }
+
+    [Fact]
+    public void A_schema_1_database_gets_its_finished_readings_indexed_on_opening()
+    {
+        var at = new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+        Directory.CreateDirectory(directory);
+        using (var raw = new LiteDatabase(Path.Combine(directory, "readingbot.db")))
+        {
+            // A reading as schema 1 stored it: no key in the index of finished readings.
+            raw.GetCollection(Collections.Progress).Insert(new BsonDocument
+            {
+                ["_id"] = "slack:T1|alice|p1", ["group"] = "slack:T1", ["groupMember"] = "slack:T1|alice", ["groupPaper"] = "slack:T1|p1",
+                ["member"] = "alice", ["paper"] = "p1", ["pass"] = "Done", ["at"] = at.UtcDateTime,
+            });
+            raw.UserVersion = 1;
+        }
+
+        using var db = ReadingBotDatabase.OpenFile(directory);
+
+        var finished = new LiteProgressStore(db).FinishedBetween(new GroupId("slack:T1"), at.AddDays(-1), at.AddDays(1));
+        Assert.Equal("alice", Assert.Single(finished).Member);
+        Assert.Equal(ReadingBotDatabase.SchemaVersion, db.Database.UserVersion);
+    }
 }

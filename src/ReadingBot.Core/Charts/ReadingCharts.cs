@@ -79,7 +79,8 @@ public sealed class ReadingCharts(IWayrStore wayr, IProgressStore progress, IStr
         var readings = wayr.PostsBetween(group.Id, first, current)
             .Where(p => p.PaperKey is not null && p.Status is ReadingStatus.Read or ReadingStatus.Implemented)
             .Select(p => (p.Week, p.Author, Paper: p.PaperKey!))
-            .Concat(progress.ForGroup(group.Id).Where(p => p.Pass == ReadingPass.Done).Select(p => (Week: WeekKey.Of(p.At, zone), Author: p.Member, Paper: p.PaperKey)))
+            .Concat(progress.FinishedBetween(group.Id, WeeklySchedule.ToInstant(first.Monday, TimeOnly.MinValue, zone), WeeklySchedule.ToInstant(current.Next().Monday, TimeOnly.MinValue, zone))
+                .Select(p => (Week: WeekKey.Of(p.At, zone), Author: p.Member, Paper: p.PaperKey)))
             .Distinct()
             .GroupBy(r => r.Week)
             .ToDictionary(g => g.Key, g => g.Count());

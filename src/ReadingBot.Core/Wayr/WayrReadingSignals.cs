@@ -17,6 +17,6 @@ public sealed class WayrReadingSignals(IWayrStore wayr, IProgressStore progress)
     private IEnumerable<PaperSignal> Signals(IEnumerable<WayrPost> posts, GroupId group, DateTimeOffset since) =>
         posts.Where(p => p.PaperKey is not null && p.At >= since)
             .Select(p => new PaperSignal(p.PaperKey!, SignalKind.PostedInWayr, SignalWeights.PostedInWayr, p.Author, p.At))
-            .Concat(progress.ForGroup(group).Where(p => p.Pass == ReadingPass.Done && p.At >= since)
+            .Concat(progress.FinishedBetween(group, since, DateTimeOffset.MaxValue)
                 .Select(p => new PaperSignal(p.PaperKey, SignalKind.FinishedReading, SignalWeights.FinishedReading, p.Member, p.At)));
 }
