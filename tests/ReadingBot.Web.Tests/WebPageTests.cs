@@ -37,6 +37,21 @@ public sealed class WebPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Suggestions_on_the_home_page_and_a_members_reading_link_each_papers_page_here()
+    {
+        await web.SendAsync("/read #2 pass1", "bob");
+        var home = await web.DashboardPathAsync();
+
+        var (_, page, _) = await web.GetAsync(home);
+        var (_, member, _) = await web.GetAsync(home + "members/bob");
+
+        // The suggestion and bob's reading are both about #2, whose own link is https://example.org/evil.
+        Assert.Contains($"<a href=\"{home}papers/2\">#2 ", page, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"{home}papers/2\">#2 ", member, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"https://example.org/evil\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_paper_title_with_markup_is_encoded_on_every_page()
     {
         var home = await web.DashboardPathAsync();

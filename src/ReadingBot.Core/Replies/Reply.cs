@@ -53,8 +53,11 @@ public sealed record CardImage(string FileName, string ContentType, byte[] Conte
 /// <summary>A labelled value on a card.</summary>
 public sealed record CardField(string Name, string Value);
 
-/// <summary>One line of a list, with an optional link and button.</summary>
-public sealed record ListItem(string Text, string? Url = null, ReplyButton? Button = null);
+/// <summary>
+/// One line of a list, with an optional link and button. <paramref name="PaperNumber"/> is the library number of the
+/// paper the line is about, so that a surface with a page per paper (the web page) can link there instead.
+/// </summary>
+public sealed record ListItem(string Text, string? Url = null, ReplyButton? Button = null, int? PaperNumber = null);
 
 /// <summary>
 /// A button that runs a command line in the shared grammar when pressed (for example <c>paper vote #3</c>),

@@ -250,7 +250,7 @@ public sealed class WayrService(
 
         var items = progress.ForMember(invocation.GroupId, member.UserId).OrderByDescending(p => p.At)
             .Select(p => library.FindByKey(invocation.GroupId, p.PaperKey) is { } item
-                ? new ListItem($"{item.Label} {item.Title} — {PassName(p.Pass)}", item.Paper.Url)
+                ? new ListItem($"{item.Label} {item.Title} — {PassName(p.Pass)}", item.Paper.Url, PaperNumber: item.Entry.Number)
                 : new ListItem($"{p.PaperKey} — {PassName(p.Pass)}"))
             .ToList();
         return new ListReply($"{member.DisplayName}'s reading", items, "Nothing recorded yet. Record a pass with /read <paper> <pass1|pass2|pass3|done>.");

@@ -49,8 +49,11 @@ public static class Html
         </html>
         """;
 
-    /// <summary>Renders a Core reply as a section; buttons are chat actions and are left out.</summary>
-    public static string Reply(Reply reply)
+    /// <summary>
+    /// Renders a Core reply as a section; buttons are chat actions and are left out. With <paramref name="paperPath"/>,
+    /// a list line about a paper of the library links to that paper's page on this site rather than to its source.
+    /// </summary>
+    public static string Reply(Reply reply, Func<int, string>? paperPath = null)
     {
         var sb = new StringBuilder("<section>");
         switch (reply)
@@ -92,7 +95,7 @@ public static class Html
                 break;
             case ListReply l:
                 sb.Append("<h2>").Append(E(l.Title)).Append("</h2>");
-                sb.Append(List(l.Items.Select(i => Link(i.Text, i.Url)), l.EmptyText));
+                sb.Append(List(l.Items.Select(i => i.PaperNumber is { } n && paperPath is not null ? SiteLink(i.Text, paperPath(n)) : Link(i.Text, i.Url)), l.EmptyText));
                 if (l.Footer is not null)
                 {
                     sb.Append("<p class=\"muted\">").Append(Lines(l.Footer)).Append("</p>");

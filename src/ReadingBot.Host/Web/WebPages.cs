@@ -81,7 +81,7 @@ public sealed class WebPages(
     {
         var body = new StringBuilder();
         body.Append(Reply(weekly.Show(v.Invocation)));
-        body.Append(Reply(weekly.Queue(v.Invocation, QueueOnHome)));
+        body.Append(Reply(weekly.Queue(v.Invocation, QueueOnHome), n => PaperPath(v, n)));
         body.Append(Reply(wayrService.Leaderboard(v.Invocation)));
         body.Append("<section><h2>Papers read per week</h2>").Append(ReadingChart(v)).Append("</section>");
         body.Append("<section><h2>Members</h2>")
@@ -185,7 +185,7 @@ public sealed class WebPages(
 
         var body = new StringBuilder(Html.Reply(wayrService.ShowStreak(v.Invocation, member.UserId, picture: false)));
         body.Append("<section><h2>Weekly streak</h2>").Append(Heatmap(v, member)).Append("</section>");
-        body.Append(Html.Reply(wayrService.ShowProgress(v.Invocation, member.UserId)));
+        body.Append(Html.Reply(wayrService.ShowProgress(v.Invocation, member.UserId), n => PaperPath(v, n)));
         return Page(v, member.DisplayName, body.ToString());
     }
 
