@@ -46,10 +46,10 @@ public sealed class LiteLikeStore(ReadingBotDatabase db) : ILikeStore
     }
 
     public IReadOnlyList<PaperLike> ForMember(GroupId group, string userId) =>
-        Collection.Find(Query.EQ("groupMember", Documents.MemberId(group, userId))).Select(d => ToLike(group, d)).OrderBy(l => l.At).ToList();
+        Collection.Find(Where.Equal("groupMember", Documents.MemberId(group, userId))).Select(d => ToLike(group, d)).OrderBy(l => l.At).ToList();
 
     public IReadOnlyList<PaperLike> ForGroup(GroupId group) =>
-        Collection.Find(Query.EQ("group", group.Value)).Select(d => ToLike(group, d)).OrderBy(l => l.At).ToList();
+        Collection.Find(Where.Equal("group", group.Value)).Select(d => ToLike(group, d)).OrderBy(l => l.At).ToList();
 
     private static PaperLike ToLike(GroupId group, BsonDocument d) =>
         new(group, d["member"].AsString, d["paper"].AsString, Documents.ReadInstant(d["at"]));

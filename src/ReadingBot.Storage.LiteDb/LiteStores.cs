@@ -52,7 +52,7 @@ public sealed class LiteMemberStore(ReadingBotDatabase db) : IMemberStore
     public void Save(Member member) => Members.Upsert(Documents.FromMember(member));
 
     public IReadOnlyList<Member> List(GroupId group) =>
-        Members.Find(Query.EQ("group", group.Value)).Select(Documents.ToMember).OrderBy(m => m.JoinedAt).ToList();
+        Members.Find(Where.Equal("group", group.Value)).Select(Documents.ToMember).OrderBy(m => m.JoinedAt).ToList();
 }
 
 public sealed class LitePaperStore(ReadingBotDatabase db) : IPaperStore
@@ -64,7 +64,7 @@ public sealed class LitePaperStore(ReadingBotDatabase db) : IPaperStore
     public void Save(Paper paper) => Papers.Upsert(Documents.FromPaper(paper));
 
     public IReadOnlyList<Paper> FindDue(DateTimeOffset now, int limit) =>
-        Papers.Find(Query.EQ("state", nameof(MetadataState.Pending)))
+        Papers.Find(Where.Equal("state", nameof(MetadataState.Pending)))
             .Select(Documents.ToPaper)
             .Where(p => p.NextAttemptAt is null || p.NextAttemptAt <= now)
             .OrderBy(p => p.NextAttemptAt ?? DateTimeOffset.MinValue)
@@ -80,13 +80,13 @@ public sealed class LiteLibraryStore(ReadingBotDatabase db) : ILibraryStore
         Library.FindById($"{group.Value}#{number}") is { } d ? Documents.ToEntry(d) : null;
 
     public LibraryEntry? FindByPaper(GroupId group, string paperKey) =>
-        Library.FindOne(Query.EQ("groupPaper", $"{group.Value}|{paperKey}")) is { } d ? Documents.ToEntry(d) : null;
+        Library.FindOne(Where.Equal("groupPaper", $"{group.Value}|{paperKey}")) is { } d ? Documents.ToEntry(d) : null;
 
     public IReadOnlyList<LibraryEntry> List(GroupId group, int skip, int take) =>
-        Library.Query().Where(Query.EQ("group", group.Value)).OrderBy("number").Skip(skip).Limit(take)
+        Library.Query().Where(Where.Equal("group", group.Value)).OrderBy("number").Skip(skip).Limit(take)
             .ToList().Select(Documents.ToEntry).ToList();
 
-    public int Count(GroupId group) => Library.Count(Query.EQ("group", group.Value));
+    public int Count(GroupId group) => Library.Count(Where.Equal("group", group.Value));
 
     public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at) =>
         db.InTransaction(() =>
@@ -158,7 +158,7 @@ public sealed class LiteDeliveryLog(ReadingBotDatabase db) : ReadingBot.Core.Por
             return true;
         });
 
-    public int Purge(DateTimeOffset now) => Deliveries.DeleteMany(Query.LT("expiresAt", Documents.Instant(now)));
+    public int Purge(DateTimeOffset now) => Deliveries.DeleteMany(Where.Below("expiresAt", Documents.Instant(now)));
 }
 
 public sealed class LiteAdapterStateStore(ReadingBotDatabase db) : ReadingBot.Core.Ports.IAdapterStateStore
@@ -202,11 +202,11 @@ public sealed class LiteGroupDataArchive(ReadingBotDatabase db) : ReadingBot.Cor
 
         var result = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [LiteDb.Collections.Groups] = JsonSerializer.Serialize(new BsonArray(db.Database.GetCollection(LiteDb.Collections.Groups).Find(Query.EQ("_id", group.Value)))),
+            [LiteDb.Collections.Groups] = JsonSerializer.Serialize(new BsonArray(db.Database.GetCollection(LiteDb.Collections.Groups).Find(Where.Equal("_id", group.Value)))),
         };
         foreach (var name in owned)
         {
-            result[name] = JsonSerializer.Serialize(new BsonArray(db.Database.GetCollection(name).Find(Query.EQ("group", group.Value))));
+            result[name] = JsonSerializer.Serialize(new BsonArray(db.Database.GetCollection(name).Find(Where.Equal("group", group.Value))));
         }
 
         return result;

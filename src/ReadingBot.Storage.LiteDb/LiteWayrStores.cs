@@ -21,7 +21,7 @@ public sealed class LiteWayrStore(ReadingBotDatabase db) : IWayrStore
         }
 
         // The group's own counter: one more than the highest number it has used.
-        var number = Weeks.Find(Query.EQ("group", group.Value)).Select(d => d["number"].AsInt32).DefaultIfEmpty(0).Max() + 1;
+        var number = Weeks.Find(Where.Equal("group", group.Value)).Select(d => d["number"].AsInt32).DefaultIfEmpty(0).Max() + 1;
         var created = new WayrWeek { Group = group, Week = week, Number = number };
         Weeks.Insert(FromWeek(created));
         return created;
@@ -30,7 +30,7 @@ public sealed class LiteWayrStore(ReadingBotDatabase db) : IWayrStore
     public void SaveWeek(WayrWeek week) => Weeks.Upsert(FromWeek(week));
 
     public IReadOnlyList<WayrWeek> ClosedWeeks(GroupId group, int count) =>
-        Weeks.Find(Query.EQ("group", group.Value)).Select(ToWeek).Where(w => w.Closed).OrderByDescending(w => w.Week).Take(count).ToList();
+        Weeks.Find(Where.Equal("group", group.Value)).Select(ToWeek).Where(w => w.Closed).OrderByDescending(w => w.Week).Take(count).ToList();
 
     public WayrPost? AddPost(WayrPost post) => db.InTransaction(() =>
     {
@@ -39,7 +39,7 @@ public sealed class LiteWayrStore(ReadingBotDatabase db) : IWayrStore
             return null;
         }
 
-        var number = PostDocs.Find(Query.EQ("groupWeek", $"{post.Group.Value}|{post.Week}")).Select(d => d["number"].AsInt32).DefaultIfEmpty(0).Max() + 1;
+        var number = PostDocs.Find(Where.Equal("groupWeek", $"{post.Group.Value}|{post.Week}")).Select(d => d["number"].AsInt32).DefaultIfEmpty(0).Max() + 1;
         var numbered = post with { Number = number };
         PostDocs.Insert(FromPost(numbered));
         return numbered;
@@ -50,17 +50,17 @@ public sealed class LiteWayrStore(ReadingBotDatabase db) : IWayrStore
     public bool DeletePost(GroupId group, WeekKey week, int number) => PostDocs.Delete($"{group.Value}|{week}|{number}");
 
     public IReadOnlyList<WayrPost> Posts(GroupId group, WeekKey week) =>
-        PostDocs.Find(Query.EQ("groupWeek", $"{group.Value}|{week}")).Select(ToPost).OrderBy(p => p.Number).ToList();
+        PostDocs.Find(Where.Equal("groupWeek", $"{group.Value}|{week}")).Select(ToPost).OrderBy(p => p.Number).ToList();
 
     public IReadOnlyList<WayrPost> AllPosts(GroupId group) =>
-        PostDocs.Find(Query.EQ("group", group.Value)).Select(ToPost).OrderBy(p => p.At).ToList();
+        PostDocs.Find(Where.Equal("group", group.Value)).Select(ToPost).OrderBy(p => p.At).ToList();
 
     // "group|2026-W48" keys sort in week order (years and weeks are zero-padded), so a range of weeks is one index range.
     public IReadOnlyList<WayrPost> PostsBetween(GroupId group, WeekKey from, WeekKey to) =>
-        PostDocs.Find(Query.Between("groupWeek", $"{group.Value}|{from}", $"{group.Value}|{to}")).Select(ToPost).OrderBy(p => p.At).ToList();
+        PostDocs.Find(Where.Between("groupWeek", $"{group.Value}|{from}", $"{group.Value}|{to}")).Select(ToPost).OrderBy(p => p.At).ToList();
 
     public IReadOnlyList<WayrPost> PostsForPaper(GroupId group, string paperKey) =>
-        PostDocs.Find(Query.EQ("groupPaper", $"{group.Value}|{paperKey}")).Select(ToPost).OrderBy(p => p.At).ToList();
+        PostDocs.Find(Where.Equal("groupPaper", $"{group.Value}|{paperKey}")).Select(ToPost).OrderBy(p => p.At).ToList();
 
     private static BsonDocument FromWeek(WayrWeek w) => new()
     {
@@ -140,18 +140,18 @@ public sealed class LiteProgressStore(ReadingBotDatabase db) : IProgressStore
     }
 
     public IReadOnlyList<ReadingProgress> ForMember(GroupId group, string member) =>
-        Progress.Find(Query.EQ("groupMember", $"{group.Value}|{member}")).Select(ToProgress).ToList();
+        Progress.Find(Where.Equal("groupMember", $"{group.Value}|{member}")).Select(ToProgress).ToList();
 
     public IReadOnlyList<ReadingProgress> ForPaper(GroupId group, string paperKey) =>
-        Progress.Find(Query.EQ("groupPaper", $"{group.Value}|{paperKey}")).Select(ToProgress).ToList();
+        Progress.Find(Where.Equal("groupPaper", $"{group.Value}|{paperKey}")).Select(ToProgress).ToList();
 
     // One index range, so a chart of recent weeks does not read years of reading records.
     public IReadOnlyList<ReadingProgress> FinishedBetween(GroupId group, DateTimeOffset from, DateTimeOffset to) =>
-        Progress.Find(Query.Between(FinishedIndex, FinishedKey(group.Value, from), FinishedKey(group.Value, to)))
+        Progress.Find(Where.Between(FinishedIndex, FinishedKey(group.Value, from), FinishedKey(group.Value, to)))
             .Select(ToProgress).Where(p => p.Pass == ReadingPass.Done && p.At >= from && p.At < to).ToList();
 
     public IReadOnlyList<ReadingProgress> ForGroup(GroupId group) =>
-        Progress.Find(Query.EQ("group", group.Value)).Select(ToProgress).ToList();
+        Progress.Find(Where.Equal("group", group.Value)).Select(ToProgress).ToList();
 
     /// <summary>Gives a finished reading its <see cref="FinishedIndex"/> key (other passes have none, so the index holds only finished ones).</summary>
     internal static void MarkFinished(BsonDocument document)
@@ -234,10 +234,10 @@ public sealed class LiteStreakStore(ReadingBotDatabase db) : IStreakStore, IDige
         Streaks.FindById($"{group.Value}|{member}") is { } d ? ToStreak(d) : null;
 
     public IReadOnlyList<LedgerEntry> Ledger(GroupId group, string member) =>
-        LedgerDocs.Find(Query.EQ("groupMember", $"{group.Value}|{member}")).Select(ToEntry).OrderBy(e => e.Week).ToList();
+        LedgerDocs.Find(Where.Equal("groupMember", $"{group.Value}|{member}")).Select(ToEntry).OrderBy(e => e.Week).ToList();
 
     public IReadOnlyList<LedgerEntry> LedgerForWeek(GroupId group, WeekKey week) =>
-        LedgerDocs.Find(Query.EQ("groupWeek", $"{group.Value}|{week}")).Select(ToEntry).ToList();
+        LedgerDocs.Find(Where.Equal("groupWeek", $"{group.Value}|{week}")).Select(ToEntry).ToList();
 
     public IReadOnlyList<LeaderboardRow> Standings(GroupId group, out WeekKey? asOf)
     {
@@ -266,7 +266,7 @@ public sealed class LiteStreakStore(ReadingBotDatabase db) : IStreakStore, IDige
     });
 
     public IReadOnlyList<StreakCorrection> Audit(GroupId group, int count) =>
-        Audits.Find(Query.EQ("group", group.Value)).Select(d => new StreakCorrection(
+        Audits.Find(Where.Equal("group", group.Value)).Select(d => new StreakCorrection(
                 group, d["member"].AsString, WeeklyDocuments.ReadWeek(d["week"]),
                 d["before"].IsNull ? null : Enum.Parse<WeekResult>(d["before"].AsString), Enum.Parse<WeekResult>(d["after"].AsString),
                 d["reason"].AsString, d["by"].AsString, Documents.ReadInstant(d["at"])))
@@ -276,7 +276,7 @@ public sealed class LiteStreakStore(ReadingBotDatabase db) : IStreakStore, IDige
         Digests.FindById($"{group.Value}|{week}") is { } d ? ToDigest(d) : null;
 
     public Digest? Latest(GroupId group) =>
-        Digests.Find(Query.EQ("group", group.Value)).Select(ToDigest).OrderByDescending(d => d.Week).FirstOrDefault();
+        Digests.Find(Where.Equal("group", group.Value)).Select(ToDigest).OrderByDescending(d => d.Week).FirstOrDefault();
 
     private static BsonDocument FromEntry(LedgerEntry e) => new()
     {

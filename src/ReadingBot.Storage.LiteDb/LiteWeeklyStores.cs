@@ -100,7 +100,7 @@ public sealed class LiteSuggestionStore(ReadingBotDatabase db) : ISuggestionStor
     public void Save(Suggestion suggestion) => Suggestions.Upsert(WeeklyDocuments.FromSuggestion(suggestion));
 
     public IReadOnlyList<Suggestion> ListOpen(GroupId group) =>
-        Suggestions.Find(Query.EQ("group", group.Value)).Select(WeeklyDocuments.ToSuggestion).Where(s => s.State == SuggestionState.Open).ToList();
+        Suggestions.Find(Where.Equal("group", group.Value)).Select(WeeklyDocuments.ToSuggestion).Where(s => s.State == SuggestionState.Open).ToList();
 }
 
 public sealed class LiteWeekPlanStore(ReadingBotDatabase db) : IWeekPlanStore
@@ -113,7 +113,7 @@ public sealed class LiteWeekPlanStore(ReadingBotDatabase db) : IWeekPlanStore
     public void Save(WeekPlan plan) => Plans.Upsert(WeeklyDocuments.FromPlan(plan));
 
     public IReadOnlyList<WeekPlan> Range(GroupId group, WeekKey from, WeekKey to) =>
-        Plans.Find(Query.EQ("group", group.Value)).Select(WeeklyDocuments.ToPlan)
+        Plans.Find(Where.Equal("group", group.Value)).Select(WeeklyDocuments.ToPlan)
             .Where(p => p.Week >= from && p.Week <= to).OrderBy(p => p.Week).ToList();
 
     public void SavePick(WeekPlan plan, Suggestion? picked) => db.InTransaction(() =>
@@ -148,10 +148,10 @@ public sealed class LiteDiscussionStore(ReadingBotDatabase db) : IDiscussionStor
     });
 
     public IReadOnlyList<DiscussionNote> ForPaper(GroupId group, string paperKey) =>
-        Notes.Find(Query.EQ("groupPaper", $"{group.Value}|{paperKey}")).Select(ToNote).OrderBy(n => n.At).ToList();
+        Notes.Find(Where.Equal("groupPaper", $"{group.Value}|{paperKey}")).Select(ToNote).OrderBy(n => n.At).ToList();
 
     public IReadOnlyList<DiscussionNote> ForWeek(GroupId group, WeekKey week) =>
-        Notes.Find(Query.EQ("groupWeek", $"{group.Value}|{week}")).Select(ToNote).OrderBy(n => n.At).ToList();
+        Notes.Find(Where.Equal("groupWeek", $"{group.Value}|{week}")).Select(ToNote).OrderBy(n => n.At).ToList();
 
     private static DiscussionNote ToNote(BsonDocument d) => new()
     {
@@ -169,7 +169,7 @@ public sealed class LitePresenterStore(ReadingBotDatabase db) : IPresenterStore
     private ILiteCollection<BsonDocument> Presenters => db.Database.GetCollection(Collections.Presenters);
 
     public IReadOnlyList<PresenterVolunteer> List(GroupId group) =>
-        Presenters.Find(Query.EQ("group", group.Value)).Select(d => new PresenterVolunteer(
+        Presenters.Find(Where.Equal("group", group.Value)).Select(d => new PresenterVolunteer(
             group, d["user"].AsString, Documents.ReadInstant(d["volunteeredAt"]), d["lastPresented"].IsNull ? null : WeeklyDocuments.ReadWeek(d["lastPresented"]))).ToList();
 
     public void Save(PresenterVolunteer volunteer) => Presenters.Upsert(new BsonDocument
@@ -212,7 +212,7 @@ public sealed class LiteScheduledPostStore(ReadingBotDatabase db) : IScheduledPo
     }
 
     public IReadOnlyList<ScheduledPostRecord> Recent(GroupId group, int count) =>
-        Posts.Find(Query.EQ("group", group.Value)).Select(ToRecord).OrderByDescending(r => r.At).Take(count).ToList();
+        Posts.Find(Where.Equal("group", group.Value)).Select(ToRecord).OrderByDescending(r => r.At).Take(count).ToList();
 
     private static BsonDocument FromRecord(ScheduledPostRecord r) => new()
     {
