@@ -306,10 +306,14 @@ public sealed class DatabaseFileTests : IDisposable
 /// <summary>
 /// LiteDB 5.0.21 keeps a compiled expression for every distinct expression text in a process-wide cache that is never
 /// emptied (LiteDB issue #2807); its own Query helpers write values into that text. The stores keep values as
-/// parameters, so a long-running bot's reads do not grow that cache with every group, paper and instant.
+/// parameters, so a long-running bot's reads do not grow that cache with every group, paper and instant. The cache is
+/// the process's, so this test runs alone: other tests' first queries would add to it meanwhile.
 /// </summary>
+[Collection(ExpressionCacheTests.Alone)]
 public sealed class ExpressionCacheTests
 {
+    public const string Alone = "LiteDB's process-wide expression cache";
+
     private static int CachedExpressions()
     {
         var count = 0;
@@ -352,3 +356,5 @@ public sealed class ExpressionCacheTests
     }
 }
 
+[CollectionDefinition(ExpressionCacheTests.Alone, DisableParallelization = true)]
+public sealed class ExpressionCacheCollection;
