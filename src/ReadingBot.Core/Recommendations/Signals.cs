@@ -118,7 +118,7 @@ public sealed class ReadingSignals(ILikeStore likes, ISuggestionStore suggestion
         var planned = plans.Range(group, First, Last);
         var signals = likes.ForGroup(group).Where(l => l.At >= from).Select(l => new PaperSignal(l.PaperKey, SignalKind.Liked, SignalWeights.Like, l.UserId, l.At)).ToList();
         // A suggestion made since then was picked, if at all, for a week no earlier than the one before it.
-        var fromWeek = since is { } t ? WeeklyPaperService.Advance(WeekKey.Of(t, TimeZoneInfo.Utc), -1) : (WeekKey?)null;
+        var fromWeek = since is { } t ? WeekKey.EarliestFor(t) : (WeekKey?)null;
         foreach (var s in AllSuggestions(group, planned.Where(p => fromWeek is not { } w || p.Week >= w)).Where(s => s.SuggestedAt >= from))
         {
             signals.Add(new PaperSignal(s.PaperKey, SignalKind.Suggested, SignalWeights.Suggested, s.SuggestedBy, s.SuggestedAt));

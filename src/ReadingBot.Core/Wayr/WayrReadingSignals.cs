@@ -10,9 +10,9 @@ public sealed class WayrReadingSignals(IWayrStore wayr, IProgressStore progress)
 
     public IEnumerable<PaperSignal> ForGroup(GroupId group) => Signals(wayr.AllPosts(group), group, DateTimeOffset.MinValue);
 
-    // WAYR weeks are the group's local weeks; a week's margin on each side of UTC covers every zone.
+    // WAYR weeks are the group's local weeks, so the range starts at the earliest week any zone could give the instant.
     public IEnumerable<PaperSignal> ForGroupSince(GroupId group, DateTimeOffset since) =>
-        Signals(wayr.PostsBetween(group, Weeks.WeeklyPaperService.Advance(Weeks.WeekKey.Of(since, TimeZoneInfo.Utc), -1), new Weeks.WeekKey(9999, 1)), group, since);
+        Signals(wayr.PostsBetween(group, Weeks.WeekKey.EarliestFor(since), new Weeks.WeekKey(9999, 1)), group, since);
 
     private IEnumerable<PaperSignal> Signals(IEnumerable<WayrPost> posts, GroupId group, DateTimeOffset since) =>
         posts.Where(p => p.PaperKey is not null && p.At >= since)

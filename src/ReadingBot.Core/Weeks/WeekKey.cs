@@ -11,6 +11,12 @@ public readonly record struct WeekKey(int Year, int Week) : IComparable<WeekKey>
         return new WeekKey(ISOWeek.GetYear(local), ISOWeek.GetWeekOfYear(local));
     }
 
+    /// <summary>
+    /// The earliest week any group could file <paramref name="instant"/> under: local weeks differ from UTC's by less
+    /// than a day, so the UTC week before it is a safe lower bound for a range of weeks in any zone.
+    /// </summary>
+    public static WeekKey EarliestFor(DateTimeOffset instant) => Of(instant, TimeZoneInfo.Utc).Previous();
+
     /// <summary>The Monday that starts this week, as a local date.</summary>
     public DateOnly Monday => DateOnly.FromDateTime(ISOWeek.ToDateTime(Year, Week, DayOfWeek.Monday));
 
