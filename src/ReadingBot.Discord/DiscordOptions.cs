@@ -1,3 +1,4 @@
+using ReadingBot.Core.Settings;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
@@ -85,7 +86,7 @@ internal sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(o.Token) || o.Token.Any(char.IsWhiteSpace) || o.Token.StartsWith("Bot ", StringComparison.OrdinalIgnoreCase))
         {
-            failures.Add(Fail("Discord:Token", "is empty, has spaces or starts with 'Bot '", "the bot token from the Developer Portal's Bot page, without the 'Bot ' prefix"));
+            failures.Add(SettingProblem.DescribeSecret("Discord:Token", "is empty, has spaces or starts with 'Bot '", "the bot token from the Developer Portal's Bot page, without the 'Bot ' prefix"));
         }
 
         if (!IsSnowflake(o.ApplicationId))
@@ -150,6 +151,5 @@ internal sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
 
     internal static bool IsHex(string? value, int length) => value is not null && value.Length == length && value.All(char.IsAsciiHexDigit);
 
-    private static string Fail(string key, string problem, string fix) =>
-        $"{key} {problem}. Set it to {fix} in config/appsettings.json, or with the environment variable READINGBOT_{key.Replace(":", "__", StringComparison.Ordinal)}.";
+    private static string Fail(string key, string problem, string fix) => SettingProblem.Describe(key, problem, fix);
 }

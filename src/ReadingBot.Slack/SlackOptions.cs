@@ -1,3 +1,4 @@
+using ReadingBot.Core.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ReadingBot.Slack;
@@ -145,11 +146,7 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         }
     }
 
-    private static string Env(string key) => "READINGBOT_" + key.Replace(":", "__", StringComparison.Ordinal);
+    private static string Plain(string key, string problem, string fix) => SettingProblem.Describe(key, problem, fix);
 
-    private static string Plain(string key, string problem, string fix) =>
-        $"{key}: {problem}. Set it to {fix} in config/appsettings.json, or with the environment variable {Env(key)}.";
-
-    private static string Secret(string key, string problem, string fix) =>
-        $"{key}: {problem}. Set it to {fix} with the environment variable {Env(key)} or user secrets (never in a file in the repository).";
+    private static string Secret(string key, string problem, string fix) => SettingProblem.DescribeSecret(key, problem, fix);
 }

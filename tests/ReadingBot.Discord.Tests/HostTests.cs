@@ -113,7 +113,7 @@ public sealed class HostTests
             var log = await stderr + await stdout;
 
             Assert.Equal(3, host.ExitCode);
-            Assert.Contains("Discord:ApplicationId is missing", log);
+            Assert.Contains("Discord:ApplicationId: is missing", log);
             Assert.Contains("READINGBOT_Discord__ApplicationId", log);
             Assert.DoesNotContain("secret-token-value", log, StringComparison.Ordinal);
         }

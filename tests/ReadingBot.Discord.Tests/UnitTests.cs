@@ -182,7 +182,7 @@ public sealed class OptionsTests
         var result = Check(o => o.ApplicationId = "");
 
         Assert.True(result.Failed);
-        Assert.Contains("Discord:ApplicationId is missing", result.FailureMessage);
+        Assert.Contains("Discord:ApplicationId: is missing", result.FailureMessage);
         Assert.Contains("READINGBOT_Discord__ApplicationId", result.FailureMessage);
     }
 

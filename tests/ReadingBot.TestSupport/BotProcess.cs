@@ -11,7 +11,11 @@ public sealed record ProcessResult(int ExitCode, string Output, string Errors)
 /// <summary>Runs the built host (ReadingBot.Host.dll beside the test binaries) as a separate process with piped input.</summary>
 public static class BotProcess
 {
-    public static async Task<ProcessResult> RunAsync(string? dataDirectory, IEnumerable<string> inputLines, IDictionary<string, string>? environment = null, params string[] extraArgs)
+    public static Task<ProcessResult> RunAsync(string? dataDirectory, IEnumerable<string> inputLines, IDictionary<string, string>? environment = null, params string[] extraArgs) =>
+        RunInAsync(Path.GetTempPath(), dataDirectory, inputLines, environment, extraArgs);
+
+    /// <summary>The same, started in <paramref name="workingDirectory"/> (where a relative data directory lands).</summary>
+    public static async Task<ProcessResult> RunInAsync(string workingDirectory, string? dataDirectory, IEnumerable<string> inputLines, IDictionary<string, string>? environment = null, params string[] extraArgs)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ReadingBot.Host.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -20,7 +24,7 @@ public static class BotProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory,
         };
         start.ArgumentList.Add(dll);
         if (dataDirectory is not null)

@@ -1,3 +1,4 @@
+using ReadingBot.Core.Settings;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Commands;
@@ -92,7 +93,7 @@ internal sealed class PaperOptionsChecks : IValidateOptions<PaperSourcesOptions>
         {
             if (!ok)
             {
-                failures.Add($"{key}: {problem}. Set it to {fix} in config/appsettings.json, or with the environment variable READINGBOT_{key.Replace(":", "__", StringComparison.Ordinal)}.");
+                failures.Add(SettingProblem.Describe(key, problem, fix));
             }
         }
 

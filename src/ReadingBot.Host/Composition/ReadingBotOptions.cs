@@ -121,5 +121,5 @@ internal sealed class OptionsChecks :
     }
 
     private static ValidateOptionsResult Fail(string key, string problem, string fix) =>
-        ValidateOptionsResult.Fail($"{key}: {problem}. Set it to {fix} in config/appsettings.json, or with the environment variable READINGBOT_{key.Replace(":", "__", StringComparison.Ordinal)}.");
+        ValidateOptionsResult.Fail(SettingProblem.Describe(key, problem, fix));
 }

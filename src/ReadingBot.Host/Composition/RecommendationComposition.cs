@@ -1,3 +1,4 @@
+using ReadingBot.Core.Settings;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Recommendations;
@@ -97,7 +98,7 @@ internal sealed class RecommendationOptionsChecks : IValidateOptions<Recommendat
         {
             if (!ok)
             {
-                failures.Add($"Recommendations:{key}: {value} is out of range. Set it to {fix} in config/appsettings.json, or with the environment variable READINGBOT_Recommendations__{key.Replace(":", "__", StringComparison.Ordinal)}.");
+                failures.Add(SettingProblem.Describe("Recommendations:" + key, $"{value} is out of range", fix));
             }
         }
 

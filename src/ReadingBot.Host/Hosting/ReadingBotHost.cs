@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Groups;
+using ReadingBot.Core.Settings;
 using ReadingBot.Core.Ports;
 using ReadingBot.Discord;
 using ReadingBot.Discord.Gateway;
@@ -33,17 +34,29 @@ public sealed class ChatAdapterStatus(string name, Func<bool> isConnected) : ICh
 /// <summary>Builds and runs the host: configuration, the database, the adapters and the web endpoints.</summary>
 public static class ReadingBotHost
 {
+    public const int ExitFailed = 1;
     public const int ExitDatabaseUnavailable = 2;
     public const int ExitBadConfiguration = 3;
     public const int ExitCannotListen = 4;
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Error);
+
+    /// <summary>Runs the bot until it is stopped; every way it can fail ends in one line on <paramref name="errors"/> and a non-zero code.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="errors">Where the one-line reasons for a failed start or stop go (standard error).</param>
+    /// <param name="extraServices">Registrations added last; tests use it to make a hosted service fail.</param>
+    internal static async Task<int> RunAsync(string[] args, TextWriter errors, Action<IServiceCollection>? extraServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         ConfigureSources(builder.Configuration, args);
         builder.Logging.ClearProviders();
-        // Logs go to stderr: stdout belongs to the local chat, so piped sessions read only replies.
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Warning);
+        // Logs go to stderr: stdout belongs to the local chat, so piped sessions read only replies. One line an entry,
+        // no stack traces: see OneLineConsoleFormatter.
+        builder.Logging.AddConsole(o => o.FormatterName = OneLineConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<OneLineConsoleFormatter, OneLineConsoleFormatterOptions>();
+        // The generic host would report a failed start or a failed hosted service itself, with the exception; this
+        // method says each of those once, in one line, so the host's own report is left out.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         if (LocalChatEnabled(builder.Configuration) && !Console.IsInputRedirected)
         {
@@ -51,12 +64,7 @@ public static class ReadingBotHost
             builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
         }
 
-        var dataDirectory = builder.Configuration["Data"];
-        if (string.IsNullOrWhiteSpace(dataDirectory))
-        {
-            dataDirectory = "data";
-        }
-
+        var dataDirectory = DataDirectory(builder.Configuration);
         ReadingBotDatabase database;
         try
         {
@@ -64,12 +72,15 @@ public static class ReadingBotHost
         }
         catch (DatabaseUnavailableException ex)
         {
-            await Console.Error.WriteLineAsync("ReadingBot cannot start: " + ex.Message);
+            await errors.WriteLineAsync("ReadingBot cannot start: " + ex.Message);
             return ExitDatabaseUnavailable;
         }
 
         using var _ = database;
+        // Said at every start, so nobody has to guess where the group's data went.
+        await errors.WriteLineAsync($"ReadingBot: data in {dataDirectory} (move it with --data <dir> or READINGBOT_DATA).");
         ConfigureServices(builder, database);
+        extraServices?.Invoke(builder.Services);
 
         var web = builder.Configuration.GetSection("Web").Get<WebOptions>() ?? new WebOptions();
         if (web.Enabled)
@@ -81,30 +92,104 @@ public static class ReadingBotHost
             builder.Services.AddSingleton<IServer, NoServer>();
         }
 
-        var app = builder.Build();
+        await using var app = builder.Build();
         MapEndpoints(app);
 
+        var exitCode = await StartAsync(app, web, errors);
+        if (exitCode != 0)
+        {
+            // Services that did start (the scheduler, the recommendation pass) stop before the database closes.
+            try
+            {
+                await app.StopAsync();
+            }
+            catch (Exception ex)
+            {
+                app.Logger.LogDebug(ex, "Stop after a failed start failed");
+            }
+        }
+        else
+        {
+            try
+            {
+                await app.WaitForShutdownAsync();
+            }
+            catch (Exception ex)
+            {
+                app.Logger.LogDebug(ex, "Stop failed");
+                await errors.WriteLineAsync("ReadingBot stopped with an error: " + OneLineConsoleFormatter.Describe(ex));
+                exitCode = ExitFailed;
+            }
+        }
+
+        // A hosted service that failed stopped the host (BackgroundServiceExceptionBehavior.StopHost), even while it
+        // was still starting: that is a failure of the bot, not an ordinary end, so it is said in one line and the
+        // exit code is not 0.
+        foreach (var service in FailedServices(app))
+        {
+            var exception = service.ExecuteTask!.Exception!.GetBaseException();
+            app.Logger.LogDebug(exception, "{Service} failed", service.GetType().Name);
+            await errors.WriteLineAsync($"ReadingBot stopped: {service.GetType().Name} failed ({OneLineConsoleFormatter.Describe(exception)}).");
+            exitCode = exitCode == 0 ? ExitFailed : exitCode;
+        }
+
+        return exitCode != 0 ? exitCode : Environment.ExitCode;
+    }
+
+    private static List<BackgroundService> FailedServices(WebApplication app)
+    {
+        try
+        {
+            return app.Services.GetServices<IHostedService>().OfType<BackgroundService>().Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
+        }
+        catch (OptionsValidationException)
+        {
+            // A bad setting kept the hosted services from being built at all, so none of them ran (or failed).
+            return [];
+        }
+    }
+
+    /// <summary>Starts the host; a failure is said in one line and returned as the exit code (0 when it started).</summary>
+    private static async Task<int> StartAsync(WebApplication app, WebOptions web, TextWriter errors)
+    {
         try
         {
             await app.StartAsync();
+            return 0;
         }
         catch (OptionsValidationException ex)
         {
-            foreach (var failure in ex.Failures)
+            foreach (var failure in ex.Failures.Distinct(StringComparer.Ordinal))
             {
-                await Console.Error.WriteLineAsync("ReadingBot cannot start: " + failure);
+                await errors.WriteLineAsync("ReadingBot cannot start: " + failure);
             }
 
             return ExitBadConfiguration;
         }
         catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            await Console.Error.WriteLineAsync($"ReadingBot cannot start: the web address {web.Urls} is in use. Set Web:Urls (READINGBOT_Web__Urls) to a free port, or Web:Enabled to false.");
+            await errors.WriteLineAsync("ReadingBot cannot start: " + SettingProblem.Describe("Web:Urls", $"{web.Urls} is in use", "a free address (port 0 picks one)", "http://127.0.0.1:0")
+                + " Or set Web:Enabled to false.");
             return ExitCannotListen;
         }
+        catch (Exception) when (FailedServices(app).Count > 0)
+        {
+            // A service failed while the host was starting and so cancelled the start: RunAsync names that service.
+            return ExitFailed;
+        }
+        catch (Exception ex)
+        {
+            app.Logger.LogDebug(ex, "Start failed");
+            await errors.WriteLineAsync("ReadingBot cannot start: " + OneLineConsoleFormatter.Describe(ex));
+            return ExitFailed;
+        }
+    }
 
-        await app.WaitForShutdownAsync();
-        return Environment.ExitCode;
+    /// <summary>The data directory as a full path: <c>Data</c> (<c>--data</c>, <c>READINGBOT_DATA</c>), by default <c>data</c> under the working directory.</summary>
+    public static string DataDirectory(IConfiguration configuration)
+    {
+        var configured = configuration["Data"];
+        return Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured);
     }
 
     /// <summary>Defaults shipped beside the binary, an optional extra file, user secrets, READINGBOT_* variables, then the command line.</summary>

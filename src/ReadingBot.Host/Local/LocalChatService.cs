@@ -75,6 +75,12 @@ internal sealed class LocalChatService(
     private async Task<bool> HandleLineAsync(string line, CancellationToken cancellationToken)
     {
         var words = line.TrimStart('/').Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (words.Length == 0)
+        {
+            terminal.WriteBlock("Error: type a command after the slash, such as /help.");
+            return true;
+        }
+
         switch (words[0].ToLowerInvariant())
         {
             case "quit" or "exit":

@@ -1,3 +1,4 @@
+using ReadingBot.Core.Settings;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -71,5 +72,5 @@ internal sealed class WebPageOptionsChecks : IValidateOptions<WebPageOptions>
     }
 
     private static ValidateOptionsResult Fail(string key, string problem, string fix) =>
-        ValidateOptionsResult.Fail($"{key}: {problem}. Set it to {fix} in config/appsettings.json, or with the environment variable READINGBOT_{key.Replace(":", "__", StringComparison.Ordinal)}.");
+        ValidateOptionsResult.Fail(SettingProblem.Describe(key, problem, fix));
 }
