@@ -77,8 +77,7 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
             }
         }
 
-        var step = Math.Max(1, weeks.Count / 6);
-        var ticks = Enumerable.Range(0, weeks.Count).Where(i => i % step == 0 || i == weeks.Count - 1).ToArray();
+        var ticks = WeekTicks(weeks.Count);
         plot.Axes.Bottom.SetTicks([.. ticks.Select(i => (double)i)], [.. ticks.Select(i => "W" + weeks[i].Week.Week.ToString("00", CultureInfo.InvariantCulture))]);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.Margins(bottom: 0);
@@ -91,6 +90,16 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
         var alt = string.Create(CultureInfo.InvariantCulture,
             $"Bar chart of papers read per week from {first} to {last}: {weeks.Sum(w => w.Count)} in all, at most {most} in one week.");
         return Png(plot, $"reading-{last}.png", ReadingHeight, alt);
+    }
+
+    /// <summary>
+    /// Which bars get a week label: every step-th counted back from the newest, so the newest week is always named and
+    /// no two labels stand closer than one step (a label beside the last one would overlap it, as W48 did W49).
+    /// </summary>
+    internal static int[] WeekTicks(int count)
+    {
+        var step = Math.Max(1, count / 6);
+        return [.. Enumerable.Range(0, count).Where(i => (count - 1 - i) % step == 0)];
     }
 
     private static CardImage Png(Plot plot, string fileName, int height, string alt) =>
@@ -106,10 +115,25 @@ public sealed class ScottPlotChartRenderer : IChartRenderer
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    /// <summary>A member's display name is user text: only letters, digits and dashes reach a file name.</summary>
-    private static string FileSafe(string name)
+    /// <summary>
+    /// A member's display name is user text: only letters, digits and dashes reach a file name. A name that loses
+    /// characters on the way (Łukasz, 张伟, "bob!") gets a short hash of the whole name, so two members never share a
+    /// picture's file name while the same member always gets the same one.
+    /// </summary>
+    internal static string FileSafe(string name)
     {
         var safe = new string([.. name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-')]).Trim('-');
-        return safe.Length == 0 ? "member" : safe.Length > 40 ? safe[..40] : safe;
+        if (safe.Length > 40)
+        {
+            safe = safe[..40].TrimEnd('-');
+        }
+
+        if (safe.Equals(name, StringComparison.Ordinal))
+        {
+            return safe;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+        return safe.Length == 0 ? "member-" + hash : safe + "-" + hash;
     }
 }

@@ -88,7 +88,38 @@ public sealed class ChartRendererTests
     {
         var image = renderer.RenderStreak(new StreakHeatmap("../../Ünïcode <b>bob</b>", [new StreakWeek(new WeekKey(2026, 48), StreakCell.Kept)]));
 
-        Assert.Equal("streak-n-code--b-bob--b.png", image.FileName);
+        Assert.Matches("^streak-n-code--b-bob--b-[0-9a-f]{8}\\.png$", image.FileName);
+    }
+
+    [Fact]
+    public void Members_whose_names_are_not_ascii_get_pictures_of_their_own()
+    {
+        StreakHeatmap For(string name) => new(name, [new StreakWeek(new WeekKey(2026, 48), StreakCell.Kept)]);
+
+        var names = new[] { "张伟", "李娜", "Łukasz", "Lukasz", "bob" };
+        var files = names.Select(n => renderer.RenderStreak(For(n)).FileName).ToArray();
+
+        Assert.Equal(names.Length, files.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(files, f => Assert.Matches("^streak-[a-z0-9-]+\\.png$", f));
+        Assert.Equal("streak-bob.png", files[^1]);
+        // The same member keeps the same file name from one /streak to the next.
+        Assert.Equal(files[0], renderer.RenderStreak(For("张伟")).FileName);
+    }
+
+    [Theory]
+    [InlineData(26)]
+    [InlineData(25)]
+    [InlineData(13)]
+    [InlineData(7)]
+    [InlineData(3)]
+    public void Week_labels_on_the_reading_chart_never_stand_closer_than_one_step_and_name_the_newest_week(int weeks)
+    {
+        var ticks = ScottPlotChartRenderer.WeekTicks(weeks);
+
+        Assert.Equal(weeks - 1, ticks[^1]);
+        Assert.InRange(ticks.Length, Math.Min(weeks, 6), 7);
+        var gaps = ticks.Zip(ticks.Skip(1), (a, b) => b - a).Distinct().ToArray();
+        Assert.Equal([Math.Max(1, weeks / 6)], gaps);
     }
 
     [Fact]

@@ -52,6 +52,22 @@ public sealed class WeeklyIntegrationTests : IDisposable
         Assert.Contains("20270325T180000", ics, StringComparison.Ordinal);
         Assert.Contains("20270401T180000", ics, StringComparison.Ordinal);
         Assert.Contains("Reading group: #1 Attention Is All You Need", ics, StringComparison.Ordinal);
+        // One UID a session, with the bot's domain once: "…/2027-W13@readingbot", not "…@readingbot@readingbot".
+        var uids = ics.Split("\r\n").Where(l => l.StartsWith("UID:", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, uids.Length);
+        Assert.All(uids, uid => Assert.Single(uid, '@'));
+        Assert.Contains(uids, uid => uid.EndsWith("/2027-W13@readingbot", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Two_exports_on_one_day_get_two_file_names()
+    {
+        var first = Assert.IsType<FileReply>(await bot.SendAsync("/export markdown"));
+        bot.Time.Advance(TimeSpan.FromMinutes(3));
+        var second = Assert.IsType<FileReply>(await bot.SendAsync("/export markdown"));
+
+        Assert.NotEqual(first.FileName, second.FileName);
+        Assert.Matches("^library-[0-9]{8}-[0-9]{6}\\.md$", first.FileName);
     }
 
     [Fact]

@@ -37,7 +37,8 @@ public sealed class ExportService(ILibraryStore library, IPaperStore papers, IMe
     {
         var group = invocation.Group;
         var items = Items(group.Id);
-        var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        // Minutes and seconds in the name: two exports on one day are two files, not one overwriting the other.
+        var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         string Adder(string id) => names.TryGetValue(id, out var n) ? n : names[id] = members.Find(group.Id, id)?.DisplayName ?? id;
         var caption = $"The library of this group ({items.Count} paper{(items.Count == 1 ? "" : "s")})";

@@ -125,7 +125,7 @@ public sealed class LibraryImport(
         };
         if (items.Count > options.MaxPapers)
         {
-            lines.Add($"Only the first {options.MaxPapers} of the export's {items.Count} papers were read.");
+            lines.Add($"Only the first {options.MaxPapers} of the export's {Plural.Count(items.Count, "paper")} were read.");
         }
 
         if (failed.Count > 0)
@@ -191,7 +191,7 @@ public sealed class LibraryImport(
     private static string? Clip(string? text, int max) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Length <= max ? text.Trim() : text[..max].Trim();
 
-    private static string Papers(int n) => n == 1 ? "1 paper" : $"{n.ToString(CultureInfo.InvariantCulture)} papers";
+    private static string Papers(int n) => Plural.Count(n, "paper");
 
     private static string Range(List<int> numbers) =>
         numbers.Count == 1 ? $"#{numbers[0]}" : $"#{numbers.Min()}–#{numbers.Max()}";

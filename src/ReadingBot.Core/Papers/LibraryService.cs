@@ -64,7 +64,7 @@ public sealed class LibraryService(
         {
             return library.FindByNumber(group, number) is { } byNumber
                 ? new EnsureResult(Item(byNumber), null, false, null)
-                : new EnsureResult(null, $"There is no paper #{number} in this group's library ({library.Count(group)} papers). Use /paper list to see them.", false, null);
+                : new EnsureResult(null, $"There is no paper #{number} in this group's library ({Plural.Count(library.Count(group), "paper")}). Use /paper list to see them.", false, null);
         }
 
         var parsed = PaperRefParser.Parse(reference);
@@ -142,15 +142,17 @@ public sealed class LibraryService(
         var pages = Math.Max(1, (total + options.PageSize - 1) / options.PageSize);
         if (page < 1 || page > pages)
         {
-            return new ErrorReply($"There is no page {page}; the library has {pages} page{(pages == 1 ? "" : "s")}.");
+            return new ErrorReply($"There is no page {page}; the library has {Plural.Count(pages, "page")}.");
         }
 
         var items = library.List(group, (page - 1) * options.PageSize, options.PageSize)
             .Select(Item)
             .Select(i => new ListItem(PaperCards.Line(i), i.Paper.Url))
             .ToList();
-        var footer = pages > 1 ? $"Page {page} of {pages}; /paper list {Math.Min(page + 1, pages)} for more." : null;
-        return new ListReply($"Library ({total} paper{(total == 1 ? "" : "s")})", items, "The library is empty. Add a paper with /paper add <ref>.", footer);
+        var footer = pages == 1 ? null
+            : page < pages ? $"Page {page} of {pages}; /paper list {page + 1} for more."
+            : $"Page {page} of {pages}, the last; /paper list 1 goes back to the start.";
+        return new ListReply($"Library ({Plural.Count(total, "paper")})", items, "The library is empty. Add a paper with /paper add <ref>.", footer);
     }
 
     /// <summary>Finds a paper of the group by <c>#n</c>, by a bare number, or by any reference form.</summary>
@@ -160,7 +162,7 @@ public sealed class LibraryService(
         {
             var entry = library.FindByNumber(group, number);
             return entry is null
-                ? new LibraryLookup(null, $"There is no paper #{number} in this group's library ({library.Count(group)} papers). Use /paper list to see them.")
+                ? new LibraryLookup(null, $"There is no paper #{number} in this group's library ({Plural.Count(library.Count(group), "paper")}). Use /paper list to see them.")
                 : new LibraryLookup(Item(entry), null);
         }
 

@@ -48,7 +48,7 @@ public sealed class RoadmapService(
             .ToList();
         var card = new Card($"Roadmap: {roadmap.Title}")
         {
-            Subtitle = $"{items.Count(i => done.Contains(i.Item.PaperKey))} of {items.Count} papers read by {invocation.Member.DisplayName}",
+            Subtitle = $"{items.Count(i => done.Contains(i.Item.PaperKey))} of {Plural.Count(items.Count, "paper")} read by {invocation.Member.DisplayName}",
             Fields = fields,
             Footer = roadmap.Source == "starter" ? "The starter roadmap. Moderators can replace it with /roadmap import <link>." : $"Imported from {roadmap.Source}.",
         };
@@ -122,7 +122,7 @@ public sealed class RoadmapService(
             }
         }
 
-        return new ListReply($"Roadmap: {roadmap.Title} ({n} papers)", lines, "The roadmap is empty. A moderator can import one with /roadmap import <link>.");
+        return new ListReply($"Roadmap: {roadmap.Title} ({Plural.Count(n, "paper")})", lines, "The roadmap is empty. A moderator can import one with /roadmap import <link>.");
     }
 
     /// <summary>Records that a member finished a roadmap paper (the reading-progress feature calls this too).</summary>
@@ -264,7 +264,7 @@ public sealed class RoadmapService(
         });
 
         var skipped = list.Links.Count > options.MaxItems ? $" Only the first {options.MaxItems} links were read." : "";
-        var summary = $"Imported \"{title}\": {total} papers in {sections.Count} section{(sections.Count == 1 ? "" : "s")}. "
+        var summary = $"Imported \"{title}\": {Plural.Count(total, "paper")} in {Plural.Count(sections.Count, "section")}. "
             + $"{resolved} resolved, {pending} pending (the source did not answer; filled in later), {linkOnly} kept as links without metadata, {failed.Count} did not resolve.{skipped}";
         return new ListReply(summary, failed.Take(50).Select(f => new ListItem(f)).ToList(), "Every link resolved.",
             failed.Count > 50 ? $"…and {failed.Count - 50} more." : null);

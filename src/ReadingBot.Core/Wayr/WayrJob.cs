@@ -223,7 +223,7 @@ public static class DigestBuilder
 
         if (mostDiscussed is { } md)
         {
-            sections.Add(new DigestSection("Most discussed from two weeks ago", [$"{md.Item.Label} {md.Item.Title} — {md.Count} notes and posts so far"]));
+            sections.Add(new DigestSection("Most discussed from two weeks ago", [$"{md.Item.Label} {md.Item.Title} — {Plural.Count(md.Count, "note or post", "notes and posts")} so far"]));
         }
 
         var done = finished.Select(f => item(f.PaperKey) is { } i ? $"{name(f.Member)} finished {i.Label} {i.Title}" : $"{name(f.Member)} finished {f.PaperKey}").Distinct().ToList();

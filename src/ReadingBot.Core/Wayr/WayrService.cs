@@ -173,7 +173,7 @@ public sealed class WayrService(
         var rows = streaks.Standings(invocation.GroupId, out var asOf);
         var optedOut = members.List(invocation.GroupId).Where(m => m.Setting(Settings.SettingCatalogue.Leaderboard) == "off").Select(m => m.UserId).ToHashSet();
         var items = rows.Where(r => !optedOut.Contains(r.Member)).Take(20)
-            .Select((r, i) => new ListItem($"{i + 1}. {Name(invocation.GroupId, r.Member)} — streak {r.Current}, longest {r.Longest}, {r.TotalKept} weeks in all"))
+            .Select((r, i) => new ListItem($"{i + 1}. {Name(invocation.GroupId, r.Member)} — streak {r.Current}, longest {r.Longest}, {Plural.Count(r.TotalKept, "week")} in all"))
             .ToList();
         return new ListReply(asOf is null ? "Leaderboard" : $"Leaderboard (as of {asOf})", items,
             "No standings yet: they are frozen when a WAYR week closes.", "Ranked by current streak, then longest, then total weeks. Leave it with /settings leaderboard off.");
@@ -321,5 +321,5 @@ public sealed class WayrService(
 
     private string Name(GroupId group, string userId) => members.Find(group, userId)?.DisplayName ?? userId;
 
-    private static string Weeks(int n) => n == 1 ? "1 week" : $"{n} weeks";
+    private static string Weeks(int n) => Plural.Count(n, "week");
 }

@@ -31,7 +31,7 @@ public sealed class WeeklyExportContributions(
             {
                 var announce = WeeklySchedule.InstantOf(p.Plan.Week, WeeklyPaperService.AnnounceTime(g), zone);
                 var meeting = WeeklySchedule.MeetingAfter(announce, p.Plan.Week, WeeklyPaperService.MeetingTime(g), zone);
-                return new CalendarEvent($"{group.Value}/{p.Plan.Week}@readingbot", $"Reading group: {p.Item.Label} {p.Item.Title}", meeting, SessionLength,
+                return new CalendarEvent($"{group.Value}/{p.Plan.Week}", $"Reading group: {p.Item.Label} {p.Item.Title}", meeting, SessionLength,
                     PaperCards.Byline(p.Item.Paper), p.Item.Paper.Url);
             })
             .ToList();

@@ -295,7 +295,7 @@ public sealed class WeeklyPaperService(
         var rotation = invocation.Group.Setting(WeeklySchedule.Presenters) == "on"
             ? "The bot proposes the volunteer who presented least recently when a paper is picked."
             : "Presenter rotation is off in this group; a moderator can turn it on with /settings presenters on.";
-        return new TextReply($"Thanks, {invocation.Member.DisplayName}: you are on the presenter list ({list.Count + 1} volunteers). {rotation}");
+        return new TextReply($"Thanks, {invocation.Member.DisplayName}: you are on the presenter list ({Plural.Count(list.Count + 1, "volunteer")}). {rotation}");
     }
 
     public Reply Discuss(Invocation invocation, string text)
@@ -384,7 +384,7 @@ public sealed class WeeklyPaperService(
     private string Name(Invocation invocation, string userId) =>
         userId == invocation.Member.UserId ? invocation.Member.DisplayName : members.Find(invocation.GroupId, userId)?.DisplayName ?? userId;
 
-    private static string Votes(int count) => count == 1 ? "1 vote" : $"{count} votes";
+    private static string Votes(int count) => Plural.Count(count, "vote");
 
     public static TimeZoneInfo Zone(Group group) => TimeZones.FindOrUtc(group.Setting(SettingCatalogue.TimeZone));
 

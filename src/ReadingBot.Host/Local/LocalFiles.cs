@@ -23,17 +23,18 @@ public sealed class LocalFiles(string dataDirectory)
     /// <summary>Saves the file under a name that cannot leave the folder and returns the line to print.</summary>
     public string Save(FileReply file)
     {
-        var path = Write(Directory, file.FileName, file.Content);
+        var path = Write(Directory, file.FileName, file.Content, overwrite: false);
         return $"{file.Caption}\nSaved to {path} ({file.Content.Length} bytes).";
     }
 
     private string Save(CardImage image)
     {
-        var path = Write(PicturesDirectory, image.FileName, image.Content);
+        // A member's heatmap replaces their previous one: the picture is always the latest state.
+        var path = Write(PicturesDirectory, image.FileName, image.Content, overwrite: true);
         return $"Picture: {image.AltText}\nSaved to {path}.";
     }
 
-    private static string Write(string folder, string fileName, byte[] content)
+    private static string Write(string folder, string fileName, byte[] content, bool overwrite)
     {
         System.IO.Directory.CreateDirectory(folder);
         var name = string.Concat(Path.GetFileName(fileName).Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
@@ -43,6 +44,12 @@ public sealed class LocalFiles(string dataDirectory)
         }
 
         var path = Path.Combine(folder, name);
+        // An export is never written over: an earlier one of the same name keeps its file, the new one gets -2, -3…
+        for (var n = 2; !overwrite && File.Exists(path); n++)
+        {
+            path = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(name)}-{n}{Path.GetExtension(name)}");
+        }
+
         File.WriteAllBytes(path, content);
         return path;
     }
