@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ReadingBot.Slack.Inbound;
 using ReadingBot.TestSupport.Slack;
 
 namespace ReadingBot.Slack.Tests;
@@ -326,6 +327,50 @@ public sealed class HttpModeTests : IAsyncLifetime
         await Eventually.TrueAsync(() => Repeats(bot) == 2, "both replays were recognised");
         Assert.Equal(1, bot.Processor.Processed);
     }
+
+    [Fact]
+    public async Task An_event_refused_as_busy_gets_through_when_the_same_signed_request_comes_again()
+    {
+        await bot.DisposeAsync();
+        bot = await SlackTestBot.StartAsync(emulator, s =>
+        {
+            s["Slack:Workers"] = "1";
+            s["Slack:QueueCapacity"] = "1";
+            s["Slack:InlineReplySeconds"] = "0.2";
+        }, mode: "Http");
+        emulator.Options.HttpTarget = bot.BaseUri;
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bot.Metadata.Hold = hold;
+        var queue = bot.Get<InboundQueue>();
+
+        var busy = await emulator.SlashCommandAsync("paper add 1706.03762");
+        await busy.WaitForAckAsync();
+        await Eventually.TrueAsync(() => queue.Count == 0, "the one worker took the command and is held");
+        var filler = Mention("EvFILLER");
+        var (fillerStatus, _, r0) = await emulator.PostToBotAsync("slack/events", filler, "application/json");
+        r0.Dispose();
+        var body = Mention("EvBUSY");
+        var timestamp = emulator.Timestamp();
+        var signature = emulator.Sign(timestamp, body);
+        var (refused, _, r1) = await emulator.PostToBotAsync("slack/events", body, "application/json", timestamp, signature);
+        r1.Dispose();
+        hold.SetResult();
+        await bot.WaitForProcessedAsync(2);
+        var (again, _, r2) = await emulator.PostToBotAsync("slack/events", body, "application/json", timestamp, signature);
+        r2.Dispose();
+        await bot.WaitForProcessedAsync(3);
+
+        Assert.Equal((200, 503, 200), (fillerStatus, refused, again));
+        Assert.Equal(0, Repeats(bot));
+    }
+
+    private static byte[] Mention(string eventId) => Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["type"] = "event_callback",
+        ["team_id"] = SlackEmulator.DefaultTeam,
+        ["event_id"] = eventId,
+        ["event"] = new JsonObject { ["type"] = "app_mention", ["user"] = SlackEmulator.Alice, ["channel"] = SlackEmulator.GeneralChannel, ["text"] = "hello", ["ts"] = "1700000000.000200" },
+    }.ToJsonString());
 
     // A reply through response_url can reach the emulator before it has recorded the status of the request that acked it.
     private static Task AttemptRecordedAsync(SlackDelivery delivery) =>
