@@ -39,6 +39,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackUserDirectory>();
         services.AddSingleton<InboundQueue>();
         services.AddSingleton<SlackIngress>();
+        services.AddSingleton<Http.SlackReplayGuard>();
         services.AddSingleton<SlackInboundProcessor>();
         services.AddSingleton<SlackOutbound>();
         services.AddSingleton<IChatOutbound>(sp => sp.GetRequiredService<SlackOutbound>());

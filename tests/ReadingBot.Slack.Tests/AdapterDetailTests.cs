@@ -70,4 +70,31 @@ public sealed class AdapterDetailTests : IAsyncLifetime
         Assert.Equal(1, purger.PurgeOnce());
         Assert.False(log.TryRecord("slack:event:Ev1", time.GetUtcNow(), time.GetUtcNow().AddMinutes(60)));
     }
+
+    [Fact]
+    public void A_request_signature_is_remembered_while_its_timestamp_is_accepted_and_then_purged()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var db = ReadingBot.Storage.LiteDb.ReadingBotDatabase.OpenMemory();
+        var log = new ReadingBot.Storage.LiteDb.LiteDeliveryLog(db);
+        var options = new SlackOptions();
+        var guard = new ReadingBot.Slack.Http.SlackReplayGuard(log, Microsoft.Extensions.Options.Options.Create(options), time);
+        var purger = new ReadingBot.Slack.Inbound.DeliveryLogPurger(log, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadingBot.Slack.Inbound.DeliveryLogPurger>.Instance);
+        var body = "team_id=T0READING&text=wayr%20post%20x"u8.ToArray();
+        var sent = time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = ReadingBot.Slack.Http.SlackSignature.Compute("secret", sent, body);
+        var window = TimeSpan.FromSeconds(options.SignatureWindowSeconds);
+
+        var first = guard.TryFirstUse(sent, signature);
+        time.Advance(window);
+        var stillAccepted = ReadingBot.Slack.Http.SlackSignature.Verify("secret", sent, signature, body, time.GetUtcNow(), window);
+        var replay = guard.TryFirstUse(sent, signature);
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.True(first);
+        Assert.True(stillAccepted);
+        Assert.False(replay);
+        Assert.Equal(1, purger.PurgeOnce());
+    }
 }
+

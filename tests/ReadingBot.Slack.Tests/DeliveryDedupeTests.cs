@@ -104,6 +104,35 @@ public sealed class DeliveryDedupeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_signed_http_slash_command_replayed_after_a_restart_does_nothing()
+    {
+        await using var http = await SlackEmulator.StartAsync(new SlackEmulatorOptions { Delivery = SlackDeliveryMode.Http });
+        var body = System.Text.Encoding.UTF8.GetBytes($"team_id={SlackEmulator.DefaultTeam}&channel_id={SlackEmulator.GeneralChannel}&user_id={SlackEmulator.Alice}&command=%2Freading&text=paper%20add%201706.03762");
+        var timestamp = http.Timestamp();
+        var signature = http.Sign(timestamp, body);
+        var db = ReadingBotDatabase.OpenFile(directory);
+        var first = await SlackTestBot.StartAsync(http, database: db, mode: "Http");
+        http.Options.HttpTarget = first.BaseUri;
+        var (status1, text1, r1) = await http.PostToBotAsync("slack/commands", body, "application/x-www-form-urlencoded", timestamp, signature);
+        r1.Dispose();
+        await first.DisposeAsync();
+        db.Dispose();
+
+        db = ReadingBotDatabase.OpenFile(directory);
+        await using var second = await SlackTestBot.StartAsync(http, database: db, mode: "Http");
+        http.Options.HttpTarget = second.BaseUri;
+        var (status2, text2, r2) = await http.PostToBotAsync("slack/commands", body, "application/x-www-form-urlencoded", timestamp, signature);
+        r2.Dispose();
+
+        Assert.Equal(200, status1);
+        Assert.Contains("Added #1", text1);
+        Assert.Equal((200, ""), (status2, text2));
+        Assert.Equal(0, second.Processor.Processed);
+        await second.DisposeAsync();
+        db.Dispose();
+    }
+
+    [Fact]
     public async Task Unacked_envelopes_are_redelivered_with_retry_attempt_and_reason()
     {
         emulator.Options.AckTimeout = TimeSpan.FromMilliseconds(300);

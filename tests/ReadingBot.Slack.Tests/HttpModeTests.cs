@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ReadingBot.Slack.Inbound;
 using ReadingBot.TestSupport.Slack;
 
 namespace ReadingBot.Slack.Tests;
@@ -228,6 +229,148 @@ public sealed class HttpModeTests : IAsyncLifetime
         Assert.Equal(503, refused.HttpAttempts[0].Status);
         Assert.Equal(200, refused.HttpAttempts[^1].Status);
     }
+
+    private static byte[] CommandBody(string text, string trigger = "13345224609.738474920.8088930838d88f008e0") => Encoding.UTF8.GetBytes(
+        $"team_id={SlackEmulator.DefaultTeam}&channel_id={SlackEmulator.GeneralChannel}&user_id={SlackEmulator.Alice}&user_name=alice&command=%2Freading&text={Uri.EscapeDataString(text)}&trigger_id={trigger}");
+
+    private static int Repeats(SlackTestBot bot) => bot.Logs.Lines.Count(l => l.Contains("Skipping a repeated Slack delivery", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task A_replayed_slash_command_runs_once_and_the_replays_get_an_empty_200()
+    {
+        var body = CommandBody("wayr post reading a long note about attention and its figures");
+        var timestamp = emulator.Timestamp();
+        var signature = emulator.Sign(timestamp, body);
+
+        var answers = new List<(int Status, string Body)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var (status, text, response) = await emulator.PostToBotAsync("slack/commands", body, "application/x-www-form-urlencoded", timestamp, signature);
+            response.Dispose();
+            answers.Add((status, text));
+        }
+
+        await bot.WaitForProcessedAsync(1);
+        Assert.Equal(200, answers[0].Status);
+        Assert.Contains("Posted to WAYR #1", answers[0].Body);
+        Assert.All(answers.Skip(1), a => Assert.Equal((200, ""), a));
+        Assert.Equal(3, Repeats(bot));
+        Assert.Equal(1, bot.Processor.Processed);
+    }
+
+    [Fact]
+    public async Task A_replayed_event_without_an_event_id_has_one_effect()
+    {
+        var body = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["type"] = "event_callback",
+            ["team_id"] = SlackEmulator.DefaultTeam,
+            ["event"] = new JsonObject { ["type"] = "app_mention", ["user"] = SlackEmulator.Alice, ["channel"] = SlackEmulator.GeneralChannel, ["text"] = "<@U0BOT> help", ["ts"] = "1700000000.000100" },
+        }.ToJsonString());
+        var timestamp = emulator.Timestamp();
+        var signature = emulator.Sign(timestamp, body);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var (status, text, response) = await emulator.PostToBotAsync("slack/events", body, "application/json", timestamp, signature);
+            response.Dispose();
+            Assert.Equal((200, ""), (status, text));
+        }
+
+        await bot.WaitForProcessedAsync(1);
+        Assert.Equal(2, Repeats(bot));
+        Assert.Equal(1, bot.Processor.Processed);
+    }
+
+    [Fact]
+    public async Task A_retry_of_an_event_signed_anew_is_acked_and_not_run_twice()
+    {
+        var body = EventBody("EvRESIGNED");
+        var first = emulator.Timestamp();
+        var later = emulator.Timestamp(DateTimeOffset.UtcNow.AddSeconds(61));
+
+        var (status1, _, r1) = await emulator.PostToBotAsync("slack/events", body, "application/json", first, emulator.Sign(first, body));
+        r1.Dispose();
+        await bot.WaitForProcessedAsync(1);
+        var (status2, _, r2) = await emulator.PostToBotAsync("slack/events", body, "application/json", later, emulator.Sign(later, body), new Dictionary<string, string> { ["X-Slack-Retry-Num"] = "1", ["X-Slack-Retry-Reason"] = "http_timeout" });
+        r2.Dispose();
+        await Eventually.TrueAsync(() => Repeats(bot) == 1, "the retry was recognised by its event_id");
+
+        Assert.Equal((200, 200), (status1, status2));
+        Assert.Equal(1, bot.Processor.Processed);
+    }
+
+    [Fact]
+    public async Task A_replayed_button_press_has_one_effect()
+    {
+        var payload = new JsonObject
+        {
+            ["type"] = "block_actions",
+            ["user"] = new JsonObject { ["id"] = SlackEmulator.Alice, ["team_id"] = SlackEmulator.DefaultTeam },
+            ["team"] = new JsonObject { ["id"] = SlackEmulator.DefaultTeam },
+            ["channel"] = new JsonObject { ["id"] = SlackEmulator.GeneralChannel },
+            ["trigger_id"] = "13345224609.738474920.replayedbutton",
+            ["actions"] = new JsonArray(new JsonObject { ["type"] = "button", ["action_id"] = "readingbot.cmd.abc", ["value"] = "help paper" }),
+        };
+        var body = Encoding.UTF8.GetBytes("payload=" + Uri.EscapeDataString(payload.ToJsonString()));
+        var timestamp = emulator.Timestamp();
+        var signature = emulator.Sign(timestamp, body);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var (status, _, response) = await emulator.PostToBotAsync("slack/interactivity", body, "application/x-www-form-urlencoded", timestamp, signature);
+            response.Dispose();
+            Assert.Equal(200, status);
+        }
+
+        await bot.WaitForProcessedAsync(1);
+        await Eventually.TrueAsync(() => Repeats(bot) == 2, "both replays were recognised");
+        Assert.Equal(1, bot.Processor.Processed);
+    }
+
+    [Fact]
+    public async Task An_event_refused_as_busy_gets_through_when_the_same_signed_request_comes_again()
+    {
+        await bot.DisposeAsync();
+        bot = await SlackTestBot.StartAsync(emulator, s =>
+        {
+            s["Slack:Workers"] = "1";
+            s["Slack:QueueCapacity"] = "1";
+            s["Slack:InlineReplySeconds"] = "0.2";
+        }, mode: "Http");
+        emulator.Options.HttpTarget = bot.BaseUri;
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bot.Metadata.Hold = hold;
+        var queue = bot.Get<InboundQueue>();
+
+        var busy = await emulator.SlashCommandAsync("paper add 1706.03762");
+        await busy.WaitForAckAsync();
+        await Eventually.TrueAsync(() => queue.Count == 0, "the one worker took the command and is held");
+        var filler = Mention("EvFILLER");
+        var (fillerStatus, _, r0) = await emulator.PostToBotAsync("slack/events", filler, "application/json");
+        r0.Dispose();
+        var body = Mention("EvBUSY");
+        var timestamp = emulator.Timestamp();
+        var signature = emulator.Sign(timestamp, body);
+        var (refused, _, r1) = await emulator.PostToBotAsync("slack/events", body, "application/json", timestamp, signature);
+        r1.Dispose();
+        hold.SetResult();
+        await bot.WaitForProcessedAsync(2);
+        var (again, _, r2) = await emulator.PostToBotAsync("slack/events", body, "application/json", timestamp, signature);
+        r2.Dispose();
+        await bot.WaitForProcessedAsync(3);
+
+        Assert.Equal((200, 503, 200), (fillerStatus, refused, again));
+        Assert.Equal(0, Repeats(bot));
+    }
+
+    private static byte[] Mention(string eventId) => Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["type"] = "event_callback",
+        ["team_id"] = SlackEmulator.DefaultTeam,
+        ["event_id"] = eventId,
+        ["event"] = new JsonObject { ["type"] = "app_mention", ["user"] = SlackEmulator.Alice, ["channel"] = SlackEmulator.GeneralChannel, ["text"] = "hello", ["ts"] = "1700000000.000200" },
+    }.ToJsonString());
 
     // A reply through response_url can reach the emulator before it has recorded the status of the request that acked it.
     private static Task AttemptRecordedAsync(SlackDelivery delivery) =>

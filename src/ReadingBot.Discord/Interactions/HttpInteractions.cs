@@ -90,22 +90,14 @@ public sealed class HttpInteractionsEndpoint(
             return;
         }
 
-        if (http.Request.ContentLength > MaxBody)
-        {
-            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            return;
-        }
-
         // The signature covers the exact bytes: read them raw, before any JSON parsing.
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        if (buffer.Length > MaxBody)
+        var body = await ReadBodyAsync(http);
+        if (body is null)
         {
             http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             return;
         }
 
-        var body = buffer.ToArray();
         var timestamp = http.Request.Headers["X-Signature-Timestamp"].ToString();
         if (!verifier.Verify(timestamp, body, http.Request.Headers["X-Signature-Ed25519"].ToString()))
         {
@@ -121,27 +113,38 @@ public sealed class HttpInteractionsEndpoint(
             return;
         }
 
-        JsonObject interaction;
+        JsonObject? interaction;
         try
         {
-            interaction = JsonNode.Parse(body) as JsonObject ?? throw new System.Text.Json.JsonException();
+            interaction = JsonNode.Parse(body) as JsonObject;
         }
         catch (System.Text.Json.JsonException)
         {
+            interaction = null;
+        }
+
+        // Signed but malformed (wrong JSON types, missing fields): one line and a 400, never an exception in the router.
+        var problem = interaction is null ? "not a JSON object" : InteractionShape.Problem(interaction);
+        if (problem is not null || interaction is null)
+        {
+            logger.LogWarning("Refused a malformed Discord interaction: {Problem}", problem);
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsync("malformed interaction: " + problem, http.RequestAborted);
             return;
         }
 
-        if (interaction["type"]?.GetValue<int>() == InteractionTypes.Ping)
+        // The body is signed, so a replay carries the same id: PINGs too are taken once, like every other type.
+        var id = interaction["id"]!.GetValue<string>();
+        if (!deliveries.TryRecord("discord:interaction:" + id, now, now + TimeSpan.FromMinutes(15)))
+        {
+            logger.LogInformation("Refused a replayed Discord interaction {Id}", id);
+            await Refuse(http, "replayed interaction");
+            return;
+        }
+
+        if (interaction["type"]!.GetValue<int>() == InteractionTypes.Ping)
         {
             await http.Response.WriteAsJsonAsync(new JsonObject { ["type"] = InteractionTypes.Pong }, http.RequestAborted);
-            return;
-        }
-
-        var id = interaction["id"]?.GetValue<string>();
-        if (id is null || !deliveries.TryRecord("discord:interaction:" + id, now, now + TimeSpan.FromMinutes(15)))
-        {
-            await Refuse(http, "replayed interaction");
             return;
         }
 
@@ -171,6 +174,30 @@ public sealed class HttpInteractionsEndpoint(
         {
             logger.LogError(ex, "Handling an HTTP interaction failed");
         }
+    }
+
+    /// <summary>The raw body, or null once it passes <see cref="MaxBody"/>: a chunked body is read only up to the limit, never to its end.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength > MaxBody)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBody)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     private static Task Refuse(HttpContext http, string reason)

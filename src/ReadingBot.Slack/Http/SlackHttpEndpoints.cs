@@ -14,7 +14,8 @@ namespace ReadingBot.Slack.Http;
 /// <summary>
 /// The Events API, slash command and interactivity endpoints for Http mode. Every request is verified against the
 /// signing secret over its raw body (401 otherwise) before anything is parsed; the tenant is read only from the
-/// verified body. Events are acked with an empty 200 as soon as they are queued.
+/// verified body. Events are acked with an empty 200 as soon as they are queued. A signed request is taken once: the
+/// same signature again (a replay) gets an empty 200 and does nothing (<see cref="SlackReplayGuard"/>).
 /// </summary>
 public static class SlackHttpEndpoints
 {
@@ -40,7 +41,7 @@ public static class SlackHttpEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> HandleEventsAsync(HttpContext http, SlackIngress ingress, IOptions<SlackOptions> options, TimeProvider time, ILoggerFactory logs)
+    private static async Task<IResult> HandleEventsAsync(HttpContext http, SlackIngress ingress, SlackReplayGuard replays, IOptions<SlackOptions> options, TimeProvider time, ILoggerFactory logs)
     {
         var body = await VerifiedBodyAsync(http, options.Value, time);
         if (body is null)
@@ -69,19 +70,22 @@ public static class SlackHttpEndpoints
                 return Results.Json(new { challenge = json["challenge"]?.ToString() ?? "" });
             case "event_callback" or "app_rate_limited":
                 var retry = int.TryParse(http.Request.Headers["X-Slack-Retry-Num"], out var n) ? n : 0;
-                if (!ingress.AcceptEvent(json, retry))
+                switch (ingress.AcceptEvent(json, retry, FirstUse(http, replays)))
                 {
-                    logs.CreateLogger(typeof(SlackHttpEndpoints)).LogWarning("Inbound queue full; answering 503 so Slack retries the event");
-                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                    case Admission.Busy:
+                        logs.CreateLogger(typeof(SlackHttpEndpoints)).LogWarning("Inbound queue full; answering 503 so Slack retries the event");
+                        return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                    case Admission.Repeated:
+                        return Repeated(logs, "event");
+                    default:
+                        return Results.Ok();
                 }
-
-                return Results.Ok();
             default:
                 return Results.Ok();
         }
     }
 
-    private static async Task<IResult> HandleCommandAsync(HttpContext http, SlackIngress ingress, IOptions<SlackOptions> options, TimeProvider time)
+    private static async Task<IResult> HandleCommandAsync(HttpContext http, SlackIngress ingress, SlackReplayGuard replays, IOptions<SlackOptions> options, TimeProvider time, ILoggerFactory logs)
     {
         var raw = await ReadBodyAsync(http);
         if (raw is null)
@@ -110,17 +114,19 @@ public static class SlackHttpEndpoints
             }
         }
 
-        var response = ingress.AcceptCommand(payload);
-        if (response is null)
+        switch (ingress.AcceptCommand(payload, FirstUse(http, replays), out var response))
         {
-            return Results.Json(new { response_type = "ephemeral", text = "ReadingBot is very busy right now; try again in a minute." });
+            case Admission.Busy:
+                return Results.Json(new { response_type = "ephemeral", text = "ReadingBot is very busy right now; try again in a minute." });
+            case Admission.Repeated:
+                return Repeated(logs, "slash command");
         }
 
         var reply = await response;
         return reply is null ? Results.Ok() : Results.Text(reply.ToJsonString(), "application/json; charset=utf-8");
     }
 
-    private static async Task<IResult> HandleInteractivityAsync(HttpContext http, SlackIngress ingress, IOptions<SlackOptions> options, TimeProvider time)
+    private static async Task<IResult> HandleInteractivityAsync(HttpContext http, SlackIngress ingress, SlackReplayGuard replays, IOptions<SlackOptions> options, TimeProvider time, ILoggerFactory logs)
     {
         var raw = await VerifiedBodyAsync(http, options.Value, time);
         if (raw is null)
@@ -143,7 +149,28 @@ public static class SlackHttpEndpoints
             return Results.BadRequest();
         }
 
-        return ingress.AcceptInteraction(payload) ? Results.Ok() : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        return ingress.AcceptInteraction(payload, FirstUse(http, replays)) switch
+        {
+            Admission.Busy => Results.StatusCode(StatusCodes.Status503ServiceUnavailable),
+            Admission.Repeated => Repeated(logs, "interaction"),
+            _ => Results.Ok(),
+        };
+    }
+
+    // Only a verified request gets here, so its signature is the HMAC of its own timestamp and body.
+    private static Func<bool> FirstUse(HttpContext http, SlackReplayGuard replays) => () => replays.TryFirstUse(
+        http.Request.Headers["X-Slack-Request-Timestamp"].ToString(),
+        http.Request.Headers["X-Slack-Signature"].ToString());
+
+    /// <summary>
+    /// A signed request seen before: a replay (the signature window alone would let it run again for five minutes)
+    /// or Slack resending the very same request. An empty 200 does nothing, tells an attacker nothing, and stops a
+    /// genuine resend from being retried.
+    /// </summary>
+    private static IResult Repeated(ILoggerFactory logs, string kind)
+    {
+        logs.CreateLogger(typeof(SlackHttpEndpoints)).LogWarning("Skipping a repeated Slack delivery: this signed {Kind} request was already taken; answered 200, nothing done", kind);
+        return Results.Ok();
     }
 
     private static async Task<byte[]?> VerifiedBodyAsync(HttpContext http, SlackOptions options, TimeProvider time)

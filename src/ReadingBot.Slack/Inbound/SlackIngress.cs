@@ -59,12 +59,16 @@ public sealed class SlackIngress(InboundQueue queue, IOptions<SlackOptions> opti
         }
     }
 
-    /// <summary>An Events API callback over HTTP; false when the queue is full (the endpoint answers 503 and Slack retries).</summary>
-    public bool AcceptEvent(JsonObject body, int retryNum)
+    /// <summary>
+    /// An Events API callback over HTTP. <see cref="Admission.Busy"/> when the queue is full (the endpoint answers 503
+    /// and Slack retries); <see cref="Admission.Repeated"/> when <paramref name="firstUse"/> says the signed request was
+    /// taken before. The slot is reserved first, so a request refused as busy is not remembered and can come again.
+    /// </summary>
+    public Admission AcceptEvent(JsonObject body, int retryNum, Func<bool> firstUse)
     {
-        if (!queue.TryReserve())
+        if (Admit(firstUse) is var admission and not Admission.Queued)
         {
-            return false;
+            return admission;
         }
 
         var keys = new List<string>();
@@ -74,29 +78,31 @@ public sealed class SlackIngress(InboundQueue queue, IOptions<SlackOptions> opti
         }
 
         queue.Enqueue(new InboundItem(InboundKind.Event, body, keys, RetryAttempt: retryNum));
-        return true;
+        return Admission.Queued;
     }
 
-    /// <summary>A slash command over HTTP; the returned task gives the response body (null = empty 200) within the budget.</summary>
-    public Task<JsonObject?>? AcceptCommand(JsonObject payload)
+    /// <summary>A slash command over HTTP; when queued, <paramref name="response"/> gives the response body (null = empty 200) within the budget.</summary>
+    public Admission AcceptCommand(JsonObject payload, Func<bool> firstUse, out Task<JsonObject?> response)
     {
-        if (!queue.TryReserve())
+        response = Task.FromResult<JsonObject?>(null);
+        if (Admit(firstUse) is var admission and not Admission.Queued)
         {
-            return null;
+            return admission;
         }
 
-        var response = new TaskCompletionSource<JsonObject?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var ack = new CommandAck(p => Task.FromResult(response.TrySetResult(p)), Budget, time);
+        var answer = new TaskCompletionSource<JsonObject?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ack = new CommandAck(p => Task.FromResult(answer.TrySetResult(p)), Budget, time);
         queue.Enqueue(new InboundItem(InboundKind.SlashCommand, payload, [], ack));
-        return response.Task;
+        response = answer.Task;
+        return Admission.Queued;
     }
 
     /// <summary>An interactive payload over HTTP (acked by the endpoint's empty 200).</summary>
-    public bool AcceptInteraction(JsonObject payload)
+    public Admission AcceptInteraction(JsonObject payload, Func<bool> firstUse)
     {
-        if (!queue.TryReserve())
+        if (Admit(firstUse) is var admission and not Admission.Queued)
         {
-            return false;
+            return admission;
         }
 
         var keys = new List<string>();
@@ -106,6 +112,46 @@ public sealed class SlackIngress(InboundQueue queue, IOptions<SlackOptions> opti
         }
 
         queue.Enqueue(new InboundItem(InboundKind.Interactive, payload, keys));
-        return true;
+        return Admission.Queued;
     }
+
+    private Admission Admit(Func<bool> firstUse)
+    {
+        if (!queue.TryReserve())
+        {
+            return Admission.Busy;
+        }
+
+        bool first;
+        try
+        {
+            first = firstUse();
+        }
+        catch
+        {
+            queue.Release();
+            throw;
+        }
+
+        if (!first)
+        {
+            queue.Release();
+            return Admission.Repeated;
+        }
+
+        return Admission.Queued;
+    }
+}
+
+/// <summary>What became of a delivery over HTTP.</summary>
+public enum Admission
+{
+    /// <summary>Queued for a worker.</summary>
+    Queued,
+
+    /// <summary>The queue is full: nothing was taken.</summary>
+    Busy,
+
+    /// <summary>The same signed request was taken before (a replay): nothing was done.</summary>
+    Repeated,
 }

@@ -181,8 +181,16 @@ public sealed class ScriptedMetadataSource : IPaperMetadataSource
 
     public TimeSpan Delay { get; set; }
 
+    /// <summary>When set, every fetch waits until the test completes it: holds a worker busy for as long as a test needs.</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
     public async Task<MetadataResult> FetchAsync(PaperRef reference, CancellationToken cancellationToken)
     {
+        if (Hold is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, cancellationToken);
