@@ -115,14 +115,28 @@ public sealed class WeeklyPaperTests : IDisposable
     }
 
     [Fact]
-    public async Task This_week_cannot_be_picked_after_its_announcement_time()
+    public async Task This_week_cannot_be_picked_again_once_its_paper_was_announced()
     {
-        await bot.SendAsync("/paper add 1706.03762");
+        await bot.SendAsync("/week pick 1706.03762 2026-W48", "mod", moderator: true);
+        bot.Time.Advance(TimeSpan.FromHours(2));
+        await bot.Get<WeeklyScheduler>().RunDueAsync(CancellationToken.None);
+        bot.Time.Advance(TimeSpan.FromHours(1));
+
+        var reply = Assert.IsType<ErrorReply>(await bot.SendAsync("/week pick 1512.03385 2026-W48", "mod", moderator: true));
+
+        Assert.Equal("This week's paper was already announced (monday 09:00). Choose 2026-W49 or later.", reply.Message);
+        Assert.Contains("This week (2026-W48): #1", await bot.TextAsync("/week"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Past_the_announcement_time_with_nothing_announced_this_week_can_still_be_picked()
+    {
         bot.Time.Advance(TimeSpan.FromHours(3));
 
-        var reply = Assert.IsType<ErrorReply>(await bot.SendAsync("/week pick #1 2026-W48", "mod", moderator: true));
+        var reply = await bot.TextAsync("/week pick 1706.03762 2026-W48", "mod", moderator: true);
 
-        Assert.Contains("already announced", reply.Message, StringComparison.Ordinal);
+        Assert.Contains("is the paper of 2026-W48; this week's announcement time (Mon 23 Nov 2026 09:00 Etc/UTC) has passed, so it will be announced in a moment.", reply, StringComparison.Ordinal);
+        Assert.Contains("This week (2026-W48): #1", await bot.TextAsync("/week"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -174,7 +174,10 @@ public sealed class WeeklyPaperService(
         var replaced = previous?.PaperKey is { } old && old != item.Paper.Key ? $" It replaces {ItemOf(invocation.GroupId, old)?.Label ?? old}, which goes back to the queue if it was suggested." : "";
         var presenting = presenter is null ? "" : $" Proposed presenter: {Name(invocation, presenter.UserId)}.";
         var announce = WeeklySchedule.InstantOf(week, AnnounceTime(invocation.Group), zone);
-        return new TextReply($"{item.Label} {item.Title} is the paper of {week}; it will be announced {LocalText(announce, zone)}.{replaced}{presenting}");
+        var announcing = announce > time.GetUtcNow()
+            ? $"it will be announced {LocalText(announce, zone)}"
+            : $"this week's announcement time ({LocalText(announce, zone)}) has passed, so it will be announced in a moment";
+        return new TextReply($"{item.Label} {item.Title} is the paper of {week}; {announcing}.{replaced}{presenting}");
     }
 
     public Reply Skip(Invocation invocation, string? when)
@@ -327,6 +330,24 @@ public sealed class WeeklyPaperService(
         return WeeklySchedule.InstantOf(current, AnnounceTime(group), zone) > now ? current : current.Next();
     }
 
+    /// <summary>
+    /// True when the week's paper announcement went out with a paper, or is going out right now: a pick or skip can then
+    /// no longer change the week. Past the announcement time with nothing announced (the group started mid-week, the
+    /// bot was down, or the announcement said no paper was picked), the week is still open and a pick is announced at
+    /// once by <see cref="WeeklyPaperJob"/>.
+    /// </summary>
+    public bool IsAnnounced(GroupId group, WeekKey week)
+    {
+        if (plans.Find(group, week) is { State: WeekPlanState.Planned, ChannelId: not null })
+        {
+            return true;
+        }
+
+        return new[] { WeeklyPaperJob.AnnounceKind, WeeklyPaperJob.LateAnnounceKind }
+            .Select(kind => posts.Find(ScheduledPostRecord.KeyOf(group, week, kind)))
+            .Any(r => r?.State == ScheduledPostState.Claimed);
+    }
+
     private (WeekKey Week, string? Error) ParseWeek(string text, WeekKey firstOpen, Group group, TimeZoneInfo zone)
     {
         WeekKey week;
@@ -339,9 +360,14 @@ public sealed class WeeklyPaperService(
             return (default, $"'{CommandBinder.Clip(text)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
         }
 
+        var current = WeekKey.Of(time.GetUtcNow(), zone);
+        if (week == current && week < firstOpen && !IsAnnounced(group.Id, week))
+        {
+            return (week, null);
+        }
+
         if (week < firstOpen)
         {
-            var current = WeekKey.Of(time.GetUtcNow(), zone);
             return (default, week < current
                 ? $"{week} is in the past. Choose {firstOpen} or later."
                 : $"This week's paper was already announced ({AnnounceTime(group)}). Choose {firstOpen} or later.");
