@@ -135,7 +135,7 @@ public sealed class WayrFlowTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/wayr", "needs <text...>")]
+    [InlineData("/wayr", "/wayr post needs a paper, a status (skimmed/reading/read/implemented) and a note.")]
     [InlineData("/wayr status:devoured 1706.03762", "is not a status")]
     [InlineData("/wayr 1706.0376", "is not an arXiv id")]
     [InlineData("/wayr edit 9 something", "There is no post 9")]
@@ -264,7 +264,7 @@ public sealed class WayrFlowTests : IDisposable
         var audit = await bot.TextAsync("/streak audit", "mod", moderator: true);
 
         Assert.StartsWith("Error: /streak correct is for moderators only", refused, StringComparison.Ordinal);
-        Assert.StartsWith("Error: /streak correct needs <reason...>", noReason, StringComparison.Ordinal);
+        Assert.StartsWith("Error: /streak correct needs the reason, kept in the audit log. Usage:", noReason, StringComparison.Ordinal);
         Assert.StartsWith("Error: 2026-W51 has not closed yet", open, StringComparison.Ordinal);
         Assert.Equal("alice's 2026-W49 is now kept (was missed); streak 3, longest 3. Recorded in the audit log.", corrected);
         Assert.Contains("set alice's 2026-W49 from missed to kept: she posted in the wrong channel", audit, StringComparison.Ordinal);

@@ -140,6 +140,31 @@ public sealed class WeeklyPaperTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pick_takes_the_week_and_the_paper_in_either_order()
+    {
+        var reply = await bot.TextAsync("/week pick 2026-W49 1706.03762", "mod", moderator: true);
+        await bot.SendAsync("/paper add 1512.03385");
+        var byDate = await bot.TextAsync("/week pick 2026-12-09 #2", "mod", moderator: true);
+
+        Assert.StartsWith("#1 Attention Is All You Need is the paper of 2026-W49", reply, StringComparison.Ordinal);
+        Assert.StartsWith("#2 ", byDate, StringComparison.Ordinal);
+        Assert.Contains("is the paper of 2026-W50", byDate, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/week pick 2026-W49", "'2026-W49' is a week, not a paper. Name the paper first: /week pick <paper> 2026-W49, such as /week pick #3 2026-W49.")]
+    [InlineData("/week pick #1 #1", "'#1' is a paper, not a week. Give a date in the week, such as 2026-12-03, or a week, such as 2026-W49.")]
+    [InlineData("/week skip 1706.03762", "'1706.03762' is a paper, not a week. Give a date in the week, such as 2026-12-03, or a week, such as 2026-W49.")]
+    public async Task A_week_where_a_paper_belongs_and_a_paper_where_a_week_belongs_are_named(string line, string expected)
+    {
+        await bot.SendAsync("/paper add 1706.03762");
+
+        var reply = Assert.IsType<ErrorReply>(await bot.SendAsync(line, "mod", moderator: true));
+
+        Assert.Equal(expected, reply.Message);
+    }
+
+    [Fact]
     public async Task A_paper_cannot_be_planned_for_two_weeks()
     {
         await bot.SendAsync("/week pick 1706.03762", "mod", moderator: true);
@@ -163,7 +188,7 @@ public sealed class WeeklyPaperTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/week schedule funday 09:00 Europe/Berlin", "must be one of monday")]
+    [InlineData("/week schedule funday 09:00 Europe/Berlin", "'funday' is not a choice here: /week schedule takes monday, tuesday, wednesday, thursday, friday, saturday or sunday (the day of the week).")]
     [InlineData("/week schedule monday 25:00 Europe/Berlin", "is not a time")]
     [InlineData("/week schedule monday 9am Europe/Berlin", "is not a time")]
     [InlineData("/week schedule monday 09:00 Berlin/Mitte", "is not an IANA time zone")]

@@ -110,6 +110,20 @@ public sealed class WeeklyPaperService(
 
     public async Task<Reply> PickAsync(Invocation invocation, string reference, string? when, CancellationToken cancellationToken)
     {
+        if (IsWeekOrDate(reference))
+        {
+            // A week is never a paper reference, so the two may come in either order.
+            if (when is null)
+            {
+                return new ErrorReply($"'{CommandBinder.Clip(reference)}' is a week, not a paper. Name the paper first: /week pick <paper> {CommandBinder.Clip(reference)}, such as /week pick #3 {CommandBinder.Clip(reference)}.");
+            }
+
+            if (!IsWeekOrDate(when))
+            {
+                (reference, when) = (when, reference);
+            }
+        }
+
         var zone = Zone(invocation.Group);
         var firstOpen = FirstOpenWeek(invocation.Group, zone);
         WeekKey week;
@@ -357,7 +371,10 @@ public sealed class WeeklyPaperService(
         }
         else if (!WeekKey.TryParse(text, out week))
         {
-            return (default, $"'{CommandBinder.Clip(text)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
+            var paper = PaperRefParser.Parse(text).Reference is not null || text.TrimStart().StartsWith('#');
+            return (default, paper
+                ? $"'{CommandBinder.Clip(text)}' is a paper, not a week. Give a date in the week, such as 2026-12-03, or a week, such as 2026-W49."
+                : $"'{CommandBinder.Clip(text)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
         }
 
         var current = WeekKey.Of(time.GetUtcNow(), zone);
@@ -380,6 +397,10 @@ public sealed class WeeklyPaperService(
 
         return (week, null);
     }
+
+    /// <summary>True for the texts <see cref="ParseWeek"/> reads: a date (YYYY-MM-DD) or an ISO week (2026-W49).</summary>
+    private static bool IsWeekOrDate(string text) =>
+        DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) || WeekKey.TryParse(text, out _);
 
     private PresenterVolunteer? ProposePresenter(Group group, WeekKey week)
     {
