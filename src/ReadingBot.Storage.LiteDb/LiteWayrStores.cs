@@ -246,10 +246,18 @@ public sealed class LiteStreakStore(ReadingBotDatabase db) : IStreakStore, IDige
         return d is null ? [] : d["rows"].AsArray.Select(r => new LeaderboardRow(r["member"].AsString, r["current"].AsInt32, r["longest"].AsInt32, r["total"].AsInt32)).ToList();
     }
 
-    public void Correct(StreakCorrection correction, LedgerEntry replacement, MemberStreak replayed) => db.InTransaction(() =>
+    public void Correct(StreakCorrection correction, LedgerEntry replacement, MemberStreak replayed, IReadOnlyList<LeaderboardRow> standings) => db.InTransaction(() =>
     {
         LedgerDocs.Upsert(FromEntry(replacement));
         Streaks.Upsert(FromStreak(replayed));
+        var asOf = StandingDocs.FindById(correction.Group.Value)?["week"] ?? WeeklyDocuments.Week(correction.Week);
+        StandingDocs.Upsert(new BsonDocument
+        {
+            ["_id"] = correction.Group.Value,
+            ["group"] = correction.Group.Value,
+            ["week"] = asOf,
+            ["rows"] = new BsonArray(standings.Select(r => new BsonDocument { ["member"] = r.Member, ["current"] = r.Current, ["longest"] = r.Longest, ["total"] = r.TotalKept })),
+        });
         Audits.Insert(new BsonDocument
         {
             ["_id"] = ObjectId.NewObjectId(),

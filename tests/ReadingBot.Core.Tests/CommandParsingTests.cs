@@ -55,10 +55,12 @@ public sealed class CommandParsingTests
     [InlineData("/nonsense", "Unknown command /nonsense")]
     [InlineData("/paper", "needs a subcommand")]
     [InlineData("/paper frobnicate", "has no subcommand 'frobnicate'")]
-    [InlineData("/paper add", "needs <ref>")]
+    [InlineData("/paper add", "/paper add needs an arXiv id or link, a DOI, any link, or a library number such as #3. Usage: /paper add <ref> [title...]")]
     [InlineData("/paper show #1 extra", "Too many words")]
     [InlineData("/paper list two", "whole number")]
-    [InlineData("/export docx", "must be one of markdown, bibtex")]
+    [InlineData("/export docx", "'docx' is not a choice here: /export takes markdown, bibtex, json, csv, rss or ics (the file format).")]
+    [InlineData("/recommend bob", "'bob' is not a choice here: /recommend takes me or group (who to recommend for: me or the group). Usage: /recommend [me|group]")]
+    [InlineData("/wayr delete first", "The post number must be a whole number, not 'first'.")]
     [InlineData("", "Type a command")]
     public void Bad_input_gets_a_one_line_reason(string line, string expected)
     {
@@ -67,6 +69,62 @@ public sealed class CommandParsingTests
         Assert.Null(bound.Command);
         Assert.Contains(expected, bound.Error, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', bound.Error!);
+    }
+
+    public static TheoryData<string, string> EveryOption()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var spec in new CommandCatalogue().All)
+        {
+            foreach (var option in spec.Options)
+            {
+                data.Add(spec.Path, option.Name);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryOption))]
+    public void No_error_about_an_option_shows_its_internal_name(string path, string name)
+    {
+        var spec = new CommandCatalogue().All.Single(s => s.Path == path);
+        var option = spec.Options.Single(o => o.Name == name);
+        var others = spec.Options.Where(o => o != option).ToDictionary(o => o.Name, Valid);
+        var errors = new List<string?>
+        {
+            CommandBinder.Bind(spec, new Dictionary<string, string>(others) { [name] = new string('x', option.MaxLength + 1) }).Error,
+        };
+        if (option.Kind is OptionKind.Choice or OptionKind.Integer)
+        {
+            errors.Add(CommandBinder.Bind(spec, new Dictionary<string, string>(others) { [name] = "bob" }).Error);
+        }
+
+        if (option.Required)
+        {
+            errors.Add(CommandBinder.Bind(spec, others).Error);
+        }
+
+        Assert.All(errors, error =>
+        {
+            Assert.NotNull(error);
+            Assert.DoesNotContain("must be one of", error, StringComparison.Ordinal);
+            Assert.DoesNotContain($"needs <{name}", error, StringComparison.Ordinal);
+            Assert.DoesNotContain($"needs [{name}", error, StringComparison.Ordinal);
+            if (!option.Noun.StartsWith(name, StringComparison.Ordinal))
+            {
+                Assert.DoesNotContain($"The {name} ", error, StringComparison.Ordinal);
+            }
+        });
+
+        static string Valid(OptionSpec o) => o.Kind switch
+        {
+            OptionKind.Integer => "1",
+            OptionKind.Choice => o.Choices[0],
+            OptionKind.PaperRef => "#1",
+            _ => "x",
+        };
     }
 
     [Fact]

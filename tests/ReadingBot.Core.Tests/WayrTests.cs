@@ -135,7 +135,7 @@ public sealed class WayrFlowTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/wayr", "needs <text...>")]
+    [InlineData("/wayr", "/wayr post needs a paper, a status (skimmed/reading/read/implemented) and a note.")]
     [InlineData("/wayr status:devoured 1706.03762", "is not a status")]
     [InlineData("/wayr 1706.0376", "is not an arXiv id")]
     [InlineData("/wayr edit 9 something", "There is no post 9")]
@@ -264,11 +264,56 @@ public sealed class WayrFlowTests : IDisposable
         var audit = await bot.TextAsync("/streak audit", "mod", moderator: true);
 
         Assert.StartsWith("Error: /streak correct is for moderators only", refused, StringComparison.Ordinal);
-        Assert.StartsWith("Error: /streak correct needs <reason...>", noReason, StringComparison.Ordinal);
+        Assert.StartsWith("Error: /streak correct needs the reason, kept in the audit log. Usage:", noReason, StringComparison.Ordinal);
         Assert.StartsWith("Error: 2026-W51 has not closed yet", open, StringComparison.Ordinal);
         Assert.Equal("alice's 2026-W49 is now kept (was missed); streak 3, longest 3. Recorded in the audit log.", corrected);
         Assert.Contains("set alice's 2026-W49 from missed to kept: she posted in the wrong channel", audit, StringComparison.Ordinal);
         Assert.StartsWith("alice's streak: 3 weeks", await bot.TextAsync("/streak", "alice"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_short_note_only_post_is_told_it_does_not_keep_the_week_and_what_would()
+    {
+        var first = await bot.TextAsync("/wayr liked it", "alice");
+        var paper = await bot.TextAsync("/wayr 1706.03762 read", "alice");
+        var second = await bot.TextAsync("/wayr me too", "alice");
+        var edited = await bot.TextAsync("/wayr edit 1 liked it a lot, especially the part on multi-head attention", "alice");
+
+        Assert.EndsWith(" This post does not count toward your streak: a post without a paper needs a note of at least 40 characters (this one has 8). To keep the week, name a paper (a link, an arXiv id, a DOI or #n) or write a longer note, with /wayr edit 1 <text> or a new post.", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("streak", paper, StringComparison.Ordinal);
+        Assert.EndsWith(" This post alone would not keep your streak (a post without a paper needs a note of at least 40 characters (this one has 6)), but your post 2 keeps this week.", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("streak", edited, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_moderators_correction_shows_on_the_leaderboard_at_once()
+    {
+        await bot.SendAsync("/wayr list", "carol");
+        await Week(new WeekKey(2026, 48), "alice", "bob");
+        await Week(new WeekKey(2026, 49), "bob");
+        var before = Assert.IsType<ListReply>(await bot.SendAsync("/leaderboard")).Items.Select(i => i.Text).ToList();
+
+        await bot.SendAsync("/streak correct carol 2026-W49 kept she posted in the wrong channel", "mod", moderator: true);
+        await bot.SendAsync("/streak correct alice 2026-W49 kept she was travelling", "mod", moderator: true);
+        var board = Assert.IsType<ListReply>(await bot.SendAsync("/leaderboard"));
+
+        Assert.Equal(["1. bob — streak 2, longest 2, 2 weeks in all", "2. alice — streak 0, longest 1, 1 weeks in all"], before);
+        Assert.Equal("Leaderboard (as of 2026-W49)", board.Title);
+        Assert.Equal(["1. alice — streak 2, longest 2, 2 weeks in all", "2. bob — streak 2, longest 2, 2 weeks in all", "3. carol — streak 1, longest 1, 1 weeks in all"], board.Items.Select(i => i.Text));
+    }
+
+    [Fact]
+    public async Task The_audit_log_shows_times_in_the_groups_zone()
+    {
+        await bot.SendAsync("/settings timezone America/New_York", "mod", moderator: true);
+        await Week(new WeekKey(2026, 48), "alice");
+        await Week(new WeekKey(2026, 49));
+        bot.Time.SetUtcNow(Utc(2026, 12, 7, 3, 30));
+
+        await bot.SendAsync("/streak correct alice 2026-W49 kept she was travelling", "mod", moderator: true);
+        var audit = Assert.Single(Assert.IsType<ListReply>(await bot.SendAsync("/streak audit", "mod", moderator: true)).Items);
+
+        Assert.StartsWith("2026-12-06 22:30 America/New_York — mod set alice's 2026-W49 from missed to kept", audit.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -325,6 +370,32 @@ public sealed class WayrFlowTests : IDisposable
         // alice's post and /read done are one reading; bob implemented it; carol is still reading.
         Assert.Contains("2 in all, at most 2 in one week", image.AltText, StringComparison.Ordinal);
         Assert.Null(Assert.IsType<CardReply>(await bot.SendAsync("/digest 2026-W48")).Card.Image);
+    }
+}
+
+public sealed class FirstWeekTests
+{
+    [Fact]
+    public async Task A_member_who_joins_after_the_week_opened_is_not_counted_as_missing_it_but_may_keep_it()
+    {
+        // Monday 2026-11-23 07:00 UTC: the WAYR week opens at 08:00 and closes sunday 20:00.
+        using var bot = TestBot.Create(start: new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero));
+        await bot.SendAsync("/wayr list", "dave");
+        bot.Time.SetUtcNow(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        await bot.SendAsync("/wayr list", "carol");
+        await bot.SendAsync("/wayr 1706.03762 read", "erin");
+        bot.Time.SetUtcNow(new DateTimeOffset(2026, 11, 29, 20, 0, 0, TimeSpan.Zero));
+        await bot.Get<WeeklyScheduler>().RunDueAsync(CancellationToken.None);
+        bot.Time.SetUtcNow(new DateTimeOffset(2026, 12, 6, 20, 0, 0, TimeSpan.Zero));
+        await bot.Get<WeeklyScheduler>().RunDueAsync(CancellationToken.None);
+
+        var store = bot.Get<IStreakStore>();
+        var first = store.LedgerForWeek(TestBot.LocalGroup.Id, new WeekKey(2026, 48)).ToDictionary(e => e.Member, e => e.Outcome);
+        var second = store.LedgerForWeek(TestBot.LocalGroup.Id, new WeekKey(2026, 49)).ToDictionary(e => e.Member, e => e.Outcome);
+
+        Assert.Equal(new Dictionary<string, WeekResult> { ["dave"] = WeekResult.Missed, ["erin"] = WeekResult.Kept }, first);
+        Assert.Equal(WeekResult.Missed, second["carol"]);
+        Assert.DoesNotContain("2026-W48", await bot.TextAsync("/streak", "carol"), StringComparison.Ordinal);
     }
 }
 

@@ -115,14 +115,53 @@ public sealed class WeeklyPaperTests : IDisposable
     }
 
     [Fact]
-    public async Task This_week_cannot_be_picked_after_its_announcement_time()
+    public async Task This_week_cannot_be_picked_again_once_its_paper_was_announced()
     {
-        await bot.SendAsync("/paper add 1706.03762");
+        await bot.SendAsync("/week pick 1706.03762 2026-W48", "mod", moderator: true);
+        bot.Time.Advance(TimeSpan.FromHours(2));
+        await bot.Get<WeeklyScheduler>().RunDueAsync(CancellationToken.None);
+        bot.Time.Advance(TimeSpan.FromHours(1));
+
+        var reply = Assert.IsType<ErrorReply>(await bot.SendAsync("/week pick 1512.03385 2026-W48", "mod", moderator: true));
+
+        Assert.Equal("This week's paper was already announced (monday 09:00). Choose 2026-W49 or later.", reply.Message);
+        Assert.Contains("This week (2026-W48): #1", await bot.TextAsync("/week"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Past_the_announcement_time_with_nothing_announced_this_week_can_still_be_picked()
+    {
         bot.Time.Advance(TimeSpan.FromHours(3));
 
-        var reply = Assert.IsType<ErrorReply>(await bot.SendAsync("/week pick #1 2026-W48", "mod", moderator: true));
+        var reply = await bot.TextAsync("/week pick 1706.03762 2026-W48", "mod", moderator: true);
 
-        Assert.Contains("already announced", reply.Message, StringComparison.Ordinal);
+        Assert.Contains("is the paper of 2026-W48; this week's announcement time (Mon 23 Nov 2026 09:00 Etc/UTC) has passed, so it will be announced in a moment.", reply, StringComparison.Ordinal);
+        Assert.Contains("This week (2026-W48): #1", await bot.TextAsync("/week"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pick_takes_the_week_and_the_paper_in_either_order()
+    {
+        var reply = await bot.TextAsync("/week pick 2026-W49 1706.03762", "mod", moderator: true);
+        await bot.SendAsync("/paper add 1512.03385");
+        var byDate = await bot.TextAsync("/week pick 2026-12-09 #2", "mod", moderator: true);
+
+        Assert.StartsWith("#1 Attention Is All You Need is the paper of 2026-W49", reply, StringComparison.Ordinal);
+        Assert.StartsWith("#2 ", byDate, StringComparison.Ordinal);
+        Assert.Contains("is the paper of 2026-W50", byDate, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/week pick 2026-W49", "'2026-W49' is a week, not a paper. Name the paper first: /week pick <paper> 2026-W49, such as /week pick #3 2026-W49.")]
+    [InlineData("/week pick #1 #1", "'#1' is a paper, not a week. Give a date in the week, such as 2026-12-03, or a week, such as 2026-W49.")]
+    [InlineData("/week skip 1706.03762", "'1706.03762' is a paper, not a week. Give a date in the week, such as 2026-12-03, or a week, such as 2026-W49.")]
+    public async Task A_week_where_a_paper_belongs_and_a_paper_where_a_week_belongs_are_named(string line, string expected)
+    {
+        await bot.SendAsync("/paper add 1706.03762");
+
+        var reply = Assert.IsType<ErrorReply>(await bot.SendAsync(line, "mod", moderator: true));
+
+        Assert.Equal(expected, reply.Message);
     }
 
     [Fact]
@@ -149,7 +188,7 @@ public sealed class WeeklyPaperTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/week schedule funday 09:00 Europe/Berlin", "must be one of monday")]
+    [InlineData("/week schedule funday 09:00 Europe/Berlin", "'funday' is not a choice here: /week schedule takes monday, tuesday, wednesday, thursday, friday, saturday or sunday (the day of the week).")]
     [InlineData("/week schedule monday 25:00 Europe/Berlin", "is not a time")]
     [InlineData("/week schedule monday 9am Europe/Berlin", "is not a time")]
     [InlineData("/week schedule monday 09:00 Berlin/Mitte", "is not an IANA time zone")]

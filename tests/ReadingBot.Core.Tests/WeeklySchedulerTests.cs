@@ -138,6 +138,59 @@ public sealed class WeeklySchedulerTests
         Assert.StartsWith("Paper of the week 2026-W48: #2", Assert.Single(Announcements(bot)).Card.Title, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("12")]
+    [InlineData("0")]
+    public async Task A_group_that_starts_mid_week_can_pick_this_week_and_it_is_announced_at_once(string catchUpHours)
+    {
+        // Wednesday of 2026-W49: the default Monday 09:00 announcement passed before the group existed.
+        using var bot = TestBot.Create(settings: new Dictionary<string, string?> { ["Scheduler:CatchUpHours"] = catchUpHours }, start: Utc(2026, 12, 2, 12));
+
+        var picked = await bot.TextAsync("/week pick 1706.03762 2026-W49", "mod", moderator: true);
+        bot.Time.Advance(TimeSpan.FromSeconds(20));
+        await Tick(bot);
+        await Tick(bot);
+
+        Assert.Contains("is the paper of 2026-W49", picked, StringComparison.Ordinal);
+        Assert.Contains("it will be announced in a moment", picked, StringComparison.Ordinal);
+        var post = Assert.Single(PaperPosts(bot));
+        Assert.StartsWith("Paper of the week 2026-W49: #1", Assert.IsType<CardReply>(post.Content).Card.Title, StringComparison.Ordinal);
+        Assert.NotNull(ThreadOf(bot, new WeekKey(2026, 49)));
+        var again = Assert.IsType<ErrorReply>(await bot.SendAsync("/week pick 1512.03385 2026-W49", "mod", moderator: true));
+        Assert.Contains("already announced", again.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pick_after_the_no_paper_nudge_is_announced_that_week()
+    {
+        using var bot = TestBot.Create(start: Utc(2026, 11, 20, 12));
+        await SetUp(bot, "Etc/UTC");
+        bot.Time.SetUtcNow(Utc(2026, 11, 23, 9));
+        await Tick(bot);
+
+        bot.Time.SetUtcNow(Utc(2026, 11, 24, 10));
+        var picked = await bot.TextAsync("/week pick 1706.03762 2026-11-24", "mod", moderator: true);
+        bot.Time.Advance(TimeSpan.FromSeconds(20));
+        await Tick(bot);
+
+        Assert.Contains("is the paper of 2026-W48", picked, StringComparison.Ordinal);
+        Assert.Equal(2, PaperPosts(bot).Count);
+        Assert.StartsWith("Paper of the week 2026-W48: #1", Assert.Single(Announcements(bot)).Card.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_late_pick_the_bot_could_not_announce_before_the_week_ended_is_not_announced_the_week_after()
+    {
+        using var bot = TestBot.Create(start: Utc(2026, 12, 2, 12));
+        await bot.SendAsync("/week pick 1706.03762 2026-W49", "mod", moderator: true);
+
+        bot.Time.SetUtcNow(Utc(2026, 12, 7, 1));
+        await Tick(bot);
+
+        Assert.Empty(Announcements(bot));
+        Assert.Equal(ScheduledPostState.Missed, bot.Get<IScheduledPostStore>().Find(ScheduledPostRecord.KeyOf(TestBot.LocalGroup.Id, new WeekKey(2026, 49), WeeklyPaperJob.LateAnnounceKind))?.State);
+    }
+
     [Fact]
     public async Task A_restart_never_posts_twice()
     {

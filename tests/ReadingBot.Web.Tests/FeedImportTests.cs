@@ -4,9 +4,9 @@ using ReadingBot.Core.Papers;
 namespace ReadingBot.Web.Tests;
 
 /// <summary>
-/// <c>/paper import</c> end to end: one group's <c>library.json</c> feed, served by the bot's own web server, read by
-/// another group's import through the network fetcher. The paper sources point at a closed loopback port, so nothing
-/// leaves the machine.
+/// <c>/paper import</c> end to end: one group's <c>library.json</c> feed link, at the address the bot's own web server
+/// bound, read by another group's import from the store after its signature is checked. The paper sources point at a
+/// closed loopback port, so nothing leaves the machine.
 /// </summary>
 public sealed class FeedImportTests
 {
@@ -18,7 +18,7 @@ public sealed class FeedImportTests
         await using var web = await WebHarness.StartAsync(settings: new Dictionary<string, string?>
         {
             ["Papers:Enabled"] = "true",
-            ["Papers:AllowPrivateAddresses"] = "true",
+            ["Papers:AllowPrivateAddresses"] = "false",
             ["Papers:Arxiv:BaseUrl"] = Closed,
             ["Papers:Crossref:BaseUrl"] = Closed,
             ["Papers:OpenReview:BaseUrl"] = Closed,
@@ -38,6 +38,6 @@ public sealed class FeedImportTests
         Assert.Contains("#1 Reading notes on attention", list, StringComparison.Ordinal);
         Assert.Contains("#2 Residual networks explained", list, StringComparison.Ordinal);
         Assert.Equal("zed", web.Services.GetRequiredService<ILibraryStore>().FindByNumber(WebHarness.GroupB.Id, 1)!.AddedBy);
-        Assert.Contains("The export could not be fetched: the site answered HTTP 404", revoked, StringComparison.Ordinal);
+        Assert.Contains("That library.json link of this bot does not work: it is mistyped, or its group reset its feed links.", revoked, StringComparison.Ordinal);
     }
 }

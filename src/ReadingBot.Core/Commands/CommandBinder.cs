@@ -30,7 +30,7 @@ public static class CommandBinder
             {
                 if (option.Required)
                 {
-                    return BindResult.Fail($"/{spec.Path} needs {option.Usage}. Usage: {spec.Usage}", spec);
+                    return BindResult.Fail($"/{spec.Path} needs {option.Description}. Usage: {spec.Usage}", spec);
                 }
 
                 continue;
@@ -38,18 +38,18 @@ public static class CommandBinder
 
             if (value.Length > option.MaxLength)
             {
-                return BindResult.Fail($"The {option.Name} is too long ({value.Length} characters; at most {option.MaxLength}). Shorten it and try again.", spec);
+                return BindResult.Fail($"The {option.Noun} is too long ({value.Length} characters; at most {option.MaxLength}). Shorten it and try again.", spec);
             }
 
             switch (option.Kind)
             {
                 case OptionKind.Integer when !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _):
-                    return BindResult.Fail($"The {option.Name} must be a whole number, not '{Clip(value)}'. Usage: {spec.Usage}", spec);
+                    return BindResult.Fail($"The {option.Noun} must be a whole number, not '{Clip(value)}'. Usage: {spec.Usage}", spec);
                 case OptionKind.Choice:
                     var choice = option.Choices.FirstOrDefault(c => string.Equals(c, value, StringComparison.OrdinalIgnoreCase));
                     if (choice is null)
                     {
-                        return BindResult.Fail($"The {option.Name} must be one of {string.Join(", ", option.Choices)}, not '{Clip(value)}'.", spec);
+                        return BindResult.Fail($"'{Clip(value)}' is not a choice here: /{spec.Path} takes {Or(option.Choices)} ({option.Description}). Usage: {spec.Usage}", spec);
                     }
 
                     value = choice;
@@ -70,6 +70,10 @@ public static class CommandBinder
             ? new string(trimmed.Select(c => c is '\n' or '\t' ? ' ' : c).Where(c => !char.IsControl(c)).ToArray())
             : trimmed;
     }
+
+    /// <summary>"a", "a or b", "a, b or c".</summary>
+    internal static string Or(IReadOnlyList<string> words) =>
+        words.Count <= 1 ? string.Join("", words) : string.Join(", ", words.Take(words.Count - 1)) + " or " + words[^1];
 
     internal static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }

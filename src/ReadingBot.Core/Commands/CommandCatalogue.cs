@@ -10,7 +10,7 @@ public sealed class CommandCatalogue
     public const int MaxNoteLength = 2000;
 
 
-    private static readonly OptionSpec Ref = new("ref", OptionKind.PaperRef, "an arXiv id or link, a DOI, any link, or a library number such as #3") { MaxLength = 2000 };
+    private static readonly OptionSpec Ref = new("ref", OptionKind.PaperRef, "an arXiv id or link, a DOI, any link, or a library number such as #3") { MaxLength = 2000, Label = "paper reference" };
 
     public CommandCatalogue()
         : this(DefaultSpecs())
@@ -45,7 +45,7 @@ public sealed class CommandCatalogue
     public static IEnumerable<CommandSpec> DefaultSpecs()
     {
         yield return new("help", null, "list the commands, or explain one",
-            [new OptionSpec("command", OptionKind.Text, "a command name such as paper or paper add", Required: false) { MaxLength = 40 }],
+            [new OptionSpec("command", OptionKind.Text, "a command name such as paper or paper add", Required: false) { MaxLength = 40, Label = "command name" }],
             a => new ShowHelp(a.Optional("command"))) { Ephemeral = true };
 
         yield return new("paper", "add", "add a paper to the library from an arXiv id, DOI or link",
@@ -57,46 +57,46 @@ public sealed class CommandCatalogue
             [new OptionSpec("page", OptionKind.Integer, "the page to show", Required: false)],
             a => new ListPapers(a.OptionalInt("page") ?? 1));
         yield return new("paper", "search", "search the library (ranked by BM25 over titles, authors and abstracts)",
-            [new OptionSpec("words", OptionKind.Text, "words to look for") { MaxLength = 200 }], a => new SearchPapers(a.Required("words")));
+            [new OptionSpec("words", OptionKind.Text, "words to look for") { MaxLength = 200, Label = "search" }], a => new SearchPapers(a.Required("words")));
         yield return new("paper", "suggest", "suggest a paper for a coming week",
-            [Ref, new OptionSpec("why", OptionKind.Text, "why the group should read it", Required: false) { MaxLength = 500 }],
+            [Ref, new OptionSpec("why", OptionKind.Text, "why the group should read it", Required: false) { MaxLength = 500, Label = "reason" }],
             a => new SuggestPaper(a.Required("ref"), a.Optional("why")));
         yield return new("paper", "vote", "vote for a suggested paper (again to take the vote back)",
             [Ref], a => new VotePaper(a.Required("ref")));
         yield return new("paper", "queue", "show the suggestions ranked by votes", [], _ => new ShowQueue());
         yield return new("paper", "import", "add the papers of a ReadingBot JSON export (a /export json file or a library.json feed link)",
-            [new OptionSpec("url", OptionKind.Word, "the link of the JSON export") { MaxLength = 2000 }], a => new ImportLibrary(a.Required("url"))) { ModeratorOnly = true };
+            [new OptionSpec("url", OptionKind.Word, "the link of the JSON export") { MaxLength = 2000, Label = "link" }], a => new ImportLibrary(a.Required("url"))) { ModeratorOnly = true };
 
         yield return new("week", "show", "show this week's paper and the coming picks", [], _ => new ShowWeek()) { IsDefault = true };
         yield return new("week", "pick", "make a paper the paper of a week",
-            [Ref, new OptionSpec("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false)],
+            [Ref, new OptionSpec("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false) { Label = "week" }],
             a => new PickWeek(a.Required("ref"), a.Optional("date"))) { ModeratorOnly = true };
         yield return new("week", "schedule", "set when the weekly announcement goes out",
             [
                 new OptionSpec("weekday", OptionKind.Choice, "the day of the week") { Choices = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] },
                 new OptionSpec("time", OptionKind.Word, "the time of day, HH:MM (24-hour)"),
-                new OptionSpec("zone", OptionKind.Word, "an IANA time zone such as Europe/Berlin") { MaxLength = 64 },
+                new OptionSpec("zone", OptionKind.Word, "an IANA time zone such as Europe/Berlin") { MaxLength = 64, Label = "time zone" },
             ],
             a => new ScheduleWeek(a.Required("weekday"), a.Required("time"), a.Required("zone"))) { ModeratorOnly = true };
         yield return new("week", "skip", "mark a week as a break",
-            [new OptionSpec("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false)],
+            [new OptionSpec("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false) { Label = "week" }],
             a => new SkipWeek(a.Optional("date"))) { ModeratorOnly = true };
         yield return new("week", "present", "volunteer to present a coming paper", [], _ => new VolunteerToPresent());
 
         yield return new("discuss", null, "add a note to the discussion of this week's paper",
-            [new OptionSpec("text", OptionKind.Text, "your note") { MaxLength = MaxNoteLength }],
+            [new OptionSpec("text", OptionKind.Text, "your note") { MaxLength = MaxNoteLength, Label = "note" }],
             a => new Discuss(a.Required("text")));
 
         yield return new("wayr", "post", "say what you are reading this week",
-            [new OptionSpec("text", OptionKind.Text, "a paper, a status (skimmed/reading/read/implemented) and a note") { MaxLength = MaxNoteLength }],
+            [new OptionSpec("text", OptionKind.Text, "a paper, a status (skimmed/reading/read/implemented) and a note") { MaxLength = MaxNoteLength, Label = "post" }],
             a => new PostWayr(a.Required("text"))) { IsDefault = true };
         yield return new("wayr", "list", "show this week's (or another week's) WAYR posts",
             [new OptionSpec("week", OptionKind.Word, "a week such as 2026-W48", Required: false)], a => new ListWayr(a.Optional("week")));
         yield return new("wayr", "edit", "change one of your posts of this week",
-            [new OptionSpec("number", OptionKind.Integer, "the post's number in /wayr list"), new OptionSpec("text", OptionKind.Text, "the new post") { MaxLength = MaxNoteLength }],
+            [new OptionSpec("number", OptionKind.Integer, "the post's number in /wayr list") { Label = "post number" }, new OptionSpec("text", OptionKind.Text, "the new post") { MaxLength = MaxNoteLength, Label = "post" }],
             a => new EditWayr(a.OptionalInt("number")!.Value, a.Required("text")));
         yield return new("wayr", "delete", "delete one of your posts of this week",
-            [new OptionSpec("number", OptionKind.Integer, "the post's number in /wayr list")], a => new DeleteWayr(a.OptionalInt("number")!.Value));
+            [new OptionSpec("number", OptionKind.Integer, "the post's number in /wayr list") { Label = "post number" }], a => new DeleteWayr(a.OptionalInt("number")!.Value));
         yield return new("digest", null, "show the weekly digest",
             [new OptionSpec("week", OptionKind.Word, "a week such as 2026-W48", Required: false)], a => new ShowDigest(a.Optional("week")));
         yield return new("streak", "show", "show a member's weekly streak",
@@ -106,7 +106,7 @@ public sealed class CommandCatalogue
                 new OptionSpec("member", OptionKind.Member, "the member"),
                 new OptionSpec("week", OptionKind.Word, "a closed week such as 2026-W48"),
                 new OptionSpec("result", OptionKind.Choice, "what the week should count as") { Choices = ["kept", "frozen", "missed"] },
-                new OptionSpec("reason", OptionKind.Text, "why; kept in the audit log") { MaxLength = 300 },
+                new OptionSpec("reason", OptionKind.Text, "the reason, kept in the audit log") { MaxLength = 300 },
             ],
             a => new CorrectStreak(a.Required("member"), a.Required("week"), a.Required("result"), a.Required("reason"))) { ModeratorOnly = true };
         yield return new("streak", "audit", "list streak corrections", [], _ => new ShowStreakAudit()) { ModeratorOnly = true, Ephemeral = true };
@@ -120,7 +120,7 @@ public sealed class CommandCatalogue
         yield return new("like", null, "like a paper (again to take it back); likes teach your recommendations",
             [Ref], a => new Recommendations.LikePaper(a.Required("ref"))) { Ephemeral = true };
         yield return new("recommend", null, "recommend papers for you or for the group, with the terms behind each pick",
-            [new OptionSpec("for", OptionKind.Choice, "me or the group", Required: false) { Choices = ["me", "group"] }],
+            [new OptionSpec("for", OptionKind.Choice, "who to recommend for: me or the group", Required: false) { Choices = ["me", "group"], Label = "audience" }],
             a => new Recommendations.RecommendPapers(a.Optional("for") == "group")) { Ephemeral = true };
         yield return new("similar", null, "papers similar to one paper", [Ref], a => new Recommendations.SimilarPapers(a.Required("ref")));
 
@@ -128,7 +128,7 @@ public sealed class CommandCatalogue
         yield return new("roadmap", "next", "mark your current roadmap paper read and show the next", [], _ => new NextRoadmapPaper());
         yield return new("roadmap", "list", "list the whole roadmap", [], _ => new ListRoadmap());
         yield return new("roadmap", "import", "import a reading list from a Markdown document",
-            [new OptionSpec("url", OptionKind.Word, "the link of a Markdown document") { MaxLength = 2000 }], a => new ImportRoadmap(a.Required("url"))) { ModeratorOnly = true };
+            [new OptionSpec("url", OptionKind.Word, "the link of a Markdown document") { MaxLength = 2000, Label = "link" }], a => new ImportRoadmap(a.Required("url"))) { ModeratorOnly = true };
 
         yield return new("export", null, "export the group's library as a file",
             [new OptionSpec("format", OptionKind.Choice, "the file format") { Choices = ["markdown", "bibtex", "json", "csv", "rss", "ics"] }], a => new ExportLibrary(a.Required("format")));
@@ -142,8 +142,8 @@ public sealed class CommandCatalogue
 
         yield return new("settings", null, "show or change settings (group settings are for moderators)",
             [
-                new OptionSpec("key", OptionKind.Word, "a setting such as timezone", Required: false) { MaxLength = 40 },
-                new OptionSpec("value", OptionKind.Text, "the new value", Required: false) { MaxLength = Settings.SettingCatalogue.MaxValueLength },
+                new OptionSpec("key", OptionKind.Word, "a setting such as timezone", Required: false) { MaxLength = 40, Label = "setting name" },
+                new OptionSpec("value", OptionKind.Text, "the new value", Required: false) { MaxLength = Settings.SettingCatalogue.MaxValueLength, Label = "setting value" },
             ],
             a => a.Optional("value") is { } value ? new ChangeSetting(a.Required("key"), value) : new ShowSettings(a.Optional("key")));
     }

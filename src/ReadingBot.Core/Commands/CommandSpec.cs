@@ -27,6 +27,15 @@ public sealed record OptionSpec(string Name, OptionKind Kind, string Description
 {
     public IReadOnlyList<string> Choices { get; init; } = [];
 
+    /// <summary>
+    /// What replies call the value, in the member's words ("paper reference", "post number"), where the option's name
+    /// is not a word a member would use; the name otherwise.
+    /// </summary>
+    public string? Label { get; init; }
+
+    /// <summary><see cref="Label"/>, or the name.</summary>
+    public string Noun => Label ?? Name;
+
     /// <summary>The longest value accepted, in characters.</summary>
     public int MaxLength { get; init; } = 200;
 

@@ -48,6 +48,9 @@ public sealed class GroupCooldown(TimeProvider time, TimeSpan period)
         last[group] = now;
         return true;
     }
+
+    /// <summary>Gives back an entry whose action was refused (a bad link, a file that is not an export), so it does not count against the period.</summary>
+    public void Release(Groups.GroupId group) => last.TryRemove(group, out _);
 }
 
 /// <summary>The fetcher used when no network source is configured.</summary>

@@ -34,7 +34,8 @@ public sealed class LibraryImport(
     IDocumentFetcher documents,
     PaperSearchIndex index,
     TimeProvider time,
-    LibraryImportOptions options)
+    LibraryImportOptions options,
+    Web.IOwnFeedLinks ownFeeds)
 {
     private const int MaxTitle = 300;
     private const int MaxAbstract = 10_000;
@@ -46,25 +47,51 @@ public sealed class LibraryImport(
     public async Task<Reply> ImportAsync(Invocation invocation, string url, CancellationToken cancellationToken)
     {
         var group = invocation.GroupId;
+        // Entered now so that two imports cannot run at once; a refused import gives its turn back.
         if (!importing.TryEnter(group))
         {
             return new ErrorReply("A library import ran in this group less than a minute ago. Wait a moment and try again.");
         }
 
-        var fetched = await documents.FetchExportAsync(url, cancellationToken);
-        if (fetched.Text is not { } text)
+        var reply = await ImportOrRefuseAsync(invocation, url, cancellationToken);
+        if (reply is ErrorReply)
         {
-            return new ErrorReply($"The export could not be fetched: {fetched.Error}.");
+            importing.Release(group);
         }
 
+        return reply;
+    }
+
+    private async Task<Reply> ImportOrRefuseAsync(Invocation invocation, string url, CancellationToken cancellationToken)
+    {
+        var group = invocation.GroupId;
         IReadOnlyList<LibraryItem> items;
-        try
+        if (ownFeeds.Resolve(url) is { } own)
         {
-            items = LibraryFormats.ReadJson(text);
+            // This bot's own feed: read from the store, not over HTTP (the bot's address may well be private).
+            if (own.Group is not { } source)
+            {
+                return new ErrorReply("That library.json link of this bot does not work: it is mistyped, or its group reset its feed links. Ask that group for its current link with /dashboard feeds. Nothing was imported.");
+            }
+
+            items = StoredItems(source);
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
+        else
         {
-            return new ErrorReply("That file is not a ReadingBot JSON export (make one with /export json, or use a group's library.json feed link). Nothing was imported.");
+            var fetched = await documents.FetchExportAsync(url, cancellationToken);
+            if (fetched.Text is not { } text)
+            {
+                return new ErrorReply($"The export could not be fetched: {fetched.Error}.");
+            }
+
+            try
+            {
+                items = LibraryFormats.ReadJson(text);
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
+            {
+                return new ErrorReply("That file is not a ReadingBot JSON export (make one with /export json, or use a group's library.json feed link). Nothing was imported.");
+            }
         }
 
         if (items.Count == 0)
@@ -139,6 +166,19 @@ public sealed class LibraryImport(
         }
 
         return new TextReply(string.Join('\n', lines));
+    }
+
+    /// <summary>A group's library in number order, as its <c>library.json</c> feed lists it.</summary>
+    private List<LibraryItem> StoredItems(GroupId source)
+    {
+        var all = new List<LibraryItem>();
+        var count = library.Count(source);
+        for (var skip = 0; skip < count; skip += 1000)
+        {
+            all.AddRange(library.List(source, skip, 1000).Select(e => new LibraryItem(e, papers.Find(e.PaperKey) ?? Paper.Pending(PaperRef.FromKey(e.PaperKey)))));
+        }
+
+        return all;
     }
 
     /// <summary>The reference the export's paper stands for, worked out from its key and checked by the parser; null when it is not one.</summary>

@@ -20,8 +20,11 @@ public interface IStreakStore
 
     IReadOnlyList<LeaderboardRow> Standings(GroupId group, out WeekKey? asOf);
 
-    /// <summary>Atomically replaces a member's week in the ledger, stores the member's replayed streak and appends the correction to the audit log.</summary>
-    void Correct(StreakCorrection correction, LedgerEntry replacement, MemberStreak replayed);
+    /// <summary>
+    /// Atomically replaces a member's week in the ledger, stores the member's replayed streak, replaces the rows of the
+    /// leaderboard (still as of the last close) and appends the correction to the audit log.
+    /// </summary>
+    void Correct(StreakCorrection correction, LedgerEntry replacement, MemberStreak replayed, IReadOnlyList<LeaderboardRow> standings);
 
     IReadOnlyList<StreakCorrection> Audit(GroupId group, int count);
 }

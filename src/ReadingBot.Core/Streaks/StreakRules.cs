@@ -43,6 +43,18 @@ public static class StreakRules
         }
     }
 
+    /// <summary>
+    /// The leaderboard: members who kept at least one week, by current streak, then longest, then total kept weeks,
+    /// then member id (so that ties always come out in the same order).
+    /// </summary>
+    public static IReadOnlyList<LeaderboardRow> Rank(IEnumerable<LeaderboardRow> rows) =>
+        rows.Where(r => r.TotalKept > 0)
+            .OrderByDescending(r => r.Current).ThenByDescending(r => r.Longest).ThenByDescending(r => r.TotalKept).ThenBy(r => r.Member, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The leaderboard row of a member's streak.</summary>
+    public static LeaderboardRow Row(MemberStreak streak) => new(streak.Member, streak.Current, streak.Longest, streak.TotalKept);
+
     /// <summary>A member's streak replayed from their whole ledger, oldest week first.</summary>
     public static MemberStreak Replay(Groups.GroupId group, string member, IEnumerable<LedgerEntry> ledger, FreezeRules rules) =>
         ledger.OrderBy(e => e.Week).Aggregate(new MemberStreak(group, member), (streak, entry) => Apply(streak, entry, rules));

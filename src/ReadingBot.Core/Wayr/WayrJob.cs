@@ -104,7 +104,7 @@ public sealed class WayrJob(
         var rules = WayrSettings.Rules(group);
         var minNote = WayrSettings.MinNoteLength(group);
         var posts = wayr.Posts(group.Id, week);
-        var qualified = posts.Where(p => p.PaperKey is not null || p.Note.Length >= minNote).Select(p => p.Author).ToHashSet();
+        var qualified = posts.Where(p => WayrService.Qualifies(p, minNote)).Select(p => p.Author).ToHashSet();
         var reasons = qualified.ToDictionary(m => m, _ => "WAYR post");
         if (group.Setting(WayrSettings.Discussion) == "on")
         {
@@ -118,11 +118,18 @@ public sealed class WayrJob(
         }
 
         var groupMembers = members.List(group.Id).Where(m => m.JoinedAt <= closesAt).ToList();
+        var opensAt = WayrSettings.OpensAt(group, week);
         var entries = new List<LedgerEntry>();
         var after = new List<MemberStreak>();
         var milestones = new List<string>();
         foreach (var member in groupMembers)
         {
+            if (member.JoinedAt > opensAt && !qualified.Contains(member.UserId))
+            {
+                // The week a member joined after its WAYR opened is theirs to keep but never counts against them.
+                continue;
+            }
+
             var before = streaks.Find(group.Id, member.UserId) ?? new MemberStreak(group.Id, member.UserId);
             var result = StreakRules.Decide(before, qualified.Contains(member.UserId));
             var reason = result switch
@@ -141,12 +148,8 @@ public sealed class WayrJob(
             }
         }
 
-        var standings = after.Concat(streaks.Standings(group.Id, out _).Where(r => after.All(a => a.Member != r.Member))
-                .Select(r => new MemberStreak(group.Id, r.Member) { Current = 0, Longest = r.Longest, TotalKept = r.TotalKept }))
-            .Where(s => s.TotalKept > 0)
-            .OrderByDescending(s => s.Current).ThenByDescending(s => s.Longest).ThenByDescending(s => s.TotalKept).ThenBy(s => s.Member, StringComparer.Ordinal)
-            .Select(s => new LeaderboardRow(s.Member, s.Current, s.Longest, s.TotalKept))
-            .ToList();
+        var standings = StreakRules.Rank(after.Select(StreakRules.Row)
+            .Concat(streaks.Standings(group.Id, out _).Where(r => after.All(a => a.Member != r.Member)).Select(r => r with { Current = 0 })));
 
         var digest = DigestBuilder.Build(group, wayrWeek, posts, milestones, Name, Item,
             newMembers: groupMembers.Where(m => m.JoinedAt >= weekStart).OrderBy(m => m.JoinedAt).ThenBy(m => m.DisplayName, StringComparer.Ordinal).Select(m => m.DisplayName).ToList(),

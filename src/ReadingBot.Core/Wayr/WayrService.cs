@@ -57,7 +57,7 @@ public sealed class WayrService(
         }
 
         var wayrWeek = wayr.EnsureWeek(invocation.GroupId, week);
-        return new TextReply($"Posted to WAYR #{wayrWeek.Number} ({week}) as post {post.Number}: {Describe(parsed.Item, post)}. Edit it with /wayr edit {post.Number} <text> or delete it with /wayr delete {post.Number} while the week is open.");
+        return new TextReply($"Posted to WAYR #{wayrWeek.Number} ({week}) as post {post.Number}: {Describe(parsed.Item, post)}. Edit it with /wayr edit {post.Number} <text> or delete it with /wayr delete {post.Number} while the week is open.{StreakNote(invocation, post)}");
     }
 
     public async Task<Reply> EditAsync(Invocation invocation, int number, string text, CancellationToken cancellationToken)
@@ -81,7 +81,7 @@ public sealed class WayrService(
             search.EntryChanged(invocation.GroupId, editedItem.Entry.Number);
         }
 
-        return new TextReply($"Post {number} is now: {Describe(parsed.Item, edited)}.");
+        return new TextReply($"Post {number} is now: {Describe(parsed.Item, edited)}.{StreakNote(invocation, edited)}");
     }
 
     public Reply Delete(Invocation invocation, int number)
@@ -208,14 +208,17 @@ public sealed class WayrService(
         var now = time.GetUtcNow();
         var replacement = new LedgerEntry(invocation.GroupId, member.UserId, week, result, $"corrected by {invocation.Member.DisplayName}: {reason}", now);
         var replayed = StreakRules.Replay(invocation.GroupId, member.UserId, ledger.Where(e => e.Week != week).Append(replacement), WayrSettings.Rules(invocation.Group));
-        streaks.Correct(new StreakCorrection(invocation.GroupId, member.UserId, week, before?.Outcome, result, reason, invocation.Member.UserId, now), replacement, replayed);
+        // The leaderboard stays as of the last close, with the corrected member's row replayed now, not at the next close.
+        var standings = StreakRules.Rank(streaks.Standings(invocation.GroupId, out _).Where(r => r.Member != member.UserId).Append(StreakRules.Row(replayed)));
+        streaks.Correct(new StreakCorrection(invocation.GroupId, member.UserId, week, before?.Outcome, result, reason, invocation.Member.UserId, now), replacement, replayed, standings);
         return new TextReply($"{member.DisplayName}'s {week} is now {result.ToString().ToLowerInvariant()} (was {before?.Outcome.ToString().ToLowerInvariant() ?? "not recorded"}); streak {replayed.Current}, longest {replayed.Longest}. Recorded in the audit log.");
     }
 
     public Reply Audit(Invocation invocation)
     {
+        var zone = WeeklyPaperService.Zone(invocation.Group);
         var items = streaks.Audit(invocation.GroupId, 20).Select(c =>
-            new ListItem($"{c.At.UtcDateTime:yyyy-MM-dd HH:mm} UTC — {Name(invocation.GroupId, c.CorrectedBy)} set {Name(invocation.GroupId, c.Member)}'s {c.Week} from {c.Before?.ToString().ToLowerInvariant() ?? "none"} to {c.After.ToString().ToLowerInvariant()}: {c.Reason}")).ToList();
+            new ListItem($"{TimeZoneInfo.ConvertTime(c.At, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {zone.Id} — {Name(invocation.GroupId, c.CorrectedBy)} set {Name(invocation.GroupId, c.Member)}'s {c.Week} from {c.Before?.ToString().ToLowerInvariant() ?? "none"} to {c.After.ToString().ToLowerInvariant()}: {c.Reason}")).ToList();
         return new ListReply("Streak corrections (audit log)", items, "No corrections so far.");
     }
 
@@ -263,6 +266,25 @@ public sealed class WayrService(
         ReadingPass.Pass3 => "the third pass",
         _ => "done",
     };
+
+    /// <summary>True when a post keeps its author's week: it names a paper, or its note has at least <c>wayr-min-note</c> characters.</summary>
+    public static bool Qualifies(WayrPost post, int minNote) => post.PaperKey is not null || post.Note.Length >= minNote;
+
+    /// <summary>For a post that does not keep the week: a sentence saying so and what would; empty otherwise.</summary>
+    private string StreakNote(Invocation invocation, WayrPost post)
+    {
+        var minNote = WayrSettings.MinNoteLength(invocation.Group);
+        if (Qualifies(post, minNote))
+        {
+            return "";
+        }
+
+        var keeping = wayr.Posts(invocation.GroupId, post.Week).FirstOrDefault(p => p.Author == post.Author && p.Number != post.Number && Qualifies(p, minNote));
+        var why = $"a post without a paper needs a note of at least {minNote} characters (this one has {post.Note.Length})";
+        return keeping is not null
+            ? $" This post alone would not keep your streak ({why}), but your post {keeping.Number} keeps this week."
+            : $" This post does not count toward your streak: {why}. To keep the week, name a paper (a link, an arXiv id, a DOI or #n) or write a longer note, with /wayr edit {post.Number} <text> or a new post.";
+    }
 
     /// <summary>The member's own post <paramref name="number"/> of the open week, or why it cannot be changed.</summary>
     private (WayrPost? Post, string? Error) OwnPostThisWeek(Invocation invocation, int number, string verb)

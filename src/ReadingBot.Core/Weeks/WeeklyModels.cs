@@ -69,4 +69,8 @@ public enum ScheduledPostState
 }
 
 /// <summary>The durable record of one scheduled post, keyed by group, week and kind.</summary>
-public sealed record ScheduledPostRecord(string Key, GroupId Group, WeekKey Week, string Kind, ScheduledPostState State, DateTimeOffset At, string? Detail);
+public sealed record ScheduledPostRecord(string Key, GroupId Group, WeekKey Week, string Kind, ScheduledPostState State, DateTimeOffset At, string? Detail)
+{
+    /// <summary>The durable key of a group's week's event of one kind, as <see cref="WeeklyScheduler"/> claims it.</summary>
+    public static string KeyOf(GroupId group, WeekKey week, string kind) => $"{group.Value}|{week}|{kind}";
+}

@@ -110,6 +110,20 @@ public sealed class WeeklyPaperService(
 
     public async Task<Reply> PickAsync(Invocation invocation, string reference, string? when, CancellationToken cancellationToken)
     {
+        if (IsWeekOrDate(reference))
+        {
+            // A week is never a paper reference, so the two may come in either order.
+            if (when is null)
+            {
+                return new ErrorReply($"'{CommandBinder.Clip(reference)}' is a week, not a paper. Name the paper first: /week pick <paper> {CommandBinder.Clip(reference)}, such as /week pick #3 {CommandBinder.Clip(reference)}.");
+            }
+
+            if (!IsWeekOrDate(when))
+            {
+                (reference, when) = (when, reference);
+            }
+        }
+
         var zone = Zone(invocation.Group);
         var firstOpen = FirstOpenWeek(invocation.Group, zone);
         WeekKey week;
@@ -174,7 +188,10 @@ public sealed class WeeklyPaperService(
         var replaced = previous?.PaperKey is { } old && old != item.Paper.Key ? $" It replaces {ItemOf(invocation.GroupId, old)?.Label ?? old}, which goes back to the queue if it was suggested." : "";
         var presenting = presenter is null ? "" : $" Proposed presenter: {Name(invocation, presenter.UserId)}.";
         var announce = WeeklySchedule.InstantOf(week, AnnounceTime(invocation.Group), zone);
-        return new TextReply($"{item.Label} {item.Title} is the paper of {week}; it will be announced {LocalText(announce, zone)}.{replaced}{presenting}");
+        var announcing = announce > time.GetUtcNow()
+            ? $"it will be announced {LocalText(announce, zone)}"
+            : $"this week's announcement time ({LocalText(announce, zone)}) has passed, so it will be announced in a moment";
+        return new TextReply($"{item.Label} {item.Title} is the paper of {week}; {announcing}.{replaced}{presenting}");
     }
 
     public Reply Skip(Invocation invocation, string? when)
@@ -327,6 +344,24 @@ public sealed class WeeklyPaperService(
         return WeeklySchedule.InstantOf(current, AnnounceTime(group), zone) > now ? current : current.Next();
     }
 
+    /// <summary>
+    /// True when the week's paper announcement went out with a paper, or is going out right now: a pick or skip can then
+    /// no longer change the week. Past the announcement time with nothing announced (the group started mid-week, the
+    /// bot was down, or the announcement said no paper was picked), the week is still open and a pick is announced at
+    /// once by <see cref="WeeklyPaperJob"/>.
+    /// </summary>
+    public bool IsAnnounced(GroupId group, WeekKey week)
+    {
+        if (plans.Find(group, week) is { State: WeekPlanState.Planned, ChannelId: not null })
+        {
+            return true;
+        }
+
+        return new[] { WeeklyPaperJob.AnnounceKind, WeeklyPaperJob.LateAnnounceKind }
+            .Select(kind => posts.Find(ScheduledPostRecord.KeyOf(group, week, kind)))
+            .Any(r => r?.State == ScheduledPostState.Claimed);
+    }
+
     private (WeekKey Week, string? Error) ParseWeek(string text, WeekKey firstOpen, Group group, TimeZoneInfo zone)
     {
         WeekKey week;
@@ -336,12 +371,20 @@ public sealed class WeeklyPaperService(
         }
         else if (!WeekKey.TryParse(text, out week))
         {
-            return (default, $"'{CommandBinder.Clip(text)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
+            var paper = PaperRefParser.Parse(text).Reference is not null || text.TrimStart().StartsWith('#');
+            return (default, paper
+                ? $"'{CommandBinder.Clip(text)}' is a paper, not a week. Give a date in the week, such as 2026-12-03, or a week, such as 2026-W49."
+                : $"'{CommandBinder.Clip(text)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
+        }
+
+        var current = WeekKey.Of(time.GetUtcNow(), zone);
+        if (week == current && week < firstOpen && !IsAnnounced(group.Id, week))
+        {
+            return (week, null);
         }
 
         if (week < firstOpen)
         {
-            var current = WeekKey.Of(time.GetUtcNow(), zone);
             return (default, week < current
                 ? $"{week} is in the past. Choose {firstOpen} or later."
                 : $"This week's paper was already announced ({AnnounceTime(group)}). Choose {firstOpen} or later.");
@@ -354,6 +397,10 @@ public sealed class WeeklyPaperService(
 
         return (week, null);
     }
+
+    /// <summary>True for the texts <see cref="ParseWeek"/> reads: a date (YYYY-MM-DD) or an ISO week (2026-W49).</summary>
+    private static bool IsWeekOrDate(string text) =>
+        DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) || WeekKey.TryParse(text, out _);
 
     private PresenterVolunteer? ProposePresenter(Group group, WeekKey week)
     {

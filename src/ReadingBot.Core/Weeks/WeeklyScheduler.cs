@@ -167,6 +167,9 @@ public sealed class WeeklyPaperJob(
 {
     public const string AutoPickKind = "autopick";
     public const string AnnounceKind = "announce";
+
+    /// <summary>The announcement of a paper picked for the current week after its announcement time (nothing was announced with a paper then).</summary>
+    public const string LateAnnounceKind = "announce-late";
     private const string ReminderPrefix = "reminder-";
 
     private static readonly string[] Scaffold =
@@ -177,12 +180,13 @@ public sealed class WeeklyPaperJob(
         "The evidence: do the experiments support the claims? What would convince you more?",
     ];
 
-    public bool Handles(string kind) => kind is AutoPickKind or AnnounceKind || kind.StartsWith(ReminderPrefix, StringComparison.Ordinal);
+    public bool Handles(string kind) => kind is AutoPickKind or AnnounceKind or LateAnnounceKind || kind.StartsWith(ReminderPrefix, StringComparison.Ordinal);
 
     public async Task<(ScheduledPostState State, string? Detail)> RunAsync(Group group, ScheduledEvent due, bool late, CancellationToken cancellationToken) => due.Kind switch
     {
         AutoPickKind => AutoPick(group, due.Week),
         AnnounceKind => await AnnounceAsync(group, due.Week, cancellationToken),
+        LateAnnounceKind => await AnnounceLateAsync(group, due.Week, cancellationToken),
         _ => await RemindAsync(group, due, cancellationToken),
     };
 
@@ -198,6 +202,12 @@ public sealed class WeeklyPaperJob(
         }
 
         events.Add(new ScheduledEvent(week, AnnounceKind, announce));
+        if (plans.Find(group.Id, week) is { State: WeekPlanState.Planned, PaperKey: not null, PickedAt: { } picked } && picked > announce)
+        {
+            // Picked after the announcement time: announced at once. The moderator asked for it just now, so the
+            // catch-up window (meant for posts the bot was down for) does not apply; the week's end does.
+            events.Add(new ScheduledEvent(week, LateAnnounceKind, picked, RunWhenLate: true));
+        }
         var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklyPaperService.MeetingTime(group), zone);
         foreach (var offset in WeeklySchedule.ParseDurations(group.Setting(WeeklySchedule.Reminders)))
         {
@@ -281,6 +291,26 @@ public sealed class WeeklyPaperJob(
 
         plans.Save(plan with { ChannelId = posted.ChannelId, ThreadId = posted.ThreadId });
         return (ScheduledPostState.Posted, posted.MessageId);
+    }
+
+    private async Task<(ScheduledPostState, string?)> AnnounceLateAsync(Group group, WeekKey week, CancellationToken cancellationToken)
+    {
+        if (plans.Find(group.Id, week) is not { State: WeekPlanState.Planned, PaperKey: not null } plan)
+        {
+            return (ScheduledPostState.Skipped, "no paper this week");
+        }
+
+        if (plan.ChannelId is not null)
+        {
+            return (ScheduledPostState.Skipped, "already announced");
+        }
+
+        if (WeekKey.Of(time.GetUtcNow(), WeeklyPaperService.Zone(group)) != week)
+        {
+            return (ScheduledPostState.Missed, "the week ended before the bot could announce it");
+        }
+
+        return await AnnounceAsync(group, week, cancellationToken);
     }
 
     private async Task<(ScheduledPostState, string?)> RemindAsync(Group group, ScheduledEvent due, CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ public static class WebComposition
         services.AddSingleton<WebSecret>();
         services.AddSingleton<LinkSigner>();
         services.AddSingleton<IDashboardLinks, DashboardLinks>();
+        services.AddSingleton<IOwnFeedLinks, OwnFeedLinkReader>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<WebPages>();
         return services;

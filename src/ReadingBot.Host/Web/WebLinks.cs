@@ -204,3 +204,66 @@ public sealed class DashboardLinks(LinkSigner signer, IOptions<WebPageOptions> o
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "member links are signed for a member"),
     };
 }
+
+/// <summary>The one check of a feed token, shared by the feed endpoints and <c>/paper import</c> of the bot's own links.</summary>
+public static class FeedTokens
+{
+    /// <summary>The group a feed token grants: its signature checks out, the group exists and the token is of the group's current feed generation.</summary>
+    public static Group? GroupOf(LinkSigner signer, IGroupStore groups, string token) =>
+        signer.Verify(token, WebLinkKind.Feed) is { } link && groups.Find(link.Group) is { } group
+            && link.Subject == DashboardLinks.Subject(WebLinkKind.Feed, group)
+            ? group
+            : null;
+}
+
+/// <summary>
+/// Recognises this bot's own <c>library.json</c> feed links: the origin (scheme, host, port) and path prefix of
+/// <c>Web:PublicBaseUrl</c>, of any of <c>Web:Urls</c> or of an address the server bound, then <c>/f/{token}/library.json</c>.
+/// </summary>
+public sealed class OwnFeedLinkReader(LinkSigner signer, IGroupStore groups, IOptions<WebPageOptions> options, IServiceProvider services) : IOwnFeedLinks
+{
+    private const string FeedFile = "/library.json";
+
+    public OwnFeedLink? Resolve(string url)
+    {
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var link) || link.Scheme is not ("http" or "https"))
+        {
+            return null;
+        }
+
+        foreach (var root in Roots())
+        {
+            if (!string.Equals(root.Scheme, link.Scheme, StringComparison.OrdinalIgnoreCase) || !string.Equals(root.Host, link.Host, StringComparison.OrdinalIgnoreCase) || root.Port != link.Port)
+            {
+                continue;
+            }
+
+            var prefix = root.AbsolutePath.TrimEnd('/') + "/f/";
+            var path = link.AbsolutePath;
+            if (!path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith(FeedFile, StringComparison.Ordinal) || path.Length <= prefix.Length + FeedFile.Length)
+            {
+                continue;
+            }
+
+            var token = Uri.UnescapeDataString(path[prefix.Length..^FeedFile.Length]);
+            return token.Contains('/', StringComparison.Ordinal)
+                ? new OwnFeedLink(null)
+                : new OwnFeedLink(FeedTokens.GroupOf(signer, groups, token)?.Id);
+        }
+
+        return null;
+    }
+
+    private IEnumerable<Uri> Roots()
+    {
+        var value = options.Value;
+        var bound = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var text in new[] { value.PublicBaseUrl }.Concat(value.Urls.Split(';')).Concat(bound))
+        {
+            if (!string.IsNullOrWhiteSpace(text) && Uri.TryCreate(text.Trim(), UriKind.Absolute, out var root))
+            {
+                yield return root;
+            }
+        }
+    }
+}

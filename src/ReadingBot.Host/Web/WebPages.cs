@@ -192,8 +192,7 @@ public sealed class WebPages(
     /// <summary>The feeds: the export service's own Atom, iCalendar and JSON writers, behind the revocable feed token.</summary>
     public IResult Feed(string token, string format)
     {
-        if (signer.Verify(token, WebLinkKind.Feed) is not { } link || groups.Find(link.Group) is not { } group
-            || link.Subject != DashboardLinks.Subject(WebLinkKind.Feed, group))
+        if (FeedTokens.GroupOf(signer, groups, token) is not { } group)
         {
             return WebResult.NotFound();
         }
