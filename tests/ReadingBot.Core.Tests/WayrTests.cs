@@ -297,9 +297,9 @@ public sealed class WayrFlowTests : IDisposable
         await bot.SendAsync("/streak correct alice 2026-W49 kept she was travelling", "mod", moderator: true);
         var board = Assert.IsType<ListReply>(await bot.SendAsync("/leaderboard"));
 
-        Assert.Equal(["1. bob — streak 2, longest 2, 2 weeks in all", "2. alice — streak 0, longest 1, 1 weeks in all"], before);
+        Assert.Equal(["1. bob — streak 2, longest 2, 2 weeks in all", "2. alice — streak 0, longest 1, 1 week in all"], before);
         Assert.Equal("Leaderboard (as of 2026-W49)", board.Title);
-        Assert.Equal(["1. alice — streak 2, longest 2, 2 weeks in all", "2. bob — streak 2, longest 2, 2 weeks in all", "3. carol — streak 1, longest 1, 1 weeks in all"], board.Items.Select(i => i.Text));
+        Assert.Equal(["1. alice — streak 2, longest 2, 2 weeks in all", "2. bob — streak 2, longest 2, 2 weeks in all", "3. carol — streak 1, longest 1, 1 week in all"], board.Items.Select(i => i.Text));
     }
 
     [Fact]
