@@ -10,7 +10,7 @@ namespace ReadingBot.Core.Papers;
 public sealed class LibraryOptions
 {
     /// <summary>How long an add waits for the metadata source before storing the paper as pending.</summary>
-    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How many papers one page of <c>/paper list</c> shows.</summary>
     public int PageSize { get; set; } = 20;
