@@ -131,7 +131,7 @@ public sealed class LibraryCommandTests : IDisposable
         Assert.Contains("#1 arXiv:2104.00001 [metadata pending]", surfaces.List, StringComparison.Ordinal);
         Assert.Contains("#1 arXiv:2104.00001", surfaces.Week, StringComparison.Ordinal);
         Assert.Contains("Reading group: #1 arXiv:2104.00001", surfaces.Calendar, StringComparison.Ordinal);
-        Assert.Contains("title = {arXiv:2104.00001}", surfaces.BibTex, StringComparison.Ordinal);
+        Assert.Contains("title = {{arXiv}:2104.00001}", surfaces.BibTex, StringComparison.Ordinal);
         foreach (var text in new[] { surfaces.List, surfaces.Week, surfaces.Calendar })
         {
             Assert.DoesNotContain("#1 https://", text, StringComparison.Ordinal);
@@ -147,7 +147,7 @@ public sealed class LibraryCommandTests : IDisposable
         Assert.Contains("#1 A Title That Arrived Later", after.Week, StringComparison.Ordinal);
         Assert.Contains("Reading group: #1 A Title That Arrived Later", after.Calendar, StringComparison.Ordinal);
         Assert.Contains("{A Title That Arrived Later}", after.BibTex, StringComparison.Ordinal);
-        Assert.DoesNotContain("title = {arXiv:", after.BibTex, StringComparison.Ordinal);
+        Assert.DoesNotContain("{arXiv}:", after.BibTex, StringComparison.Ordinal);
     }
 
     private async Task<(string List, string Week, string Calendar, string BibTex)> SurfacesAsync()
