@@ -33,6 +33,7 @@ public sealed class LibraryImport(
     IPaperStore papers,
     IDocumentFetcher documents,
     PaperSearchIndex index,
+    PaperIdentity identity,
     TimeProvider time,
     LibraryImportOptions options)
 {
@@ -84,6 +85,12 @@ public sealed class LibraryImport(
             {
                 failed.Add($"{label}: not a paper reference this bot reads");
                 continue;
+            }
+
+            // A form merged into another record here (a link into its DOI) joins that record.
+            if (identity.Canonical(reference.Key) is var canonical && canonical != reference.Key)
+            {
+                reference = PaperRef.FromKey(canonical);
             }
 
             if (!seen.Add(reference.Key))

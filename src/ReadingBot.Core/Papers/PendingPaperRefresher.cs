@@ -11,6 +11,7 @@ public sealed class PendingPaperRefresher(
     IPaperStore papers,
     IPaperMetadataSource metadata,
     PaperSearchIndex index,
+    PaperIdentity identity,
     TimeProvider time,
     ILogger<PendingPaperRefresher> logger)
 {
@@ -55,6 +56,12 @@ public sealed class PendingPaperRefresher(
             }
 
             papers.Save(updated);
+            if (updated.State == MetadataState.Resolved)
+            {
+                // The metadata may show that another record is the same paper: merge them.
+                updated = identity.Reconcile(updated);
+            }
+
             index.PaperUpdated(updated);
         }
 
