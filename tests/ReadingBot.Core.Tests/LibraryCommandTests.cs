@@ -159,6 +159,40 @@ public sealed class LibraryCommandTests : IDisposable
         return (list, week, ics, bib);
     }
 
+    [Fact]
+    public async Task A_pending_record_merged_away_while_the_refresher_waits_is_not_stored_again()
+    {
+        const string link = "https://example.org/alexnet";
+        var merging = new MergingSource();
+        using var other = TestBot.Create(services => services.AddSingleton<IPaperMetadataSource>(merging));
+        await other.SendAsync($"/paper add {link} AlexNet");
+        var doi = Paper.Pending(PaperRefParser.Parse("10.1145/3065386").Reference!) with { Title = "ImageNet classification", State = MetadataState.Resolved };
+        // While the refresher waits for the source, another add finds that the link is the DOI's paper and merges them.
+        merging.WhileFetching = () => other.Get<IPaperIdentityStore>().Merge(doi, "url:" + link);
+
+        other.Time.Advance(TimeSpan.FromHours(1));
+        await other.Get<PendingPaperRefresher>().RefreshDueAsync(10, CancellationToken.None);
+
+        Assert.Null(other.Get<IPaperStore>().Find("url:" + link));
+        Assert.Equal("doi:10.1145/3065386", other.Get<ILibraryStore>().FindByNumber(TestBot.LocalGroup.Id, 1)!.PaperKey);
+    }
+
+    private sealed class MergingSource : IPaperMetadataSource
+    {
+        public Action? WhileFetching { get; set; }
+
+        public Task<MetadataResult> FetchAsync(PaperRef reference, CancellationToken cancellationToken)
+        {
+            if (WhileFetching is not { } merge)
+            {
+                return Task.FromResult<MetadataResult>(new MetadataResult.Unavailable("offline in this test"));
+            }
+
+            merge();
+            return Task.FromResult<MetadataResult>(new MetadataResult.Found(Paper.Pending(reference) with { Title = "ImageNet Classification", State = MetadataState.Resolved }));
+        }
+    }
+
     private sealed class HangingSource : IPaperMetadataSource
     {
         public async Task<MetadataResult> FetchAsync(PaperRef reference, CancellationToken cancellationToken)

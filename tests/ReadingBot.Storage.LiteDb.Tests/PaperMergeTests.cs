@@ -144,6 +144,22 @@ public sealed class PaperMergeTests : IDisposable
     }
 
     [Fact]
+    public void An_add_of_a_record_merged_away_meanwhile_lands_on_the_surviving_record()
+    {
+        library.Add(both, Doi(), "bob", null, null, At);
+        identities.Merge(Doi(), Removed);
+
+        var (entry, created) = library.Add(onlyRemoved, Link(), "carol", null, null, At);
+        var (again, addedAgain) = library.Add(both, Link(), "alice", null, null, At);
+
+        Assert.True(created);
+        Assert.Equal(Survivor, entry.PaperKey);
+        Assert.False(addedAgain);
+        Assert.Equal(1, again.Number);
+        Assert.Null(new LitePaperStore(db).Find(Removed));
+    }
+
+    [Fact]
     public void Records_of_one_paper_are_found_by_the_doi_their_metadata_carries()
     {
         new LitePaperStore(db).Save(Link());
