@@ -99,5 +99,38 @@ public sealed class PaperMergeTests : IAsyncLifetime
         Assert.Equal(DoiKey, bot.Get<ILibraryStore>().FindByNumber(other.Id, 1)!.PaperKey);
     }
 
+    [Fact]
+    public async Task An_old_style_id_with_and_without_its_subject_class_is_one_paper()
+    {
+        emulator.Arxiv["math/0309136"] = new ArxivFixture("math/0309136", 1, "A Placeholder Knot Paper", [new("Kay Knot")], "A placeholder summary.") { Categories = ["math.GT"] };
+        using var bot = PaperTesting.Bot(emulator);
+
+        var added = await bot.TextAsync("paper add math.GT/0309136");
+        var again = await bot.TextAsync("paper add https://arxiv.org/abs/math/0309136v1");
+
+        Assert.Contains("Added #1: A Placeholder Knot Paper", added, StringComparison.Ordinal);
+        Assert.StartsWith("Already in the library as #1", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_export_naming_an_old_style_id_with_its_subject_class_imports_as_the_plain_id()
+    {
+        emulator.Arxiv["math/0309136"] = new ArxivFixture("math/0309136", 1, "A Placeholder Knot Paper", [new("Kay Knot")], "A placeholder summary.") { Categories = ["math.GT"] };
+        using var source = PaperTesting.Bot(emulator);
+        await source.SendAsync("paper add math/0309136");
+        var export = System.Text.Json.Nodes.JsonNode.Parse(((Core.Replies.FileReply)await source.SendAsync("export json")).Content)!;
+        // As an export written before the subject class stopped being part of the key.
+        export["papers"]![0]!["paper"]!["key"] = "arxiv:math.GT/0309136";
+        export["papers"]![0]!["paper"]!["arxivId"] = "math.GT/0309136";
+        emulator.Pages["/pages/old-export.json"] = ("application/json", export.ToJsonString());
+        using var target = PaperTesting.Bot(emulator);
+        await target.SendAsync("paper add math/0309136");
+
+        var reply = await target.TextAsync($"paper import {emulator.BaseUrl}/pages/old-export.json", "mod", moderator: true);
+
+        Assert.Contains("already in the library", reply, StringComparison.Ordinal);
+        Assert.Equal(1, target.Get<ILibraryStore>().Count(TestBot.LocalGroup.Id));
+    }
+
     private static WeekKey Week(string text) => WeekKey.TryParse(text, out var week) ? week : throw new FormatException(text);
 }

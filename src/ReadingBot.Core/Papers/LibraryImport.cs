@@ -167,7 +167,12 @@ public sealed class LibraryImport(
         }
 
         var text = fromKey.Source == PaperSource.Arxiv ? "arXiv:" + fromKey.Id : fromKey.Url;
-        return PaperRefParser.Parse(text).Reference is { } parsed && parsed.Key == fromKey.Key ? parsed : null;
+        // An older export may name an old-style arXiv id with its subject class (math.GT/0309136): the parser's
+        // form without it (math/0309136) is the same paper.
+        return PaperRefParser.Parse(text).Reference is { } parsed
+            && (parsed.Key == fromKey.Key || (parsed.Source == PaperSource.Arxiv && fromKey.Source == PaperSource.Arxiv))
+            ? parsed
+            : null;
     }
 
     /// <summary>A record for a paper the bot has never seen: the export's text, pending until its source is asked.</summary>
