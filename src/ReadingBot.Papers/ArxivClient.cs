@@ -9,7 +9,8 @@ namespace ReadingBot.Papers;
 /// <summary>
 /// arXiv's Atom API (<c>{BaseUrl}/api/query?id_list=…</c>). Every request goes through the process-wide
 /// <see cref="ArxivRequestGate"/>; many ids share one request; 429, 5xx and timeouts are retried a bounded number of
-/// times with exponential back-off (Retry-After wins when longer). An id arXiv does not know is NotFound; a feed
+/// times with exponential back-off (Retry-After wins when longer). A name that does not resolve or a refused
+/// connection is not retried: it answers Unavailable at once with the reason, and the background refresh tries later. An id arXiv does not know is NotFound; a feed
 /// that is arXiv's error feed is NotFound too and is never stored as a paper.
 /// </summary>
 public sealed class ArxivClient(SafeHttpClient http, ArxivRequestGate gate, PaperSourcesOptions options, ILogger<ArxivClient> logger)
@@ -72,7 +73,9 @@ public sealed class ArxivClient(SafeHttpClient http, ArxivRequestGate gate, Pape
         Dictionary<string, MetadataResult> All(MetadataResult result) => ids.ToDictionary(id => id, _ => result, StringComparer.Ordinal);
         if (response.Failure != FetchFailure.None)
         {
-            return All(new MetadataResult.Unavailable(response.Problem ?? "arXiv could not be reached"));
+            return All(new MetadataResult.Unavailable(response.Failure == FetchFailure.Unreachable
+                ? "arXiv could not be reached: " + response.Problem
+                : response.Problem ?? "arXiv could not be reached"));
         }
 
         ArxivFeed feed;

@@ -20,7 +20,9 @@ public sealed partial class CrossrefClient(SafeHttpClient http, PaperSourcesOpti
         var response = await http.GetAsync(uri, Rules, cancellationToken);
         if (response.Failure != FetchFailure.None)
         {
-            return new MetadataResult.Unavailable(response.Problem ?? "Crossref could not be reached");
+            return new MetadataResult.Unavailable(response.Failure == FetchFailure.Unreachable
+                ? "Crossref could not be reached: " + response.Problem
+                : response.Problem ?? "Crossref could not be reached");
         }
 
         if (response.Status == HttpStatusCode.NotFound)

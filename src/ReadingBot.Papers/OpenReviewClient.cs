@@ -18,7 +18,9 @@ public sealed class OpenReviewClient(SafeHttpClient http, PaperSourcesOptions op
         var response = await http.GetAsync(uri, Rules, cancellationToken);
         if (response.Failure != FetchFailure.None)
         {
-            return new MetadataResult.Unavailable(response.Problem ?? "OpenReview could not be reached");
+            return new MetadataResult.Unavailable(response.Failure == FetchFailure.Unreachable
+                ? "OpenReview could not be reached: " + response.Problem
+                : response.Problem ?? "OpenReview could not be reached");
         }
 
         if (response.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.BadRequest)

@@ -25,7 +25,7 @@ public sealed class PageMetadataClient(SafeHttpClient http)
         {
             case FetchFailure.Refused or FetchFailure.TooLarge or FetchFailure.TooManyRedirects or FetchFailure.WrongType:
                 return new MetadataResult.NotFound(response.Problem!);
-            case FetchFailure.Network or FetchFailure.Timeout:
+            case FetchFailure.Network or FetchFailure.Timeout or FetchFailure.Unreachable:
                 return new MetadataResult.Unavailable(response.Problem!);
         }
 

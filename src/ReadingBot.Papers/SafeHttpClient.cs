@@ -10,8 +10,14 @@ public enum FetchFailure
 {
     None,
 
-    /// <summary>Connection refused, reset, DNS failure: try again later.</summary>
+    /// <summary>The connection broke or the answer was cut off: worth another attempt soon.</summary>
     Network,
+
+    /// <summary>
+    /// The host's name did not resolve or nothing accepted the connection (offline, DNS down, refused): another
+    /// attempt a few seconds later would fail the same way, so callers do not retry within the request.
+    /// </summary>
+    Unreachable,
 
     /// <summary>No answer in time: try again later.</summary>
     Timeout,
@@ -61,11 +67,13 @@ public sealed class SafeHttpClient : IDisposable
 {
     private static readonly HttpRequestOptionsKey<bool> TrustedKey = new("readingbot.trusted");
     private readonly PaperSourcesOptions options;
+    private readonly IHostNameResolver resolver;
     private readonly HttpClient client;
 
-    public SafeHttpClient(PaperSourcesOptions options)
+    public SafeHttpClient(PaperSourcesOptions options, IHostNameResolver? resolver = null)
     {
         this.options = options;
+        this.resolver = resolver ?? new SystemHostNameResolver();
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -149,6 +157,10 @@ public sealed class SafeHttpClient : IDisposable
         {
             return FetchResponse.Failed(FetchFailure.Refused, "links to private or local addresses are not fetched");
         }
+        catch (HttpRequestException ex) when (Unreachable(ex, current.Host) is { } reason)
+        {
+            return FetchResponse.Failed(FetchFailure.Unreachable, reason);
+        }
         catch (HttpRequestException ex)
         {
             return FetchResponse.Failed(FetchFailure.Network, "the source could not be reached (" + (ex.HttpRequestError == HttpRequestError.Unknown ? "network error" : ex.HttpRequestError.ToString()) + ")");
@@ -209,7 +221,7 @@ public sealed class SafeHttpClient : IDisposable
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var trusted = context.InitialRequestMessage.Options.TryGetValue(TrustedKey, out var t) && t;
-        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+        var addresses = await resolver.ResolveAsync(context.DnsEndPoint.Host, cancellationToken);
         if (!trusted && !options.AllowPrivateAddresses)
         {
             addresses = addresses.Where(a => !IsPrivate(a)).ToArray();
@@ -259,7 +271,59 @@ public sealed class SafeHttpClient : IDisposable
         return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (bytes[0] & 0xFE) == 0xFC;
     }
 
+    // Name resolution and connection failures say what went wrong, so a member sees "could not be resolved" rather
+    // than a timeout when the bot is offline.
+    private static string? Unreachable(HttpRequestException ex, string host)
+    {
+        var socket = Inner<SocketException>(ex);
+        if (ex.HttpRequestError == HttpRequestError.NameResolutionError || socket?.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain)
+        {
+            return $"the name {host} could not be resolved (no network or no DNS?)";
+        }
+
+        if (ex.HttpRequestError != HttpRequestError.ConnectionError && socket is null)
+        {
+            return null;
+        }
+
+        return socket?.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => $"{host} refused the connection",
+            SocketError.NetworkUnreachable or SocketError.NetworkDown => $"{host} could not be reached: the network is unreachable (offline?)",
+            SocketError.HostUnreachable => $"{host} could not be reached: no route to the host",
+            SocketError.TimedOut => null,
+            null => ex.HttpRequestError == HttpRequestError.ConnectionError ? $"{host} could not be connected to" : null,
+            _ => $"{host} could not be connected to ({socket.SocketErrorCode})",
+        };
+    }
+
+    private static T? Inner<T>(Exception ex)
+        where T : Exception
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
     public void Dispose() => client.Dispose();
 
     private sealed class PrivateAddressException() : Exception("the address is private or local");
+}
+
+/// <summary>Looks up a host's addresses at connect time: the system resolver in production, a fake in tests.</summary>
+public interface IHostNameResolver
+{
+    Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken);
+}
+
+/// <summary>The operating system's resolver (<see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/>).</summary>
+public sealed class SystemHostNameResolver : IHostNameResolver
+{
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) => Dns.GetHostAddressesAsync(host, cancellationToken);
 }

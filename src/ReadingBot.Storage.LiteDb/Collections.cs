@@ -26,6 +26,9 @@ public static class Collections
     public const string Standings = "standings";
     public const string StreakAudit = "streakAudit";
 
+    /// <summary>Paper keys merged into another record (<c>_id</c> = the removed key, <c>target</c> = the surviving one); shared, not group-owned.</summary>
+    public const string PaperAliases = "paperAliases";
+
     /// <summary>Collections whose documents belong to a group (field <c>group</c>); tenant removal clears them.</summary>
     public static readonly List<string> GroupOwned = [Members, Library, Threads, Suggestions, WeekPlans, Discussion, Presenters, ScheduledPosts, WayrWeeks, WayrPosts, Progress, Digests, Ledger, Streaks, Standings, StreakAudit];
 
@@ -51,6 +54,8 @@ public static class Collections
         db.GetCollection(Library).EnsureIndex("group");
         db.GetCollection(Library).EnsureIndex("groupPaper", unique: true);
         db.GetCollection(Papers).EnsureIndex("state");
+        db.GetCollection(Papers).EnsureIndex("doi");
+        db.GetCollection(PaperAliases).EnsureIndex("target");
         db.GetCollection(Deliveries).EnsureIndex("expiresAt");
         db.GetCollection(Threads).EnsureIndex("group");
         db.GetCollection(Suggestions).EnsureIndex("group");

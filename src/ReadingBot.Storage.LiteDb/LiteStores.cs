@@ -91,12 +91,19 @@ public sealed class LiteLibraryStore(ReadingBotDatabase db) : ILibraryStore
     public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at) =>
         db.InTransaction(() =>
         {
+            var papers = db.Database.GetCollection(Collections.Papers);
+            if (db.Database.GetCollection(Collections.PaperAliases).FindById(paper.Key) is { } alias)
+            {
+                // The record was merged into another one while the add fetched its metadata: the entry goes there.
+                var target = alias["target"].AsString;
+                paper = papers.FindById(target) is { } survivor ? Documents.ToPaper(survivor) : paper with { Key = target };
+            }
+
             if (FindByPaper(group, paper.Key) is { } existing)
             {
                 return (existing, false);
             }
 
-            var papers = db.Database.GetCollection(Collections.Papers);
             var stored = papers.FindById(paper.Key);
             // Keep the shared record unless this add brings better metadata than it holds.
             if (stored is null || (paper.State == MetadataState.Resolved && stored["state"].AsString != nameof(MetadataState.Resolved)))

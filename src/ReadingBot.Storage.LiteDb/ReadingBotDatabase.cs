@@ -13,7 +13,7 @@ public sealed class DatabaseUnavailableException(string message, Exception? inne
 public sealed class ReadingBotDatabase : IDisposable
 {
     /// <summary>The schema this code reads and writes.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private readonly FileStream? lockFile;
     private readonly object checkpointGate = new();
@@ -134,9 +134,37 @@ public sealed class ReadingBotDatabase : IDisposable
             }
         }
 
+        if (version is > 0 and < 3)
+        {
+            MergeSubjectClassIds();
+        }
+
         if (version < SchemaVersion)
         {
             Database.UserVersion = SchemaVersion;
+        }
+    }
+
+    // Schema 3: an old-style arXiv id's subject class is not part of its identity (math.GT/0309136 is
+    // math/0309136). Records stored under a subject-class key move to the plain key, merging with one stored there.
+    private void MergeSubjectClassIds()
+    {
+        var papers = Database.GetCollection(Collections.Papers);
+        var keys = papers.FindAll().Select(d => d["_id"].AsString)
+            .Where(k => k.StartsWith("arxiv:", StringComparison.Ordinal) && k.Contains('/', StringComparison.Ordinal)).ToList();
+        foreach (var key in keys)
+        {
+            if (Core.Papers.PaperRefParser.ParseArxivId(key[6..], key).Reference is not { } reference || reference.Key == key)
+            {
+                continue;
+            }
+
+            var removed = Documents.ToPaper(papers.FindById(key));
+            var target = papers.FindById(reference.Key) is { } d
+                ? Documents.ToPaper(d)
+                : removed with { Key = reference.Key, ArxivId = reference.Id, Url = $"https://arxiv.org/abs/{reference.Id}" };
+            var survivor = Core.Papers.PaperIdentity.Combine(target, [target, removed]);
+            InTransaction(() => LitePaperIdentityStore.MergeInto(Database, survivor, key));
         }
     }
 

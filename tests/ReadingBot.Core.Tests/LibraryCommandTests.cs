@@ -120,6 +120,79 @@ public sealed class LibraryCommandTests : IDisposable
         Assert.Contains("Metadata pending", reply.Card.Footer, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_untitled_pending_paper_is_called_by_its_arxiv_id_everywhere_until_its_title_arrives()
+    {
+        await bot.SendAsync("/paper add https://arxiv.org/abs/2104.00001v2");
+        await bot.SendAsync("/week pick #1", "mod", moderator: true);
+
+        var surfaces = await SurfacesAsync();
+
+        Assert.Contains("#1 arXiv:2104.00001 [metadata pending]", surfaces.List, StringComparison.Ordinal);
+        Assert.Contains("#1 arXiv:2104.00001", surfaces.Week, StringComparison.Ordinal);
+        Assert.Contains("Reading group: #1 arXiv:2104.00001", surfaces.Calendar, StringComparison.Ordinal);
+        Assert.Contains("title = {{arXiv}:2104.00001}", surfaces.BibTex, StringComparison.Ordinal);
+        foreach (var text in new[] { surfaces.List, surfaces.Week, surfaces.Calendar })
+        {
+            Assert.DoesNotContain("#1 https://", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Reading group: #1 https://", text, StringComparison.Ordinal);
+        }
+
+        source.Answers["arxiv:2104.00001"] = new MetadataResult.Found(Paper.Pending(PaperRefParser.Parse("2104.00001").Reference!) with { Title = "A Title That Arrived Later", Year = 2021 });
+        bot.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, await bot.Get<PendingPaperRefresher>().RefreshDueAsync(10, CancellationToken.None));
+
+        var after = await SurfacesAsync();
+        Assert.Contains("#1 A Title That Arrived Later (2021) — arXiv:2104.00001", after.List, StringComparison.Ordinal);
+        Assert.Contains("#1 A Title That Arrived Later", after.Week, StringComparison.Ordinal);
+        Assert.Contains("Reading group: #1 A Title That Arrived Later", after.Calendar, StringComparison.Ordinal);
+        Assert.Contains("{A Title That Arrived Later}", after.BibTex, StringComparison.Ordinal);
+        Assert.DoesNotContain("{arXiv}:", after.BibTex, StringComparison.Ordinal);
+    }
+
+    private async Task<(string List, string Week, string Calendar, string BibTex)> SurfacesAsync()
+    {
+        var list = await bot.TextAsync("/paper list");
+        var week = await bot.TextAsync("/week");
+        var ics = System.Text.Encoding.UTF8.GetString(Assert.IsType<FileReply>(await bot.SendAsync("/export ics")).Content);
+        var bib = System.Text.Encoding.UTF8.GetString(Assert.IsType<FileReply>(await bot.SendAsync("/export bibtex")).Content);
+        return (list, week, ics, bib);
+    }
+
+    [Fact]
+    public async Task A_pending_record_merged_away_while_the_refresher_waits_is_not_stored_again()
+    {
+        const string link = "https://example.org/alexnet";
+        var merging = new MergingSource();
+        using var other = TestBot.Create(services => services.AddSingleton<IPaperMetadataSource>(merging));
+        await other.SendAsync($"/paper add {link} AlexNet");
+        var doi = Paper.Pending(PaperRefParser.Parse("10.1145/3065386").Reference!) with { Title = "ImageNet classification", State = MetadataState.Resolved };
+        // While the refresher waits for the source, another add finds that the link is the DOI's paper and merges them.
+        merging.WhileFetching = () => other.Get<IPaperIdentityStore>().Merge(doi, "url:" + link);
+
+        other.Time.Advance(TimeSpan.FromHours(1));
+        await other.Get<PendingPaperRefresher>().RefreshDueAsync(10, CancellationToken.None);
+
+        Assert.Null(other.Get<IPaperStore>().Find("url:" + link));
+        Assert.Equal("doi:10.1145/3065386", other.Get<ILibraryStore>().FindByNumber(TestBot.LocalGroup.Id, 1)!.PaperKey);
+    }
+
+    private sealed class MergingSource : IPaperMetadataSource
+    {
+        public Action? WhileFetching { get; set; }
+
+        public Task<MetadataResult> FetchAsync(PaperRef reference, CancellationToken cancellationToken)
+        {
+            if (WhileFetching is not { } merge)
+            {
+                return Task.FromResult<MetadataResult>(new MetadataResult.Unavailable("offline in this test"));
+            }
+
+            merge();
+            return Task.FromResult<MetadataResult>(new MetadataResult.Found(Paper.Pending(reference) with { Title = "ImageNet Classification", State = MetadataState.Resolved }));
+        }
+    }
+
     private sealed class HangingSource : IPaperMetadataSource
     {
         public async Task<MetadataResult> FetchAsync(PaperRef reference, CancellationToken cancellationToken)

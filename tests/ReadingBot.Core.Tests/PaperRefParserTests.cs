@@ -19,7 +19,14 @@ public sealed class PaperRefParserTests
     [InlineData("https://www.arxiv.org/abs/2301.00001", "arxiv:2301.00001", null)]
     [InlineData("hep-th/9901001", "arxiv:hep-th/9901001", null)]
     [InlineData("cs/0112017v1", "arxiv:cs/0112017", "v1")]
-    [InlineData("math.GT/0309136", "arxiv:math.GT/0309136", null)]
+    [InlineData("math.GT/0309136", "arxiv:math/0309136", null)]
+    [InlineData("math/0309136", "arxiv:math/0309136", null)]
+    [InlineData("https://arxiv.org/abs/math.GT/0309136v2", "arxiv:math/0309136", "v2")]
+    [InlineData("https://arxiv.org/abs/1409.1556.", "arxiv:1409.1556", null)]
+    [InlineData("(https://arxiv.org/abs/1409.4842)", "arxiv:1409.4842", null)]
+    [InlineData("<https://arxiv.org/abs/1409.4842>,", "arxiv:1409.4842", null)]
+    [InlineData("\"1706.03762\".", "arxiv:1706.03762", null)]
+    [InlineData("[arXiv:1706.03762]", "arxiv:1706.03762", null)]
     [InlineData("https://arxiv.org/abs/hep-th/9901001", "arxiv:hep-th/9901001", null)]
     [InlineData("0704.0001", "arxiv:0704.0001", null)]
     [InlineData("10.48550/arXiv.1706.03762", "arxiv:1706.03762", null)]
@@ -42,9 +49,19 @@ public sealed class PaperRefParserTests
     [InlineData("https://distill.pub/2017/momentum/", "url:https://distill.pub/2017/momentum")]
     [InlineData("https://papers.nips.cc/paper/4824-imagenet#top", "url:https://papers.nips.cc/paper/4824-imagenet")]
     [InlineData("HTTPS://Distill.PUB/2017/momentum", "url:https://distill.pub/2017/momentum")]
-    public void Other_references_get_their_source_key(string input, string key)
+    [InlineData("(https://doi.org/10.1145/3065386).", "doi:10.1145/3065386")]
+    [InlineData("https://en.wikipedia.org/wiki/Transformer_(deep_learning)", "url:https://en.wikipedia.org/wiki/Transformer_(deep_learning)")]
+    [InlineData("(see https://en.wikipedia.org/wiki/Transformer_(deep_learning))", null)]
+    [InlineData("10.1016/S0140-6736(97)11096-0", "doi:10.1016/s0140-6736(97)11096-0")]
+    public void Other_references_get_their_source_key(string input, string? key)
     {
         var parsed = PaperRefParser.Parse(input);
+
+        if (key is null)
+        {
+            Assert.False(parsed.Success);
+            return;
+        }
 
         Assert.True(parsed.Success, parsed.Error);
         Assert.Equal(key, parsed.Reference!.Key);
@@ -56,6 +73,14 @@ public sealed class PaperRefParserTests
     [InlineData("1713.03762")]
     [InlineData("1412.123456")]
     [InlineData("1501.0001")]
+    [InlineData("9912.12345")]
+    [InlineData("9912.1234")]
+    [InlineData("0703.0001")]
+    [InlineData("arXiv:9105.00001")]
+    [InlineData("https://arxiv.org/abs/9912.12345")]
+    [InlineData("hep-th/9013001")]
+    [InlineData("hep-th/0704001")]
+    [InlineData("hep-th/9107001")]
     [InlineData("ftp://example.org/paper.pdf")]
     [InlineData("javascript:alert(1)")]
     [InlineData("not a paper")]
@@ -76,5 +101,13 @@ public sealed class PaperRefParserTests
         var parsed = PaperRefParser.Parse("1706.0376");
 
         Assert.Contains("5 digits", parsed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_id_from_the_nineties_explains_that_new_style_ids_start_in_april_2007()
+    {
+        var parsed = PaperRefParser.Parse("9912.12345");
+
+        Assert.Contains("0704", parsed.Error, StringComparison.Ordinal);
     }
 }

@@ -89,17 +89,66 @@ public sealed class ExportTests : IDisposable
         var first = BibTex.Parse(Text(await ExportAsync("bibtex")));
         var second = BibTex.Parse(Text(Assert.IsType<FileReply>(await bot.SendAsync("export bibtex"))));
 
-        Assert.Equal(["vaswani2017attention", "vaswani2017attentiona", "krizhevsky2017imagenet", "anonnd210100001"], first.Select(e => e.Key));
+        Assert.Equal(["vaswani2017attention", "vaswani2017attentiona", "krizhevsky2017imagenet", "arXiv:2101.00001"], first.Select(e => e.Key));
         Assert.Equal(first.Select(e => e.Key), second.Select(e => e.Key));
         var attention = first[0];
         Assert.Equal("misc", attention.Type);
         Assert.Equal("Attention, \"Really\", Is All You Need \\{50\\% \\& more\\}", attention.Fields["title"]);
-        Assert.Equal("Ashish Vaswani and Łukasz Kaiser", attention.Fields["author"]);
+        Assert.Equal("Vaswani, Ashish and Kaiser, {Ł}ukasz", attention.Fields["author"]);
         Assert.Equal("1706.03762", attention.Fields["eprint"]);
         Assert.Equal("arXiv", attention.Fields["archiveprefix"]);
         Assert.Equal("article", first[2].Type);
         Assert.Equal("Communications of the ACM", first[2].Fields["journal"]);
         Assert.Equal("10.1145/3065386", first[2].Fields["doi"]);
+        Assert.Equal("{ImageNet} classification with deep convolutional neural networks", first[2].Fields["title"]);
+        Assert.Equal("{arXiv}:2101.00001", first[3].Fields["title"]);
+    }
+
+    private static LibraryItem Item(int number, Paper paper, string? givenTitle = null) =>
+        new(new LibraryEntry { Group = TestBot.LocalGroup.Id, Number = number, PaperKey = paper.Key, AddedBy = "alice", AddedAt = DateTimeOffset.UnixEpoch, GivenTitle = givenTitle }, paper);
+
+    [Fact]
+    public void BibTeX_protects_capitals_inside_words_so_sentence_case_styles_keep_them()
+    {
+        var paper = new Paper
+        {
+            Key = "url:https://example.org/p", Source = PaperSource.Url, Url = "https://example.org/p", Authors = ["Dee Writer"], Year = 2020,
+            Title = "BERT Meets ImageNet: U-Net Results at CVPR and the arXiv {Way}", State = MetadataState.Resolved,
+        };
+
+        var title = BibTex.Parse(LibraryFormats.BibTex([Item(1, paper)]))[0].Fields["title"];
+
+        Assert.Equal("{BERT} Meets {ImageNet}: {U-Net} Results at {CVPR} and the {arXiv} \\{Way\\}", title);
+    }
+
+    [Theory]
+    [InlineData("Łukasz Kaiser", "Kaiser, {Ł}ukasz")]
+    [InlineData("Geoffrey E. Hinton", "Hinton, Geoffrey E.")]
+    [InlineData("Ludwig van Beethoven", "van Beethoven, Ludwig")]
+    [InlineData("Martin Luther King Jr.", "King, Jr., Martin Luther")]
+    [InlineData("Krizhevsky, Alex", "Krizhevsky, Alex")]
+    [InlineData("Émile Ñúñez", "Ñúñez, {É}mile")]
+    [InlineData("Plato", "Plato")]
+    public void BibTeX_writes_authors_last_name_first_in_utf8_with_non_ascii_initials_braced(string name, string expected)
+    {
+        Assert.Equal(expected, LibraryFormats.BibName(name));
+    }
+
+    [Fact]
+    public void BibTeX_keys_pending_papers_by_their_ids_whatever_the_library_order()
+    {
+        Paper Pending(string reference) => Paper.Pending(PaperRefParser.Parse(reference).Reference!);
+        var arxiv = Pending("2101.00001");
+        var doi = Pending("10.1145/3065386");
+        var link = Pending("https://distill.pub/2017/momentum/");
+
+        var forward = BibTex.Parse(LibraryFormats.BibTex([Item(1, arxiv), Item(2, doi), Item(3, link, "Why Momentum Really Works")]));
+        var backward = BibTex.Parse(LibraryFormats.BibTex([Item(3, link, "Why Momentum Really Works"), Item(2, doi), Item(1, arxiv)]));
+
+        Assert.Equal(["arXiv:2101.00001", "doi:10.1145-3065386", "distill.pub-2017-momentum"], forward.Select(e => e.Key));
+        Assert.Equal(forward.Select(e => e.Key).Reverse(), backward.Select(e => e.Key));
+        Assert.Equal("{DOI} 10.1145/3065386", forward[1].Fields["title"]);
+        Assert.Equal("Why Momentum Really Works", forward[2].Fields["title"]);
     }
 
     [Fact]

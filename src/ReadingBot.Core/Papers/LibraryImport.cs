@@ -33,6 +33,7 @@ public sealed class LibraryImport(
     IPaperStore papers,
     IDocumentFetcher documents,
     PaperSearchIndex index,
+    PaperIdentity identity,
     TimeProvider time,
     LibraryImportOptions options,
     Web.IOwnFeedLinks ownFeeds)
@@ -111,6 +112,12 @@ public sealed class LibraryImport(
             {
                 failed.Add($"{label}: not a paper reference this bot reads");
                 continue;
+            }
+
+            // A form merged into another record here (a link into its DOI) joins that record.
+            if (identity.Canonical(reference.Key) is var canonical && canonical != reference.Key)
+            {
+                reference = PaperRef.FromKey(canonical);
             }
 
             if (!seen.Add(reference.Key))
@@ -200,7 +207,12 @@ public sealed class LibraryImport(
         }
 
         var text = fromKey.Source == PaperSource.Arxiv ? "arXiv:" + fromKey.Id : fromKey.Url;
-        return PaperRefParser.Parse(text).Reference is { } parsed && parsed.Key == fromKey.Key ? parsed : null;
+        // An older export may name an old-style arXiv id with its subject class (math.GT/0309136): the parser's
+        // form without it (math/0309136) is the same paper.
+        return PaperRefParser.Parse(text).Reference is { } parsed
+            && (parsed.Key == fromKey.Key || (parsed.Source == PaperSource.Arxiv && fromKey.Source == PaperSource.Arxiv))
+            ? parsed
+            : null;
     }
 
     /// <summary>A record for a paper the bot has never seen: the export's text, pending until its source is asked.</summary>

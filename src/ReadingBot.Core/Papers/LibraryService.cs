@@ -10,7 +10,7 @@ namespace ReadingBot.Core.Papers;
 public sealed class LibraryOptions
 {
     /// <summary>How long an add waits for the metadata source before storing the paper as pending.</summary>
-    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How many papers one page of <c>/paper list</c> shows.</summary>
     public int PageSize { get; set; } = 20;
@@ -31,7 +31,8 @@ public sealed class LibraryService(
     TimeProvider time,
     LibraryOptions options,
     IEnumerable<IPaperCardContributor> contributors,
-    PaperSearchIndex index)
+    PaperSearchIndex index,
+    PaperIdentity identity)
 {
     public async Task<Reply> AddAsync(Invocation invocation, string reference, string? title, CancellationToken cancellationToken)
     {
@@ -68,11 +69,13 @@ public sealed class LibraryService(
         }
 
         var parsed = PaperRefParser.Parse(reference);
-        if (parsed.Reference is not { } paperRef)
+        if (parsed.Reference is not { } named)
         {
             return new EnsureResult(null, parsed.Error, false, null);
         }
 
+        // A form whose record was merged into another (a NeurIPS link into its DOI) finds that record.
+        var paperRef = Canonical(named);
         if (library.FindByPaper(group, paperRef.Key) is { } existing)
         {
             return new EnsureResult(Item(existing), null, false, null);
@@ -86,7 +89,13 @@ public sealed class LibraryService(
             switch (result)
             {
                 case MetadataResult.Found found:
-                    paper = MetadataSources.Resolved(found.Paper, paperRef, paper, time.GetUtcNow());
+                    // The metadata may show that this is a paper stored under another key: one record for both.
+                    paper = identity.Reconcile(MetadataSources.Resolved(found.Paper, paperRef, paper, time.GetUtcNow()));
+                    if (paper.Key != paperRef.Key && library.FindByPaper(group, paper.Key) is { } same)
+                    {
+                        return new EnsureResult(Item(same), null, false, null);
+                    }
+
                     break;
                 case MetadataResult.NotFound notFound when paperRef.Source == PaperSource.Url && !string.IsNullOrWhiteSpace(title):
                     // A PDF link or a page without meta tags: the member named it, so keep it as a plain link.
@@ -172,7 +181,7 @@ public sealed class LibraryService(
             return new LibraryLookup(null, parsed.Error);
         }
 
-        var found = library.FindByPaper(group, paperRef.Key);
+        var found = library.FindByPaper(group, identity.Canonical(paperRef.Key));
         return found is null
             ? new LibraryLookup(null, $"{Describe(paperRef)} is not in the library yet. Add it with /paper add {CommandBinder.Clip(reference.Trim())}.")
             : new LibraryLookup(Item(found), null);
@@ -197,6 +206,18 @@ public sealed class LibraryService(
         {
             return new MetadataResult.Unavailable("the source did not answer in time");
         }
+    }
+
+    private PaperRef Canonical(PaperRef named)
+    {
+        var key = identity.Canonical(named.Key);
+        if (key == named.Key)
+        {
+            return named;
+        }
+
+        var target = PaperRef.FromKey(key);
+        return target.Source == named.Source ? target with { Version = named.Version } : target;
     }
 
     private static string Describe(PaperRef reference) => reference.Source switch

@@ -47,6 +47,44 @@ public sealed record Paper
     public string? LastError { get; init; }
     public DateTimeOffset? FetchedAt { get; init; }
 
+    /// <summary>
+    /// What to call the paper while its title is unknown: <c>arXiv:1810.04805</c>, <c>DOI 10.1145/3065386</c>,
+    /// <c>OpenReview r1Ue8Hcxg</c>, or a link's host and path. Derived from the key, so it is the same on every surface.
+    /// </summary>
+    public string PendingLabel => LabelFor(Key);
+
+    /// <summary>
+    /// The one title every surface shows (lists, cards, the week, the calendar, exports): the source's, else the
+    /// title the member typed, else <see cref="PendingLabel"/>. Read at render time, so the real title replaces the
+    /// label everywhere as soon as the metadata arrives.
+    /// </summary>
+    public string DisplayTitle(string? givenTitle) =>
+        !string.IsNullOrWhiteSpace(Title) ? Title : !string.IsNullOrWhiteSpace(givenTitle) ? givenTitle : PendingLabel;
+
+    /// <summary>The readable label of a paper key (see <see cref="PendingLabel"/>).</summary>
+    public static string LabelFor(string key)
+    {
+        var reference = PaperRef.FromKey(key);
+        switch (reference.Source)
+        {
+            case PaperSource.Arxiv:
+                return $"arXiv:{reference.Id}";
+            case PaperSource.Doi:
+                return $"DOI {reference.Id}";
+            case PaperSource.OpenReview:
+                return $"OpenReview {reference.Id}";
+        }
+
+        if (!Uri.TryCreate(reference.Id, UriKind.Absolute, out var uri))
+        {
+            return reference.Id;
+        }
+
+        var host = uri.Host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? uri.Host[4..] : uri.Host;
+        var text = host + Uri.UnescapeDataString(uri.AbsolutePath).TrimEnd('/');
+        return text.Length <= 80 ? text : text[..79] + "…";
+    }
+
     /// <summary>A new record for a reference whose metadata is not known yet.</summary>
     public static Paper Pending(PaperRef reference) => new()
     {
@@ -78,7 +116,10 @@ public sealed record LibraryEntry
 /// <summary>A library entry with its paper, as most views need both.</summary>
 public sealed record LibraryItem(LibraryEntry Entry, Paper Paper)
 {
-    public string Title => Paper.Title ?? Entry.GivenTitle ?? Paper.Url;
+    public string Title => Paper.DisplayTitle(Entry.GivenTitle);
+
+    /// <summary>True while neither the source nor the member has given a title (the title is the paper's label).</summary>
+    public bool Untitled => string.IsNullOrWhiteSpace(Paper.Title) && string.IsNullOrWhiteSpace(Entry.GivenTitle);
 
     public string Label => $"#{Entry.Number}";
 }

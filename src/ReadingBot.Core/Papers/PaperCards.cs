@@ -12,7 +12,8 @@ public static class PaperCards
     public static string Line(LibraryItem item)
     {
         var year = item.Paper.Year is { } y ? $" ({y})" : "";
-        var source = item.Paper.ArxivId is { } a ? $" — arXiv:{a}" : item.Paper.Doi is { } d ? $" — doi:{d}" : "";
+        // An untitled paper's title already is its arXiv id or DOI: do not say it twice.
+        var source = item.Untitled ? "" : item.Paper.ArxivId is { } a ? $" — arXiv:{a}" : item.Paper.Doi is { } d ? $" — doi:{d}" : "";
         var pending = item.Paper.State == MetadataState.Pending ? " [metadata pending]" : "";
         return $"{item.Label} {item.Title}{year}{source}{pending}";
     }

@@ -55,11 +55,13 @@ public static partial class PaperRefParser
 
     private const string Hint = "Give an arXiv id (1706.03762), a DOI (10.1145/3065386) or a link (https://…).";
 
-    // New-style ids: YYMM.NNNN from 0704 to 1412, YYMM.NNNNN from 1501 on.
+    // New-style ids: YYMM.NNNN from 0704 to 1412, YYMM.NNNNN from 1501 on. Two-digit years 91-99 are the 1990s
+    // (old-style ids only), so 9912.12345 is refused rather than read as December 2099.
     [GeneratedRegex(@"^(?<yymm>\d{4})\.(?<num>\d{4,5})(?<v>v\d+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex NewStyle();
 
-    // Old-style ids: archive[.SC]/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136, cs/0112017v1.
+    // Old-style ids: archive[.SC]/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136, cs/0112017v1, from 9108 to 0703.
+    // The subject class (.GT) is not part of the id: math.GT/0309136 and math/0309136 are one paper.
     [GeneratedRegex(@"^(?<archive>[a-z]+(?:-[a-z]+)?)(?:\.(?<sc>[A-Za-z]{2}))?/(?<num>\d{7})(?<v>v\d+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex OldStyle();
 
@@ -68,7 +70,7 @@ public static partial class PaperRefParser
 
     public static PaperRefParse Parse(string text)
     {
-        var input = (text ?? "").Trim().Trim('<', '>');
+        var input = TrimPasted(text ?? "");
         if (input.Length == 0)
         {
             return Fail("A paper reference is missing. " + Hint);
@@ -116,9 +118,9 @@ public static partial class PaperRefParser
             var yymm = int.Parse(m.Groups["yymm"].Value, CultureInfo.InvariantCulture);
             int yy = yymm / 100, mm = yymm % 100;
             var digits = m.Groups["num"].Value.Length;
-            if (mm is < 1 or > 12 || yymm < 704)
+            if (mm is < 1 or > 12 || yymm < 704 || yy >= FirstOldStyleYear)
             {
-                return Fail($"'{Clip(original)}' is not an arXiv id: {yymm:D4} is not a year and month arXiv used. " + Hint);
+                return Fail($"'{Clip(original)}' is not an arXiv id: {m.Groups["yymm"].Value} is not a year and month arXiv used (ids like this start at 0704, April 2007). " + Hint);
             }
 
             if ((yy < 15 && digits != 4) || (yy >= 15 && digits != 5))
@@ -132,12 +134,57 @@ public static partial class PaperRefParser
         var old = OldStyle().Match(id);
         if (old.Success)
         {
-            var sc = old.Groups["sc"].Success ? "." + old.Groups["sc"].Value : "";
-            return Ok(new PaperRef(PaperSource.Arxiv, $"{old.Groups["archive"].Value}{sc}/{old.Groups["num"].Value}", NullIfEmpty(old.Groups["v"].Value)));
+            var num = old.Groups["num"].Value;
+            var yy = int.Parse(num[..2], CultureInfo.InvariantCulture);
+            var mm = int.Parse(num[2..4], CultureInfo.InvariantCulture);
+            var year = yy >= FirstOldStyleYear ? 1900 + yy : 2000 + yy;
+            if (mm is < 1 or > 12 || year * 100 + mm < 199108 || year * 100 + mm > 200703)
+            {
+                return Fail($"'{Clip(original)}' is not an arXiv id: {num[..4]} is not a year and month of an old-style id (August 1991 to March 2007). " + Hint);
+            }
+
+            // The subject class is dropped: arXiv files math.GT/0309136 as math/0309136.
+            return Ok(new PaperRef(PaperSource.Arxiv, $"{old.Groups["archive"].Value}/{num}", NullIfEmpty(old.Groups["v"].Value)));
         }
 
         return Fail($"'{Clip(original)}' is not an arXiv id. arXiv ids look like 1706.03762, 2301.00001v2 or hep-th/9901001.");
     }
+
+    private const int FirstOldStyleYear = 91;
+
+    /// <summary>
+    /// A reference copied from a sentence: wrapping brackets and quotes and trailing punctuation go
+    /// (<c>(https://arxiv.org/abs/1409.4842)</c>, <c>https://arxiv.org/abs/1409.1556.</c>). A closing bracket stays
+    /// when the reference opens it too, as in <c>…/wiki/Transformer_(deep_learning)</c> or a DOI with <c>(97)</c>.
+    /// </summary>
+    public static string TrimPasted(string text)
+    {
+        var s = text.Trim();
+        while (s.Length > 0)
+        {
+            var first = s[0];
+            var last = s[^1];
+            if (first is '(' or '[' or '<' or '{' or '"' or '\'' or '\u201C' or '\u2018' or '`')
+            {
+                s = s[1..].TrimStart();
+            }
+            else if (last is '.' or ',' or ';' or ':' or '!' or '?' or '"' or '\'' or '\u201D' or '\u2019' or '`' or '>'
+                || (last == ')' && Count(s, '(') < Count(s, ')'))
+                || (last == ']' && Count(s, '[') < Count(s, ']'))
+                || (last == '}' && Count(s, '{') < Count(s, '}')))
+            {
+                s = s[..^1].TrimEnd();
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return s;
+    }
+
+    private static int Count(string s, char c) => s.Count(x => x == c);
 
     private static PaperRefParse ParseDoi(string doi)
     {

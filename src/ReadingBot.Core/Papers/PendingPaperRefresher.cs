@@ -11,6 +11,7 @@ public sealed class PendingPaperRefresher(
     IPaperStore papers,
     IPaperMetadataSource metadata,
     PaperSearchIndex index,
+    PaperIdentity identity,
     TimeProvider time,
     ILogger<PendingPaperRefresher> logger)
 {
@@ -29,9 +30,8 @@ public sealed class PendingPaperRefresher(
         var now = time.GetUtcNow();
         foreach (var (paper, reference) in due.Zip(references))
         {
-            // Read again: an add may have resolved it while we waited.
-            var current = papers.Find(paper.Key) ?? paper;
-            if (current.State != MetadataState.Pending || !results.TryGetValue(reference.Key, out var result))
+            // Read again: an add may have resolved it, or merged it into another record, while we waited.
+            if (papers.Find(paper.Key) is not { } current || current.State != MetadataState.Pending || !results.TryGetValue(reference.Key, out var result))
             {
                 continue;
             }
@@ -55,6 +55,12 @@ public sealed class PendingPaperRefresher(
             }
 
             papers.Save(updated);
+            if (updated.State == MetadataState.Resolved)
+            {
+                // The metadata may show that another record is the same paper: merge them.
+                updated = identity.Reconcile(updated);
+            }
+
             index.PaperUpdated(updated);
         }
 

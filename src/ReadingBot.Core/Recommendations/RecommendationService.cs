@@ -208,7 +208,7 @@ public sealed class RecommendationService(
         }
 
         return engine.Snapshot.FeedPapers.TryGetValue(paper.PaperKey, out var fed)
-            ? new RecommendedPaper(paper.PaperKey, fed.Title ?? fed.Key, fed.Url, null, fed.ArxivId, true, paper.Reasons)
+            ? new RecommendedPaper(paper.PaperKey, fed.DisplayTitle(null), fed.Url, null, fed.ArxivId, true, paper.Reasons)
             : null;
     }
 

@@ -94,7 +94,7 @@ public sealed class WeeklyPaperService(
             var item = ItemOf(invocation.GroupId, s.PaperKey);
             var label = item?.Label ?? "?";
             var why = string.IsNullOrWhiteSpace(s.Why) ? "" : $": {s.Why}";
-            return new ListItem($"{label} {item?.Title ?? s.PaperKey} — {Votes(s.Voters.Count)} — suggested by {Name(invocation, s.SuggestedBy)}{why}", item?.Paper.Url, new ReplyButton("Vote", $"paper vote {label}"), item?.Entry.Number);
+            return new ListItem($"{label} {item?.Title ?? Paper.LabelFor(s.PaperKey)} — {Votes(s.Voters.Count)} — suggested by {Name(invocation, s.SuggestedBy)}{why}", item?.Paper.Url, new ReplyButton("Vote", $"paper vote {label}"), item?.Entry.Number);
         }).ToList();
         var rising = recommendations.RisingLine(invocation.GroupId);
         var more = ranked.Count - items.Count;

@@ -43,6 +43,7 @@ public static class PaperComposition
         }
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PaperSourcesOptions>>().Value);
+        services.TryAddSingleton<IHostNameResolver, SystemHostNameResolver>();
         services.AddSingleton<SafeHttpClient>();
         services.AddSingleton(sp => new ArxivRequestGate(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(sp.GetRequiredService<PaperSourcesOptions>().Arxiv.MinIntervalSeconds)));
         services.AddSingleton<ArxivClient>();

@@ -44,6 +44,7 @@ public static class ServiceCollectionExtensions
             return new LibraryOptions { FetchTimeout = TimeSpan.FromSeconds(o.FetchTimeoutSeconds), PageSize = o.PageSize };
         });
         services.AddSingleton<LibraryService>();
+        services.AddSingleton<PaperIdentity>();
         services.AddSingleton<WeeklyPaperService>();
         services.AddSingleton<IPaperCardContributor, WeeklyCardFields>();
         services.AddSingleton<IPaperCardContributor, WayrCardFields>();
@@ -82,6 +83,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IGroupStore, LiteGroupStore>();
         services.AddSingleton<IMemberStore, LiteMemberStore>();
         services.AddSingleton<IPaperStore, LitePaperStore>();
+        services.AddSingleton<IPaperIdentityStore, LitePaperIdentityStore>();
         services.AddSingleton<ILibraryStore, LiteLibraryStore>();
         services.AddSingleton<ITenantDataStore, LiteTenantDataStore>();
         services.AddSingleton<IDeliveryLog, LiteDeliveryLog>();
