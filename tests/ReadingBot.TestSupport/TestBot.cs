@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -150,6 +151,14 @@ public sealed class SimulatedCrashException(string when) : Exception($"simulated
 /// <summary>An outbound port around a real adapter that dies before or after a matching send, for crash tests on the emulators.</summary>
 public sealed class CrashingOutbound(IChatOutbound inner) : IChatOutbound
 {
+    /// <summary>Puts a crashing port around the adapter <typeparamref name="TAdapter"/> as the one outbound port the jobs use.</summary>
+    public static void Install<TAdapter>(IServiceCollection services) where TAdapter : class, IChatOutbound
+    {
+        services.RemoveAll<IChatOutbound>();
+        services.AddSingleton(sp => new CrashingOutbound(sp.GetRequiredService<TAdapter>()));
+        services.AddSingleton<IChatOutbound>(sp => sp.GetRequiredService<CrashingOutbound>());
+    }
+
     public string Platform => inner.Platform;
 
     /// <summary>A matching post dies before it reaches the platform.</summary>
