@@ -13,10 +13,22 @@ namespace ReadingBot.Slack;
 /// <summary>
 /// Posts what the bot says on its own. A post without a channel goes to the group's home channel setting; a post
 /// with a thread title becomes a thread parent whose ts is the thread id; a post into a thread uses thread_ts.
-/// Posts only within the workspace the bot token belongs to.
+/// Posts only within the workspace the bot token belongs to. A scheduled post carries its durable key in the message
+/// metadata; chat.postMessage has no idempotency key, so before a resend (the earlier attempt may have landed before
+/// the process died) the adapter looks for that key in the channel's (or thread's) recent messages and returns the
+/// message it finds instead of posting again.
 /// </summary>
 public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups, ILogger<SlackOutbound> logger) : IChatOutbound
 {
+    /// <summary>The metadata event type of the bot's scheduled posts; the payload is <c>{"key": "&lt;durable key&gt;"}</c>.</summary>
+    public const string PostEventType = "readingbot_post";
+
+    /// <summary>How many recent messages a resend looks through for its earlier attempt (one page of history).</summary>
+    private const int LookupWindow = 100;
+
+    /// <summary>How far before the earlier claim the lookup starts: the claim's clock and Slack's may differ a little.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
+
     public string Platform => Platforms.Slack;
 
     public async Task<PostedMessage> PostAsync(OutboundPost post, CancellationToken cancellationToken)
@@ -42,12 +54,27 @@ public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups, ILogger<S
             return await PostFileAsync(post, file, channel, threadTs, cancellationToken);
         }
 
+        if (post.Key is { } earlierKey && post.EarlierAttemptAt is { } earlierAt
+            && await FindEarlierAsync(channel, threadTs, earlierKey, earlierAt, me, cancellationToken) is { } landed)
+        {
+            logger.LogInformation("Slack channel {Channel} already has the post {Key} (ts {Ts}); not posting it again", channel, earlierKey, landed);
+            var earlierThread = post.ThreadTitle is not null ? SlackThreadId.Format(channel, landed)
+                : threadTs is not null ? SlackThreadId.Format(channel, threadTs)
+                : null;
+            return new PostedMessage(channel, landed, earlierThread);
+        }
+
         var message = BlockKitRenderer.Render(post.Content, post.ThreadTitle).ToJson();
         message["channel"] = channel;
         message["unfurl_links"] = false;
         if (threadTs is not null)
         {
             message["thread_ts"] = threadTs;
+        }
+
+        if (post.Key is { } key)
+        {
+            message["metadata"] = new JsonObject { ["event_type"] = PostEventType, ["event_payload"] = new JsonObject { ["key"] = key } };
         }
 
         JsonObject result;
@@ -116,6 +143,36 @@ public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups, ILogger<S
         {
             logger.LogWarning("Could not share {File} after a post in Slack channel {Channel}: {Error}", picture.FileName, channel, ex.Error);
         }
+    }
+
+    /// <summary>
+    /// The ts of the bot's message carrying <paramref name="key"/> in its metadata, posted since the earlier attempt,
+    /// in the channel's recent history or in the thread; null when there is none (or it cannot be read: then posting
+    /// again is better than losing the post).
+    /// </summary>
+    private async Task<string?> FindEarlierAsync(string channel, string? threadTs, string key, DateTimeOffset earlierAt, SlackIdentity me, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<JsonObject> recent;
+        try
+        {
+            var oldest = earlierAt - ClockSkew;
+            recent = threadTs is null
+                ? await api.RecentMessagesAsync(channel, oldest, LookupWindow, cancellationToken)
+                : await api.RecentRepliesAsync(channel, threadTs, oldest, LookupWindow, cancellationToken);
+        }
+        catch (SlackApiException ex)
+        {
+            logger.LogWarning("Could not read Slack channel {Channel} to check for an earlier post {Key} ({Error}); posting it", channel, key, ex.Error);
+            return null;
+        }
+
+        return recent.FirstOrDefault(m =>
+                (me.BotId is null || SlackWebApi.Str(m, "bot_id") == me.BotId)
+                && m["metadata"] is JsonObject metadata
+                && SlackWebApi.Str(metadata, "event_type") == PostEventType
+                && SlackWebApi.Str(metadata["event_payload"], "key") == key) is { } found
+            ? SlackWebApi.Str(found, "ts")
+            : null;
     }
 
     private string HomeChannel(GroupAddress address)

@@ -188,17 +188,32 @@ public sealed class LiteScheduledPostStore(ReadingBotDatabase db) : IScheduledPo
 
     public ScheduledPostRecord? Find(string key) => Posts.FindById(key) is { } d ? ToRecord(d) : null;
 
-    public bool TryClaim(ScheduledPostRecord claim, TimeSpan retryAfter) => db.InTransaction(() =>
+    public bool TryClaim(ScheduledPostRecord claim, TimeSpan retryAfter, TimeSpan lease, out ScheduledPostRecord? earlier)
     {
-        var existing = Find(claim.Key);
-        if (existing is not null && !(existing.State == ScheduledPostState.Failed && claim.At - existing.At >= retryAfter))
+        ScheduledPostRecord? replaced = null;
+        var taken = db.InTransaction(() =>
         {
-            return false;
-        }
+            var existing = Find(claim.Key);
+            var retake = existing?.State switch
+            {
+                null => true,
+                ScheduledPostState.Failed => claim.At - existing.At >= retryAfter,
+                // A claim nobody completed within its lease: the process that made it died before marking it.
+                ScheduledPostState.Claimed => claim.At - existing.At >= lease,
+                _ => false,
+            };
+            if (!retake)
+            {
+                return false;
+            }
 
-        Posts.Upsert(FromRecord(claim));
-        return true;
-    });
+            replaced = existing;
+            Posts.Upsert(FromRecord(claim));
+            return true;
+        });
+        earlier = taken ? replaced : null;
+        return taken;
+    }
 
     public void Complete(string key, ScheduledPostState state, DateTimeOffset at, string? detail)
     {

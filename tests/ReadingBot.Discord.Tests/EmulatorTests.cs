@@ -286,6 +286,32 @@ public sealed class EmulatorTests
     }
 
     [Fact]
+    public async Task An_enforced_nonce_returns_the_same_authors_message_in_any_channel_only_within_the_window()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        const string other = "1110000000000000009";
+        await using var emulator = await Start(o =>
+        {
+            o.Time = time;
+            o.DefaultBucketLimit = 50;
+        });
+        emulator.AddGuild("1100000000000000009", "Other", other);
+        const string body = """{"content":"weekly","nonce":"0123456789abcdef012345678","enforce_nonce":true}""";
+
+        var first = await Rest(emulator, HttpMethod.Post, $"channels/{Channel}/messages", body);
+        time.Advance(TimeSpan.FromMinutes(4));
+        var elsewhere = await Rest(emulator, HttpMethod.Post, $"channels/{other}/messages", body);
+        time.Advance(TimeSpan.FromMinutes(2));
+        var late = await Rest(emulator, HttpMethod.Post, $"channels/{Channel}/messages", body);
+
+        Assert.Equal(first.Body!["id"]!.ToString(), elsewhere.Body!["id"]!.ToString());
+        Assert.Empty(emulator.MessagesIn(other));
+        Assert.NotEqual(first.Body!["id"]!.ToString(), late.Body!["id"]!.ToString());
+        Assert.Equal(2, emulator.MessagesIn(Channel).Count);
+        Assert.Equal(1, emulator.Recorder.NonceHits);
+    }
+
+    [Fact]
     public async Task Buckets_send_headers_and_count_requests_to_an_exhausted_bucket()
     {
         await using var emulator = await Start(o => o.RouteLimits["GET users/@me"] = (2, TimeSpan.FromSeconds(5)));

@@ -25,4 +25,36 @@ public sealed class LocalChatOutboundTests
         Assert.Contains("[bot in #home] Paper of the week", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("reply in it with /thread t2 <text>", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_resent_scheduled_post_is_printed_once_across_a_restart_and_returns_the_first_message()
+    {
+        using var db = ReadingBotDatabase.OpenMemory();
+        var state = new LiteAdapterStateStore(db);
+        var output = new StringWriter();
+        var terminal = new LocalTerminal(TextReader.Null, output, interactive: false);
+        var files = new LocalFiles(Path.GetTempPath());
+        var post = new OutboundPost(new GroupAddress(Platforms.Local, "local"), null, new TextReply("Paper of the week"), ThreadTitle: "2026-W48: a paper") { Key = "local:local|2026-W48|announce" };
+
+        var first = await new LocalChatOutbound(terminal, files, state).PostAsync(post, CancellationToken.None);
+        var resent = await new LocalChatOutbound(terminal, files, state).PostAsync(post with { EarlierAttemptAt = DateTimeOffset.UnixEpoch }, CancellationToken.None);
+        var other = await new LocalChatOutbound(terminal, files, state).PostAsync(post with { Key = "local:local|2026-W49|announce" }, CancellationToken.None);
+
+        Assert.Equal(first, resent);
+        Assert.NotEqual(first.MessageId, other.MessageId);
+        Assert.Equal(2, output.ToString().Split("[bot in #home] Paper of the week").Length - 1);
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(5)]
+    public void A_claim_lease_outside_one_to_four_minutes_is_refused_at_start(double minutes)
+    {
+        var result = new ReadingBot.Host.Composition.OptionsChecks().Validate(null, new ReadingBot.Host.Composition.SchedulerHostOptions { ClaimLeaseMinutes = minutes });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Scheduler:ClaimLeaseMinutes", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("READINGBOT_Scheduler__ClaimLeaseMinutes", result.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new ReadingBot.Host.Composition.OptionsChecks().Validate(null, new ReadingBot.Host.Composition.SchedulerHostOptions()).Succeeded);
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -109,6 +110,12 @@ public sealed class RecordingOutbound(string platform = Platforms.Local) : IChat
     /// <summary>Posts for these groups fail as a deleted channel would.</summary>
     public HashSet<string> FailingGroups { get; } = [];
 
+    /// <summary>A matching post dies before it is recorded: the process died after the claim, before the send.</summary>
+    public Predicate<OutboundPost>? DieBeforeSending { get; set; }
+
+    /// <summary>A matching post is recorded, then dies: the send landed, the process died before marking it.</summary>
+    public Predicate<OutboundPost>? DieAfterSending { get; set; }
+
     public Task<PostedMessage> PostAsync(OutboundPost post, CancellationToken cancellationToken)
     {
         if (FailingGroups.Contains(post.Group.Id.Value))
@@ -116,12 +123,67 @@ public sealed class RecordingOutbound(string platform = Platforms.Local) : IChat
             throw new OutboundException("the home channel does not exist any more");
         }
 
+        if (DieBeforeSending?.Invoke(post) == true)
+        {
+            throw new SimulatedCrashException("before the send");
+        }
+
         lock (posts)
         {
             posts.Add(post);
             next++;
+            if (DieAfterSending?.Invoke(post) == true)
+            {
+                throw new SimulatedCrashException("after the send");
+            }
+
             return Task.FromResult(new PostedMessage(post.ChannelId ?? "home", $"m{next}", post.ThreadTitle is null ? post.InThreadId : $"t{next}"));
         }
+    }
+}
+
+/// <summary>
+/// Stands for the process dying mid-post: not an <see cref="OutboundException"/>, so nothing marks the claim; the test
+/// then drops the bot and starts a new one on the same database, as a restart would.
+/// </summary>
+public sealed class SimulatedCrashException(string when) : Exception($"simulated process death {when}");
+
+/// <summary>An outbound port around a real adapter that dies before or after a matching send, for crash tests on the emulators.</summary>
+public sealed class CrashingOutbound(IChatOutbound inner) : IChatOutbound
+{
+    /// <summary>Puts a crashing port around the adapter <typeparamref name="TAdapter"/> as the one outbound port the jobs use.</summary>
+    public static void Install<TAdapter>(IServiceCollection services) where TAdapter : class, IChatOutbound
+    {
+        services.RemoveAll<IChatOutbound>();
+        services.AddSingleton(sp => new CrashingOutbound(sp.GetRequiredService<TAdapter>()));
+        services.AddSingleton<IChatOutbound>(sp => sp.GetRequiredService<CrashingOutbound>());
+    }
+
+    public string Platform => inner.Platform;
+
+    /// <summary>A matching post dies before it reaches the platform.</summary>
+    public Predicate<OutboundPost>? DieBeforeSending { get; set; }
+
+    /// <summary>A matching post reaches the platform, then dies before the scheduler can mark it.</summary>
+    public Predicate<OutboundPost>? DieAfterSending { get; set; }
+
+    /// <summary>Every post handed to the port, including the ones that died.</summary>
+    public List<OutboundPost> Attempts { get; } = [];
+
+    public async Task<PostedMessage> PostAsync(OutboundPost post, CancellationToken cancellationToken)
+    {
+        lock (Attempts)
+        {
+            Attempts.Add(post);
+        }
+
+        if (DieBeforeSending?.Invoke(post) == true)
+        {
+            throw new SimulatedCrashException("before the send");
+        }
+
+        var posted = await inner.PostAsync(post, cancellationToken);
+        return DieAfterSending?.Invoke(post) == true ? throw new SimulatedCrashException("after the send") : posted;
     }
 }
 

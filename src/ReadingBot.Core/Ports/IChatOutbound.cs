@@ -12,7 +12,22 @@ namespace ReadingBot.Core.Ports;
 /// <param name="Content">What to post.</param>
 /// <param name="ThreadTitle">When set, the adapter starts a thread on the posted message with this title.</param>
 /// <param name="InThreadId">When set, the message is posted inside this existing thread.</param>
-public sealed record OutboundPost(GroupAddress Group, string? ChannelId, Reply Content, string? ThreadTitle = null, string? InThreadId = null);
+public sealed record OutboundPost(GroupAddress Group, string? ChannelId, Reply Content, string? ThreadTitle = null, string? InThreadId = null)
+{
+    /// <summary>
+    /// The durable key of a scheduled post (group, week, kind), the same on every attempt. Adapters use it to make a
+    /// resend idempotent: Discord derives the message nonce from it, Slack puts it in the message metadata, the local
+    /// chat records it.
+    /// </summary>
+    public string? Key { get; init; }
+
+    /// <summary>
+    /// Set on a resend: when the earlier attempt of the same <see cref="Key"/> was claimed. That attempt may have
+    /// reached the platform before the process died; an adapter that cannot rely on the platform to drop the copy
+    /// looks for it from this time on and returns it instead of posting again.
+    /// </summary>
+    public DateTimeOffset? EarlierAttemptAt { get; init; }
+}
 
 /// <summary>Where a post landed: the thread id is set when a thread was started or posted into.</summary>
 public sealed record PostedMessage(string ChannelId, string MessageId, string? ThreadId);

@@ -19,6 +19,7 @@ public sealed class WayrJob(
     IWeekPlanStore plans,
     IMemberStore members,
     IThreadLinkStore threads,
+    IDigestStore digests,
     LibraryService library,
     Recommendations.RecommendationService recommendations,
     OutboundMessenger outbound,
@@ -39,10 +40,10 @@ public sealed class WayrJob(
 
     public bool Handles(string kind) => kind is OpenKind or CloseKind;
 
-    public async Task<(ScheduledPostState State, string? Detail)> RunAsync(Group group, ScheduledEvent due, bool late, CancellationToken cancellationToken) =>
-        due.Kind == OpenKind ? await OpenAsync(group, due.Week, cancellationToken) : await CloseAsync(group, due.Week, late, cancellationToken);
+    public async Task<(ScheduledPostState State, string? Detail)> RunAsync(Group group, ScheduledEvent due, ScheduledRun run, CancellationToken cancellationToken) =>
+        due.Kind == OpenKind ? await OpenAsync(group, due.Week, run, cancellationToken) : await CloseAsync(group, due.Week, run, cancellationToken);
 
-    private async Task<(ScheduledPostState, string?)> OpenAsync(Group group, WeekKey week, CancellationToken cancellationToken)
+    private async Task<(ScheduledPostState, string?)> OpenAsync(Group group, WeekKey week, ScheduledRun run, CancellationToken cancellationToken)
     {
         var wayrWeek = wayr.EnsureWeek(group.Id, week);
         if (wayrWeek.Closed)
@@ -61,7 +62,7 @@ public sealed class WayrJob(
                 + "Reply in this thread, or use /wayr <paper> <status> <note>.",
             Footer = $"This week closes {closes} with a digest; a post keeps your weekly streak.",
         };
-        var posted = await outbound.PostAsync(new OutboundPost(group.Address, null, new CardReply(card), ThreadTitle: $"WAYR #{wayrWeek.Number} — {week}"), cancellationToken);
+        var posted = await outbound.PostAsync(run.Post(group.Address, null, new CardReply(card), threadTitle: $"WAYR #{wayrWeek.Number} — {week}"), cancellationToken);
         if (posted.ThreadId is { } threadId)
         {
             threads.Save(new ThreadLink(group.Id, threadId, ThreadPurpose.Wayr, week.ToString(), time.GetUtcNow()));
@@ -71,21 +72,35 @@ public sealed class WayrJob(
         return (ScheduledPostState.Posted, posted.MessageId);
     }
 
-    /// <summary>Closes a week: results for every member, streaks replayed from them, standings and the digest, in one transaction.</summary>
-    public async Task<(ScheduledPostState, string?)> CloseAsync(Group group, WeekKey week, bool late, CancellationToken cancellationToken)
+    /// <summary>
+    /// Closes a week: results for every member, streaks replayed from them, standings and the digest, in one
+    /// transaction, then posts the digest. Run again after a crash or a failed post (the week is closed by then), it
+    /// posts the stored digest: the close happened, its post is still owed.
+    /// </summary>
+    public async Task<(ScheduledPostState, string?)> CloseAsync(Group group, WeekKey week, ScheduledRun run, CancellationToken cancellationToken)
     {
         var close = BuildClose(group, week);
-        if (close is null || !streaks.CloseWeek(close))
+        Digest digest;
+        if (close is not null && streaks.CloseWeek(close))
+        {
+            digest = close.Digest;
+        }
+        else if (run.EarlierAttemptAt is not null && digests.Find(group.Id, week) is { } stored)
+        {
+            // Only this event closes a week, so a closed week with an earlier attempt of this key was closed by it.
+            digest = stored;
+        }
+        else
         {
             return (ScheduledPostState.Skipped, "already closed");
         }
 
-        if (late)
+        if (run.Late)
         {
             return (ScheduledPostState.Skipped, "closed late; digest stored, not posted");
         }
 
-        var posted = await outbound.PostAsync(new OutboundPost(group.Address, null, new CardReply(DigestBuilder.Render(close.Digest) with { Image = charts.ReadingPicture(group, week) })), cancellationToken);
+        var posted = await outbound.PostAsync(run.Post(group.Address, null, new CardReply(DigestBuilder.Render(digest) with { Image = charts.ReadingPicture(group, week) })), cancellationToken);
         return (ScheduledPostState.Posted, posted.MessageId);
     }
 

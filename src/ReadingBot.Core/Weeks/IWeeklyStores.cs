@@ -57,8 +57,13 @@ public interface IScheduledPostStore
 {
     ScheduledPostRecord? Find(string key);
 
-    /// <summary>Claims a post; false if it is already claimed, posted, missed or skipped (a failed one may be claimed again after <paramref name="retryAfter"/>).</summary>
-    bool TryClaim(ScheduledPostRecord claim, TimeSpan retryAfter);
+    /// <summary>
+    /// Claims a post, atomically; false if it is posted, missed or skipped, claimed less than <paramref name="lease"/>
+    /// ago, or failed less than <paramref name="retryAfter"/> ago. A claim older than the lease that was never
+    /// completed (the process died in between) is taken again. <paramref name="earlier"/> is the record this claim
+    /// replaced (a failed post or a stale claim), if any.
+    /// </summary>
+    bool TryClaim(ScheduledPostRecord claim, TimeSpan retryAfter, TimeSpan lease, out ScheduledPostRecord? earlier);
 
     void Complete(string key, ScheduledPostState state, DateTimeOffset at, string? detail);
 

@@ -60,7 +60,10 @@ public sealed record PresenterVolunteer(GroupId Group, string UserId, DateTimeOf
 /// <summary>How a scheduled post ended.</summary>
 public enum ScheduledPostState
 {
-    /// <summary>Claimed and being posted; a crash leaves it so, and it is never posted again (no double posts).</summary>
+    /// <summary>
+    /// Claimed and being posted. A crash leaves it so; once the claim's lease has run out it is taken again, and the
+    /// resend carries the same key so the platform does not show it twice.
+    /// </summary>
     Claimed,
     Posted,
     Failed,

@@ -15,6 +15,14 @@ public sealed class SchedulerOptions
 
     /// <summary>How long after a failed post (deleted channel, no access) it is tried again, while still in the window.</summary>
     public TimeSpan RetryFailedAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a claim holds while its post is being made. A claim older than this that was never completed (the
+    /// process died between claiming and marking) is taken again by the next pass, and the post is resent with the
+    /// same key so that the platform (or the adapter) drops it if the first attempt landed. Discord dedupes a resent
+    /// nonce only for a few minutes, so this stays short.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>One thing due at an instant for a group's week.</summary>
@@ -25,6 +33,17 @@ public sealed class SchedulerOptions
 /// <param name="RunWhenLate">True for work that must happen even past the catch-up window (closing a week); it then runs with <c>late</c> set and posts nothing.</param>
 public sealed record ScheduledEvent(WeekKey Week, string Kind, DateTimeOffset At, TimeSpan? ReminderOffset = null, bool RunWhenLate = false);
 
+/// <summary>One run of a due event.</summary>
+/// <param name="Key">The event's durable key (group, week, kind); posts made for it carry it (<see cref="OutboundPost.Key"/>).</param>
+/// <param name="Late">Set when it is past the catch-up window (post nothing then).</param>
+/// <param name="EarlierAttemptAt">When an earlier attempt of the same key was claimed, if one was: it crashed or failed, and its post may have reached the platform.</param>
+public sealed record ScheduledRun(string Key, bool Late, DateTimeOffset? EarlierAttemptAt = null)
+{
+    /// <summary>A post for this run: carries the key, and says when the earlier attempt was, so the adapter can drop a resend that already landed.</summary>
+    public OutboundPost Post(GroupAddress group, string? channelId, Replies.Reply content, string? threadTitle = null, string? inThreadId = null) =>
+        new(group, channelId, content, threadTitle, inThreadId) { Key = Key, EarlierAttemptAt = EarlierAttemptAt };
+}
+
 /// <summary>A kind of weekly work: which events a group's week has, and how to run one.</summary>
 public interface IScheduledJob
 {
@@ -33,15 +52,17 @@ public interface IScheduledJob
     /// <summary>True if this job runs events of this kind.</summary>
     bool Handles(string kind);
 
-    /// <summary>Runs a due event; <paramref name="late"/> is set when it is past the catch-up window (post nothing then).</summary>
-    Task<(ScheduledPostState State, string? Detail)> RunAsync(Group group, ScheduledEvent due, bool late, CancellationToken cancellationToken);
+    /// <summary>Runs a due event; posts go out with <see cref="ScheduledRun.Post"/> so a resend after a crash is recognised.</summary>
+    Task<(ScheduledPostState State, string? Detail)> RunAsync(Group group, ScheduledEvent due, ScheduledRun run, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// One loop for all groups and all weekly jobs (the paper of the week, WAYR). Every event has a durable key
-/// (group, week, kind) claimed before it runs, so a restart never posts twice; an event the bot was down for runs
-/// once on start within the catch-up window, else it is recorded as missed. A failing group is recorded and
-/// skipped; the others go on.
+/// (group, week, kind) claimed before it runs, so a restart never posts twice; a claim is a lease, so a crash between
+/// the claim and the post does not lose it: once the lease has run out the next pass runs it again, and the post
+/// carries the key so the platform drops the resend if the first attempt had landed (Discord's nonce, a Slack
+/// history lookup, the local chat's own record). An event the bot was down for runs once on start within the
+/// catch-up window, else it is recorded as missed. A failing group is recorded and skipped; the others go on.
 /// </summary>
 public sealed class WeeklyScheduler(
     IEnumerable<IScheduledJob> jobs,
@@ -109,9 +130,9 @@ public sealed class WeeklyScheduler(
 
     private async Task<bool> RunEventAsync(Group group, ScheduledEvent due, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var key = $"{group.Id.Value}|{due.Week}|{due.Kind}";
+        var key = ScheduledPostRecord.KeyOf(group.Id, due.Week, due.Kind);
         var existing = posts.Find(key);
-        if (existing is not null && existing.State != ScheduledPostState.Failed)
+        if (existing is not null && !Retakable(existing, now))
         {
             return false;
         }
@@ -126,7 +147,7 @@ public sealed class WeeklyScheduler(
         var late = now - due.At > options.CatchUpWindow;
         if (late && !due.RunWhenLate)
         {
-            if (posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Missed, now, $"the bot was not running within {WeeklySchedule.Format(options.CatchUpWindow)} of {due.At:u}"), options.RetryFailedAfter))
+            if (posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Missed, now, $"the bot was not running within {WeeklySchedule.Format(options.CatchUpWindow)} of {due.At:u}"), options.RetryFailedAfter, options.ClaimLease, out _))
             {
                 logger.LogWarning("Group {Group}: {Kind} of {Week} missed; it was due at {Due:u}, more than the catch-up window ago", group.Id, due.Kind, due.Week, due.At);
             }
@@ -135,14 +156,19 @@ public sealed class WeeklyScheduler(
         }
 
         var job = jobList.FirstOrDefault(j => j.Handles(due.Kind));
-        if (job is null || !posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Claimed, now, null), options.RetryFailedAfter))
+        if (job is null || !posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Claimed, now, null), options.RetryFailedAfter, options.ClaimLease, out var earlier))
         {
             return false;
         }
 
+        if (earlier?.State == ScheduledPostState.Claimed)
+        {
+            logger.LogWarning("Group {Group}: {Kind} of {Week} was claimed at {Claimed:u} and never completed; trying it again", group.Id, due.Kind, due.Week, earlier.At);
+        }
+
         try
         {
-            var (state, detail) = await job.RunAsync(group, due, late, cancellationToken);
+            var (state, detail) = await job.RunAsync(group, due, new ScheduledRun(key, late, earlier?.At), cancellationToken);
             posts.Complete(key, state, time.GetUtcNow(), detail);
             return state == ScheduledPostState.Posted;
         }
@@ -153,6 +179,14 @@ public sealed class WeeklyScheduler(
             return false;
         }
     }
+
+    /// <summary>A failed post after the retry delay, or a claim whose lease ran out (its process died before completing it).</summary>
+    private bool Retakable(ScheduledPostRecord existing, DateTimeOffset now) => existing.State switch
+    {
+        ScheduledPostState.Failed => true,
+        ScheduledPostState.Claimed => now - existing.At >= options.ClaimLease,
+        _ => false,
+    };
 }
 
 /// <summary>The paper of the week: the automatic pick, the announcement with its discussion thread, and the meeting reminders.</summary>
@@ -182,12 +216,12 @@ public sealed class WeeklyPaperJob(
 
     public bool Handles(string kind) => kind is AutoPickKind or AnnounceKind or LateAnnounceKind || kind.StartsWith(ReminderPrefix, StringComparison.Ordinal);
 
-    public async Task<(ScheduledPostState State, string? Detail)> RunAsync(Group group, ScheduledEvent due, bool late, CancellationToken cancellationToken) => due.Kind switch
+    public async Task<(ScheduledPostState State, string? Detail)> RunAsync(Group group, ScheduledEvent due, ScheduledRun run, CancellationToken cancellationToken) => due.Kind switch
     {
         AutoPickKind => AutoPick(group, due.Week),
-        AnnounceKind => await AnnounceAsync(group, due.Week, cancellationToken),
-        LateAnnounceKind => await AnnounceLateAsync(group, due.Week, cancellationToken),
-        _ => await RemindAsync(group, due, cancellationToken),
+        AnnounceKind => await AnnounceAsync(group, due.Week, run, cancellationToken),
+        LateAnnounceKind => await AnnounceLateAsync(group, due.Week, run, cancellationToken),
+        _ => await RemindAsync(group, due, run, cancellationToken),
     };
 
     /// <summary>The events of a group's week, in time order.</summary>
@@ -236,7 +270,7 @@ public sealed class WeeklyPaperJob(
         return (ScheduledPostState.Posted, top.PaperKey);
     }
 
-    private async Task<(ScheduledPostState, string?)> AnnounceAsync(Group group, WeekKey week, CancellationToken cancellationToken)
+    private async Task<(ScheduledPostState, string?)> AnnounceAsync(Group group, WeekKey week, ScheduledRun run, CancellationToken cancellationToken)
     {
         var plan = plans.Find(group.Id, week);
         if (plan?.State == WeekPlanState.Skipped)
@@ -249,7 +283,7 @@ public sealed class WeeklyPaperJob(
         var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklyPaperService.MeetingTime(group), zone);
         if (plan?.PaperKey is not { } paperKey || library.FindByKey(group.Id, paperKey) is not { } item)
         {
-            await outbound.PostAsync(new OutboundPost(group.Address, null, new TextReply(
+            await outbound.PostAsync(run.Post(group.Address, null, new TextReply(
                 $"No paper has been picked for {week}. Suggest one with /paper suggest <ref>, vote with /paper vote, and a moderator can pick with /week pick.")), cancellationToken);
             return (ScheduledPostState.Posted, "no paper picked");
         }
@@ -283,7 +317,7 @@ public sealed class WeeklyPaperJob(
             Footer = "Discuss in the thread, or with /discuss <note>.",
         };
         var title = $"{week}: {item.Title}";
-        var posted = await outbound.PostAsync(new OutboundPost(group.Address, null, new CardReply(card), ThreadTitle: title.Length <= 90 ? title : title[..89] + "…"), cancellationToken);
+        var posted = await outbound.PostAsync(run.Post(group.Address, null, new CardReply(card), threadTitle: title.Length <= 90 ? title : title[..89] + "…"), cancellationToken);
         if (posted.ThreadId is { } threadId)
         {
             threads.Save(new ThreadLink(group.Id, threadId, ThreadPurpose.Discussion, paperKey, time.GetUtcNow()));
@@ -293,7 +327,7 @@ public sealed class WeeklyPaperJob(
         return (ScheduledPostState.Posted, posted.MessageId);
     }
 
-    private async Task<(ScheduledPostState, string?)> AnnounceLateAsync(Group group, WeekKey week, CancellationToken cancellationToken)
+    private async Task<(ScheduledPostState, string?)> AnnounceLateAsync(Group group, WeekKey week, ScheduledRun run, CancellationToken cancellationToken)
     {
         if (plans.Find(group.Id, week) is not { State: WeekPlanState.Planned, PaperKey: not null } plan)
         {
@@ -310,10 +344,10 @@ public sealed class WeeklyPaperJob(
             return (ScheduledPostState.Missed, "the week ended before the bot could announce it");
         }
 
-        return await AnnounceAsync(group, week, cancellationToken);
+        return await AnnounceAsync(group, week, run, cancellationToken);
     }
 
-    private async Task<(ScheduledPostState, string?)> RemindAsync(Group group, ScheduledEvent due, CancellationToken cancellationToken)
+    private async Task<(ScheduledPostState, string?)> RemindAsync(Group group, ScheduledEvent due, ScheduledRun run, CancellationToken cancellationToken)
     {
         var plan = plans.Find(group.Id, due.Week);
         if (plan?.PaperKey is not { } paperKey || plan.State != WeekPlanState.Planned || library.FindByKey(group.Id, paperKey) is not { } item)
@@ -324,7 +358,7 @@ public sealed class WeeklyPaperJob(
         var zone = WeeklyPaperService.Zone(group);
         var meeting = due.At + due.ReminderOffset!.Value;
         var text = $"Reminder: we meet in {Spoken(due.ReminderOffset.Value)} ({WeeklyPaperService.LocalText(meeting, zone)}) to discuss {item.Label} {item.Title} — {item.Paper.Url}";
-        var posted = await outbound.PostAsync(new OutboundPost(group.Address, plan.ChannelId, new TextReply(text), InThreadId: plan.ThreadId), cancellationToken);
+        var posted = await outbound.PostAsync(run.Post(group.Address, plan.ChannelId, new TextReply(text), inThreadId: plan.ThreadId), cancellationToken);
         return (ScheduledPostState.Posted, posted.MessageId);
     }
 

@@ -58,6 +58,12 @@ public sealed class SchedulerHostOptions
 
     /// <summary>Minutes before a failed post (deleted channel) is tried again.</summary>
     public double RetryFailedMinutes { get; set; } = 10;
+
+    /// <summary>
+    /// Minutes a claim on a scheduled post holds; an older claim never marked done (the process died between claim
+    /// and post) is taken again. Short, because Discord drops a resent nonce only within a few minutes.
+    /// </summary>
+    public double ClaimLeaseMinutes { get; set; } = 2;
 }
 
 /// <summary>Checks configuration at start; each failure names the key and the fix.</summary>
@@ -115,8 +121,15 @@ internal sealed class OptionsChecks :
             return Fail("Scheduler:CatchUpHours", $"{options.CatchUpHours} is out of range", "a number of hours from 0 to 168");
         }
 
-        return options.RetryFailedMinutes is < 1 or > 1440
-            ? Fail("Scheduler:RetryFailedMinutes", $"{options.RetryFailedMinutes} is out of range", "a number of minutes from 1 to 1440")
+        if (options.RetryFailedMinutes is < 1 or > 1440)
+        {
+            return Fail("Scheduler:RetryFailedMinutes", $"{options.RetryFailedMinutes} is out of range", "a number of minutes from 1 to 1440");
+        }
+
+        // At least a minute, so a slow but live post is not taken over; at most four, so that a resend still falls in
+        // Discord's few-minute nonce window and is dropped there if the first attempt landed.
+        return options.ClaimLeaseMinutes is < 1 or > 4
+            ? Fail("Scheduler:ClaimLeaseMinutes", $"{options.ClaimLeaseMinutes} is out of range", "a number of minutes from 1 to 4")
             : ValidateOptionsResult.Success;
     }
 

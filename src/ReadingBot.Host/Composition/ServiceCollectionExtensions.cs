@@ -55,7 +55,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<SchedulerHostOptions>>().Value;
-            return new SchedulerOptions { CatchUpWindow = TimeSpan.FromHours(o.CatchUpHours), RetryFailedAfter = TimeSpan.FromMinutes(o.RetryFailedMinutes) };
+            return new SchedulerOptions { CatchUpWindow = TimeSpan.FromHours(o.CatchUpHours), RetryFailedAfter = TimeSpan.FromMinutes(o.RetryFailedMinutes), ClaimLease = TimeSpan.FromMinutes(o.ClaimLeaseMinutes) };
         });
         services.AddSingleton<IScheduledJob, WeeklyPaperJob>();
         services.AddSingleton<WayrJob>();

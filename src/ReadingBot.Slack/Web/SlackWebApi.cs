@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -30,7 +31,7 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
     private SlackIdentity? identity;
 
     /// <summary>Methods that take form parameters (reads), per Slack's method pages.</summary>
-    private static readonly HashSet<string> FormMethods = new(StringComparer.Ordinal) { "conversations.replies", "users.info", "auth.test", "apps.connections.open", "files.getUploadURLExternal" };
+    private static readonly HashSet<string> FormMethods = new(StringComparer.Ordinal) { "conversations.replies", "conversations.history", "users.info", "auth.test", "apps.connections.open", "files.getUploadURLExternal" };
 
     /// <summary>Calls whose effect may have landed when the answer timed out; Slack has no idempotency key, so they are not resent.</summary>
     private static readonly HashSet<string> NotRepeatable = new(StringComparer.Ordinal) { "chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal" };
@@ -40,6 +41,7 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
     {
         "apps.connections.open" => (20, 3),
         "conversations.replies" => (50, 5),
+        "conversations.history" => (50, 5),
         "chat.update" => (50, 5),
         "chat.postMessage" => (300, 10),
         _ => (100, 10),
@@ -119,6 +121,42 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
 
         return messages;
     }
+
+    /// <summary>
+    /// One page of a channel's messages since <paramref name="oldest"/>, newest first, each with its metadata
+    /// (conversations.history with include_all_metadata; thread replies are not in it).
+    /// </summary>
+    public async Task<IReadOnlyList<JsonObject>> RecentMessagesAsync(string channel, DateTimeOffset oldest, int limit, CancellationToken cancellationToken)
+    {
+        var r = await CallAsync("conversations.history", new JsonObject
+        {
+            ["channel"] = channel,
+            ["oldest"] = SlackTs(oldest),
+            ["inclusive"] = true,
+            ["limit"] = limit,
+            ["include_all_metadata"] = true,
+        }, cancellationToken: cancellationToken);
+        return r["messages"] is JsonArray messages ? [.. messages.OfType<JsonObject>()] : [];
+    }
+
+    /// <summary>One page of a thread's messages since <paramref name="oldest"/> (the parent first), each with its metadata.</summary>
+    public async Task<IReadOnlyList<JsonObject>> RecentRepliesAsync(string channel, string threadTs, DateTimeOffset oldest, int limit, CancellationToken cancellationToken)
+    {
+        var r = await CallAsync("conversations.replies", new JsonObject
+        {
+            ["channel"] = channel,
+            ["ts"] = threadTs,
+            ["oldest"] = SlackTs(oldest),
+            ["inclusive"] = true,
+            ["limit"] = limit,
+            ["include_all_metadata"] = true,
+        }, cancellationToken: cancellationToken);
+        return r["messages"] is JsonArray messages ? [.. messages.OfType<JsonObject>()] : [];
+    }
+
+    /// <summary>An instant as a Slack timestamp (seconds.micros), for oldest/latest.</summary>
+    public static string SlackTs(DateTimeOffset at) =>
+        (at.ToUnixTimeMilliseconds() / 1000m).ToString("0.000000", CultureInfo.InvariantCulture);
 
     /// <summary>Answers through a response_url (5 uses in 30 minutes, no token). The URL is never logged.</summary>
     public async Task PostToResponseUrlAsync(string responseUrl, JsonObject message, CancellationToken cancellationToken)

@@ -57,8 +57,14 @@ public sealed class DiscordEmulatorOptions
     /// <summary>The most bytes of files one request may carry (a request over it gets 413, code 40005).</summary>
     public long UploadLimitBytes { get; set; } = 26_214_400;
 
-    /// <summary>Clock for interaction deadlines and token lifetimes; a fake one lets tests jump 15 minutes.</summary>
+    /// <summary>Clock for interaction deadlines, token lifetimes and the nonce window; a fake one lets tests jump 15 minutes.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// How long a message create with <c>enforce_nonce</c> returns the earlier message of the same author and nonce.
+    /// Discord documents "the past few minutes"; five is an assumption, and a resend later than this makes a copy.
+    /// </summary>
+    public TimeSpan NonceWindow { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>

@@ -29,6 +29,12 @@ public sealed class EmulatorRecorder
 {
     private readonly List<RecordedRequest> requests = [];
     private readonly List<RecordedFrame> frames = [];
+    private int nonceHits;
+
+    /// <summary>Message creates answered with an earlier message of the same nonce (enforce_nonce).</summary>
+    public int NonceHits => Volatile.Read(ref nonceHits);
+
+    internal void CountNonceHit() => Interlocked.Increment(ref nonceHits);
 
     public IReadOnlyList<RecordedRequest> Requests
     {

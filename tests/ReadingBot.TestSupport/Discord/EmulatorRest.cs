@@ -13,7 +13,8 @@ public sealed partial class DiscordEmulator
     private static readonly TimeProvider RateClock = TimeProvider.System;
     private readonly ConcurrentDictionary<string, JsonArray> registeredCommands = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RateBucket> buckets = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> nonces = new(StringComparer.Ordinal);
+    /// <summary>Nonces of created messages by author: the message's channel and id and when it was created.</summary>
+    private readonly ConcurrentDictionary<string, (string ChannelId, string MessageId, DateTimeOffset At)> nonces = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> globalWindow = new();
     private readonly List<Fault> faults = [];
     private DateTimeOffset globalPausedUntil;
@@ -425,17 +426,24 @@ public sealed partial class DiscordEmulator
             return new RestResult(400, Error(invalid.Code, invalid.Message, invalid.Code == 50035 ? "message" : null), invalid.Code, body);
         }
 
+        // Message create, enforce_nonce: "checked for uniqueness in the past few minutes. If another message was
+        // created by the same author with the same nonce, that message will be returned and no new message will be
+        // created." The same author, in any channel; only within the window.
+        var author = BotUser();
         var nonce = body["nonce"]?.ToString();
+        var nonceKey = $"{author["id"]}|{nonce}";
         if (nonce is not null && body["enforce_nonce"]?.GetValue<bool>() == true
-            && nonces.TryGetValue($"{channelId}|{nonce}", out var existingId) && channel.Find(existingId) is { } existing)
+            && nonces.TryGetValue(nonceKey, out var earlier) && Time.GetUtcNow() - earlier.At < Options.NonceWindow
+            && channels.TryGetValue(earlier.ChannelId, out var earlierChannel) && earlierChannel.Find(earlier.MessageId) is { } existing)
         {
+            Recorder.CountNonceHit();
             return new RestResult(200, existing.DeepClone(), 0, body);
         }
 
-        var message = NewMessage(channel, BotUser(), body, files);
+        var message = NewMessage(channel, author, body, files);
         if (nonce is not null)
         {
-            nonces[$"{channelId}|{nonce}"] = message["id"]!.GetValue<string>();
+            nonces[nonceKey] = (channelId, message["id"]!.GetValue<string>(), Time.GetUtcNow());
         }
 
         channel.Add(message);

@@ -300,6 +300,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
                 "chat.postEphemeral" => PostEphemeral(team!, args, now),
                 "chat.update" => Update(team!, args, now, ref status),
                 "conversations.replies" => Replies(team!, args),
+                "conversations.history" => History(team!, args),
                 "users.info" => UserInfo(team!, args),
                 "conversations.open" => OpenConversation(team!, args),
                 "views.open" => ViewsOpen(args, now),
@@ -471,6 +472,11 @@ public sealed partial class SlackEmulator : IAsyncDisposable
             return error;
         }
 
+        if (!TryMetadata(args, out var metadata, out error))
+        {
+            return error;
+        }
+
         var threadTs = args["thread_ts"]?.ToString();
         lock (gate)
         {
@@ -486,6 +492,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
             }
 
             var stored = Store(channel, text, blocks, string.IsNullOrEmpty(threadTs) ? null : threadTs, team.BotUserId, team.BotId);
+            stored.Metadata = metadata;
             return new JsonObject { ["ok"] = true, ["channel"] = channel.Id, ["ts"] = stored.Ts, ["message"] = stored.ToJson() };
         }
     }
@@ -610,8 +617,104 @@ public sealed partial class SlackEmulator : IAsyncDisposable
             return new JsonObject
             {
                 ["ok"] = true,
-                ["messages"] = new JsonArray([.. page.Select(m => (JsonNode)m.ToJson())]),
+                ["messages"] = new JsonArray([.. page.Select(m => (JsonNode)m.ToJson(Flag(args, "include_all_metadata")))]),
                 ["has_more"] = hasMore,
+                ["response_metadata"] = new JsonObject { ["next_cursor"] = next },
+            };
+        }
+    }
+
+    /// <summary>
+    /// chat.postMessage's optional <c>metadata</c>: an object (or the same as a JSON string) with a string
+    /// <c>event_type</c> and an object <c>event_payload</c>; anything else is invalid_metadata_format.
+    /// </summary>
+    private static bool TryMetadata(JsonObject args, out JsonObject? metadata, out JsonObject error)
+    {
+        metadata = null;
+        error = null!;
+        var raw = args["metadata"];
+        if (raw is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            var parsed = raw is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? JsonNode.Parse(v.GetValue<string>()) : raw.DeepClone();
+            if (parsed is JsonObject o && o["event_type"] is JsonValue type && type.GetValueKind() == System.Text.Json.JsonValueKind.String
+                && type.GetValue<string>().Length > 0 && o["event_payload"] is JsonObject)
+            {
+                metadata = o;
+                return true;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        error = Error("invalid_metadata_format");
+        return false;
+    }
+
+    private static bool Flag(JsonObject args, string name) => args[name]?.ToString() is "true" or "1";
+
+    /// <summary>
+    /// conversations.history: the channel's messages, newest first, without thread replies (they are in
+    /// conversations.replies); oldest/latest/inclusive bound the time range; limit up to 999, default 100; cursor
+    /// pagination; metadata only with include_all_metadata.
+    /// </summary>
+    private JsonObject History(EmulatedTeam team, JsonObject args)
+    {
+        var channelId = args["channel"]?.ToString();
+        if (channelId is null || !team.Channels.TryGetValue(channelId, out var channel))
+        {
+            return Error("channel_not_found");
+        }
+
+        if (!channel.BotIsMember)
+        {
+            return Error("not_in_channel");
+        }
+
+        var limit = int.TryParse(args["limit"]?.ToString(), out var l) ? Math.Clamp(l, 1, SlackLimits.HistoryPage) : 100;
+        var start = 0;
+        if (args["cursor"]?.ToString() is { Length: > 0 } cursor)
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+                if (!decoded.StartsWith("next:", StringComparison.Ordinal) || !int.TryParse(decoded[5..], out start))
+                {
+                    return Error("invalid_cursor");
+                }
+            }
+            catch (FormatException)
+            {
+                return Error("invalid_cursor");
+            }
+        }
+
+        var inclusive = Flag(args, "inclusive");
+        var oldest = args["oldest"]?.ToString();
+        var latest = args["latest"]?.ToString();
+        lock (gate)
+        {
+            var messages = channel.Messages
+                .Where(m => m.ThreadTs is null || m.ThreadTs == m.Ts)
+                .Where(m => oldest is null || (inclusive ? string.CompareOrdinal(PadTs(m.Ts), PadTs(oldest)) >= 0 : string.CompareOrdinal(PadTs(m.Ts), PadTs(oldest)) > 0))
+                .Where(m => latest is null || (inclusive ? string.CompareOrdinal(PadTs(m.Ts), PadTs(latest)) <= 0 : string.CompareOrdinal(PadTs(m.Ts), PadTs(latest)) < 0))
+                .OrderByDescending(m => PadTs(m.Ts), StringComparer.Ordinal)
+                .ToList();
+            var page = messages.Skip(start).Take(limit).ToList();
+            var hasMore = start + page.Count < messages.Count;
+            var next = hasMore ? Convert.ToBase64String(Encoding.UTF8.GetBytes("next:" + (start + page.Count).ToString(CultureInfo.InvariantCulture))) : "";
+            var withMetadata = Flag(args, "include_all_metadata");
+            return new JsonObject
+            {
+                ["ok"] = true,
+                ["messages"] = new JsonArray([.. page.Select(m => (JsonNode)m.ToJson(withMetadata))]),
+                ["has_more"] = hasMore,
+                ["pin_count"] = 0,
                 ["response_metadata"] = new JsonObject { ["next_cursor"] = next },
             };
         }

@@ -52,6 +52,7 @@ public sealed class SlackEmulatorOptions
         ["chat.postEphemeral"] = 100,
         ["chat.update"] = 50,
         ["conversations.replies"] = 50,
+        ["conversations.history"] = 50,
         ["conversations.open"] = 50,
         ["users.info"] = 100,
         ["views.open"] = 100,
@@ -125,12 +126,20 @@ public sealed class StoredMessage
     /// <summary>Files this message shares (files.completeUploadExternal).</summary>
     public List<string> FileIds { get; } = [];
 
+    /// <summary>The message metadata it was posted with ({event_type, event_payload}); read back only with include_all_metadata.</summary>
+    public JsonObject? Metadata { get; set; }
+
     /// <summary>Everything a person could read in it: the text and every string inside the blocks.</summary>
     public string AllText => Text + "\n" + SlackJson.Strings(Blocks);
 
-    public JsonObject ToJson()
+    public JsonObject ToJson(bool withMetadata = false)
     {
         var json = new JsonObject { ["type"] = "message", ["ts"] = Ts, ["text"] = Text };
+        if (withMetadata && Metadata is not null)
+        {
+            json["metadata"] = Metadata.DeepClone();
+        }
+
         if (User is not null)
         {
             json["user"] = User;

@@ -34,6 +34,9 @@ public static class SlackLimits
     // docs.slack.dev/reference/methods/conversations.replies: limit up to 1,000 (Tier 3 apps).
     public const int RepliesPage = 1000;
 
+    // docs.slack.dev/reference/methods/conversations.history: limit default 100, at most 999.
+    public const int HistoryPage = 999;
+
     // docs.slack.dev/reference/methods/files.getUploadURLExternal: a file is at most 1 GB.
     public const long FileBytes = 1L << 30;
 }

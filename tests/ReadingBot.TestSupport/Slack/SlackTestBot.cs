@@ -61,7 +61,7 @@ public sealed class SlackTestBot : IAsyncDisposable
         ["Web:Enabled"] = "true",
     };
 
-    public static async Task<SlackTestBot> StartAsync(SlackEmulator emulator, Action<Dictionary<string, string?>>? configure = null, ReadingBotDatabase? database = null, string mode = "Socket", ILoggerProvider? extraLogs = null)
+    public static async Task<SlackTestBot> StartAsync(SlackEmulator emulator, Action<Dictionary<string, string?>>? configure = null, ReadingBotDatabase? database = null, string mode = "Socket", ILoggerProvider? extraLogs = null, Action<IServiceCollection>? services = null)
     {
         var settings = FastSettings(emulator, mode);
         configure?.Invoke(settings);
@@ -84,6 +84,7 @@ public sealed class SlackTestBot : IAsyncDisposable
         builder.Services.AddReadingBotCore(builder.Configuration);
         builder.Services.AddLiteDbStorage(db);
         builder.Services.AddSlack(builder.Configuration);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapSlackEndpoints();
         var bot = new SlackTestBot(app, db, ownsDatabase, logs, metadata);
