@@ -18,9 +18,13 @@ const { Client, Events, GatewayIntentBits } = require('discord.js');
 
 // The whole "library": kept in memory, empty, as in the bench's fresh data directory.
 const library = [];
-const listReply = () => library.length === 0
-  ? 'The library is empty. Add a paper with /paper add.'
-  : library.map((p, i) => `#${i + 1} ${p.title}`).join('\n');
+// The same shape as ReadingBot's reply: one embed with a title and the list (or the empty-library hint).
+const listReply = () => ({
+  title: `Library (${library.length} paper${library.length === 1 ? '' : 's'})`,
+  description: library.length === 0
+    ? 'The library is empty. Add a paper with /paper add <ref>.'
+    : library.map((p, i) => `#${i + 1} ${p.title}`).join('\n'),
+});
 
 const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api, version: '10' } });
 
@@ -40,7 +44,7 @@ client.on(Events.InteractionCreate, async (interaction) => {
   if (!interaction.isChatInputCommand()) return;
   try {
     if (interaction.commandName === 'paper' && interaction.options.getSubcommand(false) === 'list') {
-      await interaction.reply({ content: listReply(), allowedMentions: { parse: [] } });
+      await interaction.reply({ embeds: [listReply()], allowedMentions: { parse: [] } });
     } else {
       await interaction.reply({ content: 'Unknown command.', allowedMentions: { parse: [] }, ephemeral: true });
     }

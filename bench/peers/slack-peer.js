@@ -13,9 +13,22 @@ if (!apiUrl || !appToken || !botToken) {
 }
 
 const library = [];
-const listText = () => library.length === 0
-  ? 'The library is empty. Add a paper with `/reading paper add <arXiv id or link>`.'
-  : library.map((p, i) => `#${i + 1} ${p.title}`).join('\n');
+// The same shape as ReadingBot's reply: a title section and a body section, in the channel.
+const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const listReply = () => {
+  const title = `Library (${library.length} paper${library.length === 1 ? '' : 's'})`;
+  const body = escape(library.length === 0
+    ? 'The library is empty. Add a paper with /paper add <ref>.'
+    : library.map((p, i) => `#${i + 1} ${p.title}`).join('\n'));
+  return {
+    text: `${title}\n${body}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } },
+      { type: 'section', text: { type: 'mrkdwn', text: body } },
+    ],
+    response_type: 'in_channel',
+  };
+};
 
 const client = new SocketModeClient({ appToken, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: apiUrl } });
 const web = new WebClient(botToken, { slackApiUrl: apiUrl, logLevel: LogLevel.ERROR });
@@ -23,8 +36,7 @@ const web = new WebClient(botToken, { slackApiUrl: apiUrl, logLevel: LogLevel.ER
 client.on('slash_commands', async ({ ack, body }) => {
   const text = (body.text || '').trim();
   if (text === 'paper list') {
-    const reply = listText();
-    await ack({ response_type: 'ephemeral', text: reply, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: reply } }] });
+    await ack(listReply());
   } else {
     await ack({ response_type: 'ephemeral', text: 'Unknown command.' });
   }

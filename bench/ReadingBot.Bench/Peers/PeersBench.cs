@@ -104,7 +104,7 @@ public static class PeersBench
         }
 
         var first = await emulator.SendCommandAsync(Guild, Channel, user, "paper", "list");
-        var firstReply = OneLine(await first.ReplyTextAsync(TimeSpan.FromSeconds(30)));
+        var firstReply = (await first.WaitForReplyAsync(TimeSpan.FromSeconds(30))).ToJsonString();
         var result = await MeasureAsync("discord", subject, bot, options, OneAsync);
         result.Reply = firstReply;
         result.Notes = $"deferred {deferred}; emulator: exhausted-bucket hits {emulator.Recorder.ExhaustedBucketHits}, invalid responses {emulator.Recorder.InvalidResponses}, unsafe messages {emulator.Recorder.UnsafeMessages.Count}";
@@ -148,7 +148,7 @@ public static class PeersBench
         }
 
         var first = await emulator.SlashCommandAsync("paper list");
-        var firstReply = OneLine(SlackJson.Strings(await first.WaitForResponseAsync(TimeSpan.FromSeconds(30))));
+        var firstReply = (await first.WaitForResponseAsync(TimeSpan.FromSeconds(30))).ToJsonString();
         var result = await MeasureAsync("slack", subject, bot, options, OneAsync);
         result.Reply = firstReply;
         result.Notes = $"late acks {emulator.Deliveries.SelectMany(d => d.Acks).Count(a => a.Late)}; protocol violations {emulator.Violations.Count}; Web API calls {emulator.Calls.Count}";
@@ -281,11 +281,7 @@ public static class PeersBench
         throw new InvalidOperationException("ReadingBot.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static string OneLine(string text)
-    {
-        var line = string.Join(" / ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return line.Length > 110 ? line[..110] + "…" : line;
-    }
+    private static string Shorten(string json) => json.Length > 600 ? json[..600] + "…" : json;
 
     // ------------------------------------------------------------------------------------------------ report
 
@@ -318,7 +314,7 @@ public static class PeersBench
 
         foreach (var r in results)
         {
-            lines.Add($"{r.Platform}/{r.Subject}: first reply \"{r.Reply}\"; {r.Notes}; lifetime CPU {r.LifetimeCpuSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
+            lines.Add($"{r.Platform}/{r.Subject}: first reply {Shorten(r.Reply)}; {r.Notes}; lifetime CPU {r.LifetimeCpuSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
         }
 
         return string.Join('\n', lines);
