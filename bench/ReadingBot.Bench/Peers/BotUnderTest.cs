@@ -128,7 +128,8 @@ internal sealed class BotUnderTest : IDisposable
 }
 
 /// <summary>
-/// dotnet-trace (cpu-sampling) and dotnet-counters (System.Runtime, CSV) attached to the bot for the measured
+/// dotnet-trace (the sampled thread-time profile, ~100 Hz, plus a speedscope copy; `cpu-sampling` is for
+/// `collect-linux` in dotnet-trace 10) and dotnet-counters (System.Runtime, CSV) attached to the bot for the measured
 /// commands only; stopped with SIGINT so both write their files. Traced runs are for the profile, not the table.
 /// </summary>
 internal sealed class Tracing
@@ -143,7 +144,7 @@ internal sealed class Tracing
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         string Tool(string name) => File.Exists(Path.Combine(home, ".dotnet", "tools", name)) ? Path.Combine(home, ".dotnet", "tools", name) : name;
         var pidText = pid.ToString(CultureInfo.InvariantCulture);
-        var trace = Start(Tool("dotnet-trace"), "collect", "-p", pidText, "--profile", "cpu-sampling", "-o", Path.Combine(directory, $"{platform}.nettrace"));
+        var trace = Start(Tool("dotnet-trace"), "collect", "-p", pidText, "--profile", "dotnet-common,dotnet-sampled-thread-time", "--format", "Speedscope", "-o", Path.Combine(directory, $"{platform}.nettrace"));
         var counters = Start(Tool("dotnet-counters"), "collect", "-p", pidText, "--counters", "System.Runtime", "--refresh-interval", "1", "--format", "csv", "-o", Path.Combine(directory, $"{platform}.counters.csv"));
         // Give both sessions time to attach before the measured commands start.
         await Task.Delay(TimeSpan.FromSeconds(3));

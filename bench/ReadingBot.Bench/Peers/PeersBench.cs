@@ -34,8 +34,14 @@ public static class PeersBench
             return 1;
         }
 
+        foreach (var setting in options.HostSettings.Where(s => !s.Contains('=', StringComparison.Ordinal)))
+        {
+            Console.WriteLine($"--host takes KEY=VALUE, not '{setting}'");
+            return 1;
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{options.Commands} `paper list` commands per path, {options.Concurrency} in flight, {options.Warmup} warm-up commands first (not measured); load {Machine.LoadAverage()}"));
+            $"{options.Commands} `paper list` commands per path, {options.Concurrency} in flight, {options.Warmup} warm-up commands first (not measured); host settings: {(options.HostSettings.Count == 0 ? "defaults" : string.Join(", ", options.HostSettings))}; load {Machine.LoadAverage()}"));
         var results = new List<PathResult>();
         var failed = false;
         foreach (var platform in Platforms.Where(p => options.Only is null || options.Only == p))
@@ -72,7 +78,7 @@ public static class PeersBench
         await using var emulator = await DiscordEmulator.StartAsync(o => o.IdentifyConcurrencyWindow = TimeSpan.Zero);
         emulator.AddGuild(Guild, "Bench", Channel);
         using var bot = subject == "ReadingBot"
-            ? BotUnderTest.Start(HostStart(hostDll, new Dictionary<string, string>
+            ? BotUnderTest.Start(HostStart(hostDll, options.HostSettings, new Dictionary<string, string>
             {
                 ["READINGBOT_Discord__Token"] = emulator.Token,
                 ["READINGBOT_Discord__ApplicationId"] = emulator.Options.ApplicationId,
@@ -119,7 +125,7 @@ public static class PeersBench
         await using var emulator = await SlackEmulator.StartAsync(new SlackEmulatorOptions { EchoBotMessages = false, MaxRedeliveries = 0 });
         var modules = Path.Combine(root, "tests", "ReadingBot.Slack.Tests", "js", "node_modules");
         using var bot = subject == "ReadingBot"
-            ? BotUnderTest.Start(HostStart(hostDll, new Dictionary<string, string>
+            ? BotUnderTest.Start(HostStart(hostDll, options.HostSettings, new Dictionary<string, string>
             {
                 ["READINGBOT_Slack__BotToken"] = emulator.Team().BotToken,
                 ["READINGBOT_Slack__AppToken"] = emulator.AppToken,
@@ -225,7 +231,7 @@ public static class PeersBench
 
     // ------------------------------------------------------------------------------------------------ processes
 
-    private static ProcessStartInfo HostStart(string hostDll, Dictionary<string, string> platform)
+    private static ProcessStartInfo HostStart(string hostDll, IReadOnlyList<string> extra, Dictionary<string, string> platform)
     {
         var data = Path.Combine(Path.GetTempPath(), "readingbot-peers-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetTempPath() };
@@ -246,6 +252,12 @@ public static class PeersBench
         foreach (var (key, value) in platform)
         {
             start.Environment[key] = value;
+        }
+
+        foreach (var setting in extra)
+        {
+            var eq = setting.IndexOf('=', StringComparison.Ordinal);
+            start.Environment["READINGBOT_" + setting[..eq].Replace(":", "__", StringComparison.Ordinal)] = setting[(eq + 1)..];
         }
 
         return start;
@@ -346,7 +358,7 @@ public static class PeersBench
             $"{Answered} answered, {Failures} failed in {Seconds:0.0} s ({Throughput:0}/s); CPU {CpuSeconds:0.00} s ({CpuMsPerCommand:0.000} ms/command); p50 {P50:0.0} ms, p99 {P99:0.0} ms (ack p99 {AckP99:0.0} ms); peak RSS {PeakRssMb:0} MB; {LogLines} log lines; load {Load}");
     }
 
-    private sealed record PeersOptions(int Commands, int Concurrency, int Warmup, string? Only, bool NoPeers, string? TraceDirectory)
+    private sealed record PeersOptions(int Commands, int Concurrency, int Warmup, string? Only, bool NoPeers, string? TraceDirectory, IReadOnlyList<string> HostSettings)
     {
         public static PeersOptions Parse(string[] args)
         {
@@ -367,7 +379,9 @@ public static class PeersBench
                 Number("--warmup", 500),
                 Value("--only")?.ToLowerInvariant(),
                 args.Contains("--no-peers"),
-                Value("--trace"));
+                Value("--trace"),
+                // `--host Logging:LogLevel:Default=Warning` (repeatable): a setting for the ReadingBot host, for experiments.
+                [.. args.Select((a, i) => (a, i)).Where(x => x.a == "--host" && x.i + 1 < args.Length).Select(x => args[x.i + 1])]);
         }
     }
 }
