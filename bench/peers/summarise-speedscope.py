@@ -66,14 +66,14 @@ def main():
 
     def show(title, counter):
         print(f'\n{title} (share of busy time)')
+        shown = 0
         for name, width in counter.most_common():
             if filters and not any(f in name for f in filters):
                 continue
             print(f'{100 * width / busy:6.1f}%  {name[:160]}')
-            top_left = show.left = getattr(show, 'left', top) - 1
-            if top_left <= 0:
+            shown += 1
+            if shown >= top:
                 break
-        show.left = top
 
     show('inclusive', inclusive)
     show('exclusive', exclusive)
