@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
 using ReadingBot.Core.Commands;
+using ReadingBot.Core.Help;
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Settings;
 
 namespace ReadingBot.Core.Tests;
 
@@ -130,10 +133,10 @@ public sealed class CommandParsingTests
     [Fact]
     public void An_over_long_title_is_refused_with_the_limit()
     {
-        var bound = parser.Parse("/paper add 1706.03762 " + new string('x', CommandCatalogue.MaxTitleLength + 1));
+        var bound = parser.Parse("/paper add 1706.03762 " + new string('x', PaperCommands.MaxTitleLength + 1));
 
         Assert.Null(bound.Command);
-        Assert.Contains($"at most {CommandCatalogue.MaxTitleLength}", bound.Error, StringComparison.Ordinal);
+        Assert.Contains($"at most {PaperCommands.MaxTitleLength}", bound.Error, StringComparison.Ordinal);
     }
 
     [Fact]

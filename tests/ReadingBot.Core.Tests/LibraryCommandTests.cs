@@ -270,7 +270,7 @@ public sealed class ModerationAndSettingsTests : IDisposable
         var all = Assert.IsType<ListReply>(await bot.SendAsync("/help"));
         var one = Assert.IsType<CardReply>(await bot.SendAsync("/help paper add"));
 
-        Assert.Equal(bot.Get<Commands.CommandCatalogue>().All.Count, all.Items.Count);
+        Assert.Equal(bot.Get<ReadingBot.Core.Commands.CommandCatalogue>().All.Count, all.Items.Count);
         Assert.Equal("/paper add <ref> [title...]", one.Card.Title);
         Assert.IsType<ErrorReply>(await bot.SendAsync("/help nonsense"));
     }

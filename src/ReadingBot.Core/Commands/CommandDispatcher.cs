@@ -62,7 +62,7 @@ public sealed class CommandDispatcher(
                 return new ErrorReply($"/{spec.Path} is for moderators only. Ask a moderator of this group to run it.");
             }
 
-            var reply = await router.RouteAsync(new Invocation(context, group, member, isModerator), bound.Command, cancellationToken);
+            var reply = await router.RouteAsync(new Invocation(context, group, member, isModerator), spec, bound.Command, cancellationToken);
             return spec.Ephemeral && !reply.Ephemeral ? reply with { Ephemeral = true } : reply;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -61,9 +61,6 @@ public sealed record CommandSpec(string Name, string? Subcommand, string Descrip
     /// <summary>Replies only to the member who asked (personal views).</summary>
     public bool Ephemeral { get; init; }
 
-    /// <summary>Set while the command is listed but not built yet: the reply says when it comes.</summary>
-    public string? ComingWith { get; init; }
-
     public string Path => Subcommand is null ? Name : $"{Name} {Subcommand}";
 
     public string Usage
@@ -87,4 +84,23 @@ public sealed class CommandArgs(IReadOnlyDictionary<string, string> values)
     public int? OptionalInt(string name) => values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : null;
 
     public IReadOnlyDictionary<string, string> Values => values;
+}
+
+/// <summary>Options several modules share, so each is described and limited the same way everywhere.</summary>
+public static class SharedOptions
+{
+    /// <summary>The longest note, post or discussion text a member may write.</summary>
+    public const int MaxNoteLength = 2000;
+
+    /// <summary>A paper: an arXiv id or link, a DOI, any link, or a library number.</summary>
+    public static readonly OptionSpec PaperRef = new("ref", OptionKind.PaperRef, "an arXiv id or link, a DOI, any link, or a library number such as #3") { MaxLength = 2000, Label = "paper reference" };
+
+    /// <summary>An optional week, by a date in it or its ISO name.</summary>
+    public static readonly OptionSpec WeekOrDate = new("date", OptionKind.Word, "a date in the week (YYYY-MM-DD) or a week (2026-W49)", Required: false) { Label = "week" };
+
+    /// <summary>An optional ISO week such as 2026-W48.</summary>
+    public static readonly OptionSpec Week = new("week", OptionKind.Word, "a week such as 2026-W48", Required: false);
+
+    /// <summary>A member, defaulting to the one who asks.</summary>
+    public static readonly OptionSpec MemberOrYou = new("member", OptionKind.Member, "a member (you if left out)", Required: false);
 }

@@ -7,16 +7,6 @@ using ReadingBot.Core.Roadmaps;
 
 namespace ReadingBot.Core.Recommendations;
 
-/// <summary>A command of the recommendations feature.</summary>
-public abstract record RecommendationCommand : Command;
-
-public sealed record LikePaper(string Reference) : RecommendationCommand;
-
-/// <summary><c>/recommend [me|group]</c>.</summary>
-public sealed record RecommendPapers(bool ForGroup) : RecommendationCommand;
-
-public sealed record SimilarPapers(string Reference) : RecommendationCommand;
-
 /// <summary>A recommended paper as another feature shows it (the digest's "you might like").</summary>
 public sealed record RecommendedPaper(string PaperKey, string Title, string Url, int? Number, string? ArxivId, bool FromFeed, IReadOnlyList<string> Reasons)
 {
@@ -44,15 +34,6 @@ public sealed class RecommendationService(
     TimeProvider time)
 {
     private readonly RequestRateLimiter limiter = new(time);
-
-    public Task<Reply> RouteAsync(Invocation invocation, RecommendationCommand command, CancellationToken cancellationToken) => Task.FromResult(command switch
-    {
-        LikePaper c => Like(invocation, c.Reference),
-        _ when !options.Enabled => new TextReply("Recommendations are turned off on this bot (Recommendations:Enabled); likes are still kept.") { Ephemeral = true },
-        RecommendPapers c => Recommend(invocation, c.ForGroup),
-        SimilarPapers c => Similar(invocation, c.Reference),
-        _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
-    });
 
     public Reply Like(Invocation invocation, string reference)
     {

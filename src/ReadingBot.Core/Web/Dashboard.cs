@@ -6,15 +6,6 @@ using ReadingBot.Core.Settings;
 
 namespace ReadingBot.Core.Web;
 
-/// <summary><c>/dashboard</c>: a private, expiring link to the group's web page.</summary>
-public sealed record ShowDashboard : Command;
-
-/// <summary><c>/dashboard feeds [reset]</c>: the group's feed links; <c>reset</c> (moderators) revokes the old ones.</summary>
-public sealed record DashboardFeeds(bool Reset) : Command;
-
-/// <summary><c>/dashboard public [reset]</c>: the group's public page link; <c>reset</c> (moderators) revokes the old one.</summary>
-public sealed record DashboardPublic(bool Reset) : Command;
-
 /// <summary>A signed link and when it stops working.</summary>
 public sealed record DashboardLink(string Url, DateTimeOffset ExpiresAt);
 

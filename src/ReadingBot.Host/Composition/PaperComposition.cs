@@ -24,7 +24,6 @@ public static class PaperComposition
         services.AddSingleton<LibraryImport>();
         // Features that own calendar events or feed entries (weekly sessions, digests) add IExportContributions.
         services.AddSingleton<ExportService>();
-        services.AddSingleton<IntakeCommandHandler>();
         services.AddSingleton<PendingPaperRefresher>();
         return services;
     }

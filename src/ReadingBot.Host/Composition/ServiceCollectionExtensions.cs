@@ -34,7 +34,6 @@ public static class ServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPaperMetadataSource, OfflineMetadataSource>();
-        services.AddSingleton(_ => new CommandCatalogue());
         services.AddSingleton<TextCommandParser>();
         services.AddSingleton(sp => new GroupDefaults(sp.GetRequiredService<IOptions<GroupsOptions>>().Value.DefaultTimeZone));
         services.AddSingleton<GroupDirectory>();
@@ -66,8 +65,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ReadingBot.Core.Exports.IExportContributions, WeeklyExportContributions>();
         services.AddSingleton<WeeklyScheduler>();
         services.AddSingleton<SettingsService>();
-        services.AddSingleton<HelpCommands>();
-        services.AddSingleton<CommandRouter>();
+        services.AddCommandModules();
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<OutboundMessenger>();
         services.AddPaperIntake();

@@ -1,10 +1,26 @@
+using ReadingBot.Core.Commands;
 using ReadingBot.Core.Replies;
 
-namespace ReadingBot.Core.Commands;
+namespace ReadingBot.Core.Help;
 
-/// <summary>Answers <c>/help</c> from the catalogue, so help never drifts from what the bot accepts.</summary>
-public sealed class HelpCommands(CommandCatalogue catalogue)
+public sealed record ShowHelp(string? Topic) : Command;
+
+/// <summary><c>/help</c>: answered from the catalogue, so help never drifts from what the bot accepts.</summary>
+public sealed class HelpCommands(CommandCatalogue catalogue) : ICommandModule
 {
+    public static IReadOnlyList<CommandSpec> Specs { get; } =
+    [
+        new("help", null, "list the commands, or explain one",
+            [new OptionSpec("command", OptionKind.Text, "a command name such as paper or paper add", Required: false) { MaxLength = 40, Label = "command name" }],
+            a => new ShowHelp(a.Optional("command"))) { Ephemeral = true },
+    ];
+
+    public Task<Reply> RouteAsync(Invocation invocation, Command command, CancellationToken cancellationToken) => command switch
+    {
+        ShowHelp c => Task.FromResult(Show(c.Topic)),
+        _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
+    };
+
     public Reply Show(string? topic)
     {
         if (string.IsNullOrWhiteSpace(topic))
@@ -29,7 +45,7 @@ public sealed class HelpCommands(CommandCatalogue catalogue)
             var spec = specs[0];
             var card = new Card(spec.Usage)
             {
-                Subtitle = spec.Description + (spec.ModeratorOnly ? " (moderators only)" : "") + (spec.ComingWith is null ? "" : " (not available yet)"),
+                Subtitle = spec.Description + (spec.ModeratorOnly ? " (moderators only)" : ""),
                 Fields = spec.Options.Select(o => new CardField(o.Name, o.Description + (o.Required ? "" : " (optional)"))).ToList(),
             };
             return new CardReply(card);
@@ -39,5 +55,5 @@ public sealed class HelpCommands(CommandCatalogue catalogue)
     }
 
     private static ListItem Line(CommandSpec spec) =>
-        new($"{spec.Usage} — {spec.Description}{(spec.ModeratorOnly ? " (moderators)" : "")}{(spec.ComingWith is null ? "" : " (coming soon)")}");
+        new($"{spec.Usage} — {spec.Description}{(spec.ModeratorOnly ? " (moderators)" : "")}");
 }

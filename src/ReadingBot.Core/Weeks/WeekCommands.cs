@@ -1,0 +1,51 @@
+using ReadingBot.Core.Commands;
+using ReadingBot.Core.Replies;
+
+namespace ReadingBot.Core.Weeks;
+
+public sealed record ShowWeek : Command;
+
+public sealed record PickWeek(string Reference, string? When) : Command;
+
+public sealed record ScheduleWeek(string Weekday, string Time, string Zone) : Command;
+
+public sealed record SkipWeek(string? When) : Command;
+
+public sealed record VolunteerToPresent : Command;
+
+public sealed record Discuss(string Text) : Command;
+
+/// <summary><c>/week</c> (the paper of the week, its schedule and presenter) and <c>/discuss</c>.</summary>
+public sealed class WeekCommands(WeeklyPaperService weekly) : ICommandModule
+{
+    public static IReadOnlyList<CommandSpec> Specs { get; } =
+    [
+        new("week", "show", "show this week's paper and the coming picks", [], _ => new ShowWeek()) { IsDefault = true },
+        new("week", "pick", "make a paper the paper of a week",
+            [SharedOptions.PaperRef, SharedOptions.WeekOrDate],
+            a => new PickWeek(a.Required("ref"), a.Optional("date"))) { ModeratorOnly = true },
+        new("week", "schedule", "set when the weekly announcement goes out",
+            [
+                new OptionSpec("weekday", OptionKind.Choice, "the day of the week") { Choices = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] },
+                new OptionSpec("time", OptionKind.Word, "the time of day, HH:MM (24-hour)"),
+                new OptionSpec("zone", OptionKind.Word, "an IANA time zone such as Europe/Berlin") { MaxLength = 64, Label = "time zone" },
+            ],
+            a => new ScheduleWeek(a.Required("weekday"), a.Required("time"), a.Required("zone"))) { ModeratorOnly = true },
+        new("week", "skip", "mark a week as a break", [SharedOptions.WeekOrDate], a => new SkipWeek(a.Optional("date"))) { ModeratorOnly = true },
+        new("week", "present", "volunteer to present a coming paper", [], _ => new VolunteerToPresent()),
+        new("discuss", null, "add a note to the discussion of this week's paper",
+            [new OptionSpec("text", OptionKind.Text, "your note") { MaxLength = SharedOptions.MaxNoteLength, Label = "note" }],
+            a => new Discuss(a.Required("text"))),
+    ];
+
+    public Task<Reply> RouteAsync(Invocation invocation, Command command, CancellationToken cancellationToken) => command switch
+    {
+        ShowWeek => Task.FromResult(weekly.Show(invocation)),
+        PickWeek c => weekly.PickAsync(invocation, c.Reference, c.When, cancellationToken),
+        ScheduleWeek c => Task.FromResult(weekly.Schedule(invocation, c.Weekday, c.Time, c.Zone)),
+        SkipWeek c => Task.FromResult(weekly.Skip(invocation, c.When)),
+        VolunteerToPresent => Task.FromResult(weekly.Volunteer(invocation)),
+        Discuss c => Task.FromResult(weekly.Discuss(invocation, c.Text)),
+        _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
+    };
+}
