@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NSec.Cryptography;
+using ReadingBot.Core.Inbound;
 using ReadingBot.Core.Ports;
 
 namespace ReadingBot.Discord.Interactions;
@@ -176,29 +177,8 @@ public sealed class HttpInteractionsEndpoint(
         }
     }
 
-    /// <summary>The raw body, or null once it passes <see cref="MaxBody"/>: a chunked body is read only up to the limit, never to its end.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http)
-    {
-        if (http.Request.ContentLength > MaxBody)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > MaxBody)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
+    private static Task<byte[]?> ReadBodyAsync(HttpContext http) =>
+        BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, MaxBody, http.RequestAborted);
 
     private static Task Refuse(HttpContext http, string reason)
     {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReadingBot.Core.Inbound;
 using ReadingBot.Slack.Inbound;
 
 namespace ReadingBot.Slack.Http;
@@ -188,26 +189,6 @@ public static class SlackHttpEndpoints
             time.GetUtcNow(),
             TimeSpan.FromSeconds(options.SignatureWindowSeconds));
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http)
-    {
-        if (http.Request.ContentLength > MaxBody)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > MaxBody)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
+    private static Task<byte[]?> ReadBodyAsync(HttpContext http) =>
+        BoundedBody.ReadAsync(http.Request.Body, http.Request.ContentLength, MaxBody, http.RequestAborted);
 }
