@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using ReadingBot.Core.Inbound;
 
 namespace ReadingBot.Papers;
 
@@ -174,17 +175,9 @@ public sealed class SafeHttpClient : IDisposable
     private static async Task<string?> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        if (await BoundedBody.ReadAsync(stream, null, maxBytes, cancellationToken) is not { } bytes)
         {
-            if (buffer.Length + read > maxBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
+            return null;
         }
 
         var charset = content.Headers.ContentType?.CharSet?.Trim('"');
@@ -198,7 +191,7 @@ public sealed class SafeHttpClient : IDisposable
             encoding = Encoding.UTF8;
         }
 
-        return encoding.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return encoding.GetString(bytes);
     }
 
     private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset? serverDate)

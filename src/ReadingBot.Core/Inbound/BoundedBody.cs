@@ -1,9 +1,9 @@
 namespace ReadingBot.Core.Inbound;
 
 /// <summary>
-/// Reads a webhook's request body up to a limit. Both platforms' HTTP endpoints use it: a chunked body has no declared
-/// length, so it is read only up to the limit and never to its end, and an oversized request costs no more memory
-/// than the limit.
+/// Reads a body up to a limit: both platforms' webhook requests, and the responses of paper sources. A chunked body has
+/// no declared length, so it is read only up to the limit and never to its end, and an oversized one costs no more
+/// memory than the limit.
 /// </summary>
 public static class BoundedBody
 {
