@@ -12,7 +12,7 @@ public sealed record BindResult(CommandSpec? Spec, Command? Command, string? Err
 /// Checks raw option values against a spec (required, type, length, choices) and binds the command record.
 /// The text grammar and the Discord adapter both end here, so every platform enforces the same rules.
 /// </summary>
-public static class CommandBinder
+internal static class CommandBinder
 {
     public static BindResult Bind(CommandSpec spec, IReadOnlyDictionary<string, string> raw)
     {

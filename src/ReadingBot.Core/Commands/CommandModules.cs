@@ -38,7 +38,7 @@ public static class CommandModules
     }
 
     /// <summary>Registers one module: its handler as a singleton and its specs for the catalogue.</summary>
-    public static IServiceCollection AddCommandModule<TModule>(this IServiceCollection services)
+    internal static IServiceCollection AddCommandModule<TModule>(this IServiceCollection services)
         where TModule : class, ICommandModule
     {
         services.TryAddSingleton<TModule>();

@@ -87,7 +87,7 @@ public sealed class CommandArgs(IReadOnlyDictionary<string, string> values)
 }
 
 /// <summary>Options several modules share, so each is described and limited the same way everywhere.</summary>
-public static class SharedOptions
+internal static class SharedOptions
 {
     /// <summary>The longest note, post or discussion text a member may write.</summary>
     public const int MaxNoteLength = 2000;

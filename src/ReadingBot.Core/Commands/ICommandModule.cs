@@ -17,7 +17,7 @@ public interface ICommandHandler
 /// feature's service. Registered with one line in <see cref="CommandModules.AddCommandModules"/>; CONTRIBUTING.md
 /// has the recipe.
 /// </summary>
-public interface ICommandModule : ICommandHandler
+internal interface ICommandModule : ICommandHandler
 {
     /// <summary>The feature's commands in the order <c>/help</c> lists them. Static, so listing needs no services.</summary>
     static abstract IReadOnlyList<CommandSpec> Specs { get; }

@@ -3,10 +3,10 @@ using ReadingBot.Core.Replies;
 
 namespace ReadingBot.Core.Exports;
 
-public sealed record ExportLibrary(string Format) : Command;
+internal sealed record ExportLibrary(string Format) : Command;
 
 /// <summary><c>/export</c>: the group's library as a file in one of six formats.</summary>
-public sealed class ExportCommands(ExportService export) : ICommandModule
+internal sealed class ExportCommands(ExportService export) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [

@@ -3,10 +3,10 @@ using ReadingBot.Core.Replies;
 
 namespace ReadingBot.Core.Help;
 
-public sealed record ShowHelp(string? Topic) : Command;
+internal sealed record ShowHelp(string? Topic) : Command;
 
 /// <summary><c>/help</c>: answered from the catalogue, so help never drifts from what the bot accepts.</summary>
-public sealed class HelpCommands(CommandCatalogue catalogue) : ICommandModule
+internal sealed class HelpCommands(CommandCatalogue catalogue) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [

@@ -32,7 +32,7 @@ public interface IDocumentFetcher
 /// Lets an expensive action (an import that fetches a document and many papers) run in a group at most once per
 /// <paramref name="period"/>.
 /// </summary>
-public sealed class GroupCooldown(TimeProvider time, TimeSpan period)
+internal sealed class GroupCooldown(TimeProvider time, TimeSpan period)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Groups.GroupId, DateTimeOffset> last = new();
 
@@ -63,7 +63,7 @@ public sealed class OfflineDocumentFetcher : IDocumentFetcher
 }
 
 /// <summary>Helpers shared by every source and by the batch path.</summary>
-public static class MetadataSources
+internal static class MetadataSources
 {
     /// <summary>Asks <paramref name="source"/> for many references: in one batch where it can, else one by one.</summary>
     public static async Task<IReadOnlyDictionary<string, MetadataResult>> FetchManyAsync(

@@ -4,24 +4,24 @@ using ReadingBot.Core.Weeks;
 
 namespace ReadingBot.Core.Papers;
 
-public sealed record AddPaper(string Reference, string? Title) : Command;
+internal sealed record AddPaper(string Reference, string? Title) : Command;
 
-public sealed record ShowPaper(string Reference) : Command;
+internal sealed record ShowPaper(string Reference) : Command;
 
-public sealed record ListPapers(int Page) : Command;
+internal sealed record ListPapers(int Page) : Command;
 
-public sealed record SearchPapers(string Words) : Command;
+internal sealed record SearchPapers(string Words) : Command;
 
-public sealed record SuggestPaper(string Reference, string? Why) : Command;
+internal sealed record SuggestPaper(string Reference, string? Why) : Command;
 
-public sealed record VotePaper(string Reference) : Command;
+internal sealed record VotePaper(string Reference) : Command;
 
-public sealed record ShowQueue : Command;
+internal sealed record ShowQueue : Command;
 
-public sealed record ImportLibrary(string Url) : Command;
+internal sealed record ImportLibrary(string Url) : Command;
 
 /// <summary><c>/paper</c>: the library (add, show, list, search, import) and the suggestion queue.</summary>
-public sealed class PaperCommands(LibraryService library, LibrarySearch search, WeeklyPaperService weekly, LibraryImport import) : ICommandModule
+internal sealed class PaperCommands(LibraryService library, LibrarySearch search, WeeklyPaperService weekly, LibraryImport import) : ICommandModule
 {
     public const int MaxTitleLength = 300;
 

@@ -4,12 +4,12 @@ using ReadingBot.Core.Wayr;
 
 namespace ReadingBot.Core.Progress;
 
-public sealed record RecordReading(string Reference, string Pass) : Command;
+internal sealed record RecordReading(string Reference, string Pass) : Command;
 
 public sealed record ShowProgress(string? Member) : Command;
 
 /// <summary><c>/read</c> (the three-pass reading progress of a paper) and <c>/progress</c>.</summary>
-public sealed class ProgressCommands(WayrService progress) : ICommandModule
+internal sealed class ProgressCommands(WayrService progress) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [

@@ -3,15 +3,15 @@ using ReadingBot.Core.Replies;
 
 namespace ReadingBot.Core.Recommendations;
 
-public sealed record LikePaper(string Reference) : Command;
+internal sealed record LikePaper(string Reference) : Command;
 
 /// <summary><c>/recommend [me|group]</c>.</summary>
-public sealed record RecommendPapers(bool ForGroup) : Command;
+internal sealed record RecommendPapers(bool ForGroup) : Command;
 
-public sealed record SimilarPapers(string Reference) : Command;
+internal sealed record SimilarPapers(string Reference) : Command;
 
 /// <summary><c>/like</c>, <c>/recommend</c> and <c>/similar</c>: recommendations the arxiv-sanity way.</summary>
-public sealed class RecommendationCommands(RecommendationService recommendations, RecommendationOptions options) : ICommandModule
+internal sealed class RecommendationCommands(RecommendationService recommendations, RecommendationOptions options) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [

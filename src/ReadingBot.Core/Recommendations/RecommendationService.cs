@@ -232,7 +232,7 @@ public sealed class RecommendationService(
 }
 
 /// <summary>Sliding one-minute windows per key (a member, a group), on the injected clock.</summary>
-public sealed class RequestRateLimiter(TimeProvider time)
+internal sealed class RequestRateLimiter(TimeProvider time)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> windows = new(StringComparer.Ordinal);

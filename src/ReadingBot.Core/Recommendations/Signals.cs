@@ -66,7 +66,7 @@ public interface IReadingSignalSource
 }
 
 /// <summary>Weights of each kind of signal (a like counts most, a vote least).</summary>
-public static class SignalWeights
+internal static class SignalWeights
 {
     public const double Like = 1.0;
     public const double FinishedReading = 1.0;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ReadingBot.Core.Replies;
 
 /// <summary>Counts in replies: "1 week", "2 weeks", "0 papers". One place, so no reply says "1 volunteers".</summary>
-public static class Plural
+internal static class Plural
 {
     /// <summary><paramref name="count"/> and the noun, singular for exactly one.</summary>
     /// <param name="count">How many.</param>

@@ -3,16 +3,16 @@ using ReadingBot.Core.Replies;
 
 namespace ReadingBot.Core.Roadmaps;
 
-public sealed record ShowRoadmap : Command;
+internal sealed record ShowRoadmap : Command;
 
-public sealed record NextRoadmapPaper : Command;
+internal sealed record NextRoadmapPaper : Command;
 
-public sealed record ListRoadmap : Command;
+internal sealed record ListRoadmap : Command;
 
-public sealed record ImportRoadmap(string Url) : Command;
+internal sealed record ImportRoadmap(string Url) : Command;
 
 /// <summary><c>/roadmap</c>: the group's curriculum and each member's place in it.</summary>
-public sealed class RoadmapCommands(RoadmapService roadmap) : ICommandModule
+internal sealed class RoadmapCommands(RoadmapService roadmap) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [

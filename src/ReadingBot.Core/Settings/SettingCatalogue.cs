@@ -20,7 +20,7 @@ public sealed record SettingDefinition(
     Func<string, string> Normalize);
 
 /// <summary>A value that a setting refuses; the message says what to type instead.</summary>
-public sealed class SettingValueException(string message) : Exception(message);
+internal sealed class SettingValueException(string message) : Exception(message);
 
 /// <summary>
 /// Every setting the bot knows, in one list that <c>/settings</c>, validation and storage read. Features define their

@@ -3,12 +3,12 @@ using ReadingBot.Core.Replies;
 
 namespace ReadingBot.Core.Settings;
 
-public sealed record ShowSettings(string? Key) : Command;
+internal sealed record ShowSettings(string? Key) : Command;
 
-public sealed record ChangeSetting(string Key, string Value) : Command;
+internal sealed record ChangeSetting(string Key, string Value) : Command;
 
 /// <summary><c>/settings</c>: a member's own settings, and the group's for moderators.</summary>
-public sealed class SettingsCommands(SettingsService settings) : ICommandModule
+internal sealed class SettingsCommands(SettingsService settings) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [

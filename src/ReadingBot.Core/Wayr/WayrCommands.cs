@@ -3,18 +3,18 @@ using ReadingBot.Core.Replies;
 
 namespace ReadingBot.Core.Wayr;
 
-public sealed record PostWayr(string Text) : Command;
+internal sealed record PostWayr(string Text) : Command;
 
-public sealed record ListWayr(string? Week) : Command;
+internal sealed record ListWayr(string? Week) : Command;
 
-public sealed record EditWayr(int Number, string Text) : Command;
+internal sealed record EditWayr(int Number, string Text) : Command;
 
-public sealed record DeleteWayr(int Number) : Command;
+internal sealed record DeleteWayr(int Number) : Command;
 
-public sealed record ShowDigest(string? Week) : Command;
+internal sealed record ShowDigest(string? Week) : Command;
 
 /// <summary><c>/wayr</c> ("What Are You Reading" posts) and <c>/digest</c>, the week's newsletter.</summary>
-public sealed class WayrCommands(WayrService wayr) : ICommandModule
+internal sealed class WayrCommands(WayrService wayr) : ICommandModule
 {
     private static readonly OptionSpec Number = new("number", OptionKind.Integer, "the post's number in /wayr list") { Label = "post number" };
 

@@ -3,14 +3,14 @@ using System.Text.RegularExpressions;
 namespace ReadingBot.Core.Wayr;
 
 /// <summary>What a WAYR post's text says: an optional paper reference, a status and a note.</summary>
-public sealed record WayrPostText(string? Reference, ReadingStatus Status, string Note, string? Error);
+internal sealed record WayrPostText(string? Reference, ReadingStatus Status, string Note, string? Error);
 
 /// <summary>
 /// Reads a WAYR post: the first word that is a paper reference (a link, an arXiv id, a DOI, <c>#n</c>) names the
 /// paper; a status is the first word, the word after the reference, or <c>status:&lt;value&gt;</c> anywhere
 /// (skimmed, reading, read, implemented; reading if none); the rest is the note.
 /// </summary>
-public static partial class WayrPostParser
+internal static partial class WayrPostParser
 {
     [GeneratedRegex(@"^(arxiv:)?(\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Za-z]{2})?/\d{7}(v\d+)?)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ArxivLike();

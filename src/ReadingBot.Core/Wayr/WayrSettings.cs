@@ -7,7 +7,7 @@ using ReadingBot.Core.Groups;
 namespace ReadingBot.Core.Wayr;
 
 /// <summary>The WAYR and streak settings of a group.</summary>
-public static class WayrSettings
+internal static class WayrSettings
 {
     public static readonly SettingDefinition Open = new("wayr-open", "when the weekly WAYR thread opens (weekday HH:MM, group time)", SettingScope.Group, "monday 08:00", true, WeeklySchedule.NormalizeWeeklyTime);
     public static readonly SettingDefinition Close = new("wayr-close", "when the WAYR week closes with its digest (weekday HH:MM, group time)", SettingScope.Group, "sunday 20:00", true, WeeklySchedule.NormalizeWeeklyTime);

@@ -4,16 +4,16 @@ using ReadingBot.Core.Replies;
 namespace ReadingBot.Core.Web;
 
 /// <summary><c>/dashboard</c>: a private, expiring link to the group's web page.</summary>
-public sealed record ShowDashboard : Command;
+internal sealed record ShowDashboard : Command;
 
 /// <summary><c>/dashboard feeds [reset]</c>: the group's feed links; <c>reset</c> (moderators) revokes the old ones.</summary>
-public sealed record DashboardFeeds(bool Reset) : Command;
+internal sealed record DashboardFeeds(bool Reset) : Command;
 
 /// <summary><c>/dashboard public [reset]</c>: the group's public page link; <c>reset</c> (moderators) revokes the old one.</summary>
-public sealed record DashboardPublic(bool Reset) : Command;
+internal sealed record DashboardPublic(bool Reset) : Command;
 
 /// <summary><c>/dashboard</c>: links to the group's web page and feeds (this folder is the dashboard feature).</summary>
-public sealed class DashboardCommands(DashboardService dashboard) : ICommandModule
+internal sealed class DashboardCommands(DashboardService dashboard) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [

@@ -3,20 +3,20 @@ using ReadingBot.Core.Replies;
 
 namespace ReadingBot.Core.Weeks;
 
-public sealed record ShowWeek : Command;
+internal sealed record ShowWeek : Command;
 
-public sealed record PickWeek(string Reference, string? When) : Command;
+internal sealed record PickWeek(string Reference, string? When) : Command;
 
-public sealed record ScheduleWeek(string Weekday, string Time, string Zone) : Command;
+internal sealed record ScheduleWeek(string Weekday, string Time, string Zone) : Command;
 
-public sealed record SkipWeek(string? When) : Command;
+internal sealed record SkipWeek(string? When) : Command;
 
-public sealed record VolunteerToPresent : Command;
+internal sealed record VolunteerToPresent : Command;
 
 public sealed record Discuss(string Text) : Command;
 
 /// <summary><c>/week</c> (the paper of the week, its schedule and presenter) and <c>/discuss</c>.</summary>
-public sealed class WeekCommands(WeeklyPaperService weekly) : ICommandModule
+internal sealed class WeekCommands(WeeklyPaperService weekly) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [
