@@ -29,59 +29,76 @@ public static class Collections
     /// <summary>Paper keys merged into another record (<c>_id</c> = the removed key, <c>target</c> = the surviving one); shared, not group-owned.</summary>
     public const string PaperAliases = "paperAliases";
 
-    /// <summary>Collections whose documents belong to a group (field <c>group</c>); tenant removal clears them.</summary>
-    public static readonly List<string> GroupOwned = [Members, Library, Threads, Suggestions, WeekPlans, Discussion, Presenters, ScheduledPosts, WayrWeeks, WayrPosts, Progress, Digests, Ledger, Streaks, Standings, StreakAudit];
+    /// <summary>
+    /// Every collection, once: whether its documents belong to a group (a <c>group</c> field; tenant removal and the
+    /// group archive clear and read these) and its indexes. The database builds its <see cref="CollectionRegistry"/>
+    /// from this list when it opens; a new store adds its collection here and nowhere else.
+    /// </summary>
+    public static IReadOnlyList<CollectionDeclaration> Declarations { get; } =
+    [
+        new(Groups, GroupOwned: false),
+        new(Papers, GroupOwned: false, Index("state"), Index("doi")),
+        new(PaperAliases, GroupOwned: false, Index("target")),
+        new(Deliveries, GroupOwned: false, Index("expiresAt")),
+        new(AdapterState, GroupOwned: false),
+        new(Members, GroupOwned: true, Index("group")),
+        new(Library, GroupOwned: true, Index("group"), Index("groupPaper", unique: true)),
+        new(Threads, GroupOwned: true, Index("group")),
+        new(Suggestions, GroupOwned: true, Index("group")),
+        new(WeekPlans, GroupOwned: true, Index("group")),
+        new(Discussion, GroupOwned: true, Index("groupPaper"), Index("groupWeek")),
+        new(Presenters, GroupOwned: true, Index("group")),
+        new(ScheduledPosts, GroupOwned: true, Index("group")),
+        new(WayrWeeks, GroupOwned: true, Index("group")),
+        new(WayrPosts, GroupOwned: true, Index("groupWeek"), Index("group"), Index("groupPaper")),
+        new(Progress, GroupOwned: true, Index("group"), Index("groupMember"), Index("groupPaper"), Index(LiteProgressStore.FinishedIndex)),
+        new(Digests, GroupOwned: true, Index("group")),
+        new(Ledger, GroupOwned: true, Index("groupMember"), Index("groupWeek")),
+        new(Streaks, GroupOwned: true, Index("group")),
+        new(Standings, GroupOwned: true),
+        new(StreakAudit, GroupOwned: true, Index("group")),
+        new(LiteLikeStore.Likes, GroupOwned: true, Index("group"), Index("groupMember")),
+        new(LiteRoadmapStore.Roadmaps, GroupOwned: true),
+        new(LiteRoadmapStore.Progress, GroupOwned: true, Index("group")),
+    ];
 
-    private static readonly List<Action<LiteDatabase>> ExtraIndexes = [];
+    private static IndexDeclaration Index(string field, bool unique = false) => new(field, unique);
+}
 
-    /// <summary>Lets a feature store declare its collection as group-owned and its indexes, before the database opens.</summary>
-    public static void Register(string collection, Action<LiteDatabase> ensureIndexes, bool groupOwned = true)
+/// <summary>One index of a collection, on a field (or a stored key such as <c>groupDone</c>).</summary>
+public sealed record IndexDeclaration(string Field, bool Unique = false);
+
+/// <summary>A collection, whether a group owns its documents, and its indexes.</summary>
+public sealed record CollectionDeclaration(string Name, bool GroupOwned, params IndexDeclaration[] Indexes);
+
+/// <summary>The collections of an open database, built from <see cref="Collections.Declarations"/> when it opens.</summary>
+public sealed class CollectionRegistry
+{
+    public CollectionRegistry(IEnumerable<CollectionDeclaration> declarations)
     {
-        lock (ExtraIndexes)
+        All = declarations.ToList();
+        var twice = All.GroupBy(d => d.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
         {
-            if (groupOwned && !GroupOwned.Contains(collection))
-            {
-                GroupOwned.Add(collection);
-            }
-
-            ExtraIndexes.Add(ensureIndexes);
+            throw new InvalidOperationException($"the collection '{twice.Key}' is declared twice");
         }
+
+        GroupOwned = All.Where(d => d.GroupOwned).Select(d => d.Name).ToList();
     }
 
-    public static void EnsureIndexes(LiteDatabase db)
+    public IReadOnlyList<CollectionDeclaration> All { get; }
+
+    /// <summary>Collections whose documents belong to a group (field <c>group</c>), in declaration order.</summary>
+    public IReadOnlyList<string> GroupOwned { get; }
+
+    /// <summary>Ensures every declared index (cheap when it exists, so it runs on every start).</summary>
+    public void EnsureIndexes(LiteDatabase db)
     {
-        db.GetCollection(Members).EnsureIndex("group");
-        db.GetCollection(Library).EnsureIndex("group");
-        db.GetCollection(Library).EnsureIndex("groupPaper", unique: true);
-        db.GetCollection(Papers).EnsureIndex("state");
-        db.GetCollection(Papers).EnsureIndex("doi");
-        db.GetCollection(PaperAliases).EnsureIndex("target");
-        db.GetCollection(Deliveries).EnsureIndex("expiresAt");
-        db.GetCollection(Threads).EnsureIndex("group");
-        db.GetCollection(Suggestions).EnsureIndex("group");
-        db.GetCollection(WeekPlans).EnsureIndex("group");
-        db.GetCollection(Discussion).EnsureIndex("groupPaper");
-        db.GetCollection(Discussion).EnsureIndex("groupWeek");
-        db.GetCollection(Presenters).EnsureIndex("group");
-        db.GetCollection(ScheduledPosts).EnsureIndex("group");
-        db.GetCollection(WayrWeeks).EnsureIndex("group");
-        db.GetCollection(WayrPosts).EnsureIndex("groupWeek");
-        db.GetCollection(WayrPosts).EnsureIndex("group");
-        db.GetCollection(Progress).EnsureIndex("group");
-        db.GetCollection(WayrPosts).EnsureIndex("groupPaper");
-        db.GetCollection(Progress).EnsureIndex("groupMember");
-        db.GetCollection(Progress).EnsureIndex("groupPaper");
-        db.GetCollection(Progress).EnsureIndex(LiteProgressStore.FinishedIndex);
-        db.GetCollection(Digests).EnsureIndex("group");
-        db.GetCollection(Ledger).EnsureIndex("groupMember");
-        db.GetCollection(Ledger).EnsureIndex("groupWeek");
-        db.GetCollection(Streaks).EnsureIndex("group");
-        db.GetCollection(StreakAudit).EnsureIndex("group");
-        lock (ExtraIndexes)
+        foreach (var collection in All)
         {
-            foreach (var ensure in ExtraIndexes)
+            foreach (var index in collection.Indexes)
             {
-                ensure(db);
+                db.GetCollection(collection.Name).EnsureIndex(index.Field, index.Unique);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using LiteDB;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Recommendations;
@@ -11,15 +10,6 @@ public sealed class LiteLikeStore(ReadingBotDatabase db) : ILikeStore
     public const string Likes = "likes";
 
     private ILiteCollection<BsonDocument> Collection => db.Database.GetCollection(Likes);
-
-#pragma warning disable CA2255 // The collection must be declared group-owned before any database opens, whichever type is touched first.
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void Register() => Collections.Register(Likes, d =>
-    {
-        d.GetCollection(Likes).EnsureIndex("group");
-        d.GetCollection(Likes).EnsureIndex("groupMember");
-    });
 
     public bool Toggle(GroupId group, string userId, string paperKey, DateTimeOffset at)
     {

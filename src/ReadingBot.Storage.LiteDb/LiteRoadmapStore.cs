@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using LiteDB;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Roadmaps;
@@ -13,15 +12,6 @@ public sealed class LiteRoadmapStore(ReadingBotDatabase db) : IRoadmapStore
 
     private ILiteCollection<BsonDocument> RoadmapCollection => db.Database.GetCollection(Roadmaps);
     private ILiteCollection<BsonDocument> ProgressCollection => db.Database.GetCollection(Progress);
-
-#pragma warning disable CA2255 // The collections must be declared group-owned before any database opens, whichever type is touched first.
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void Register()
-    {
-        Collections.Register(Roadmaps, _ => { });
-        Collections.Register(Progress, d => d.GetCollection(Progress).EnsureIndex("group"));
-    }
 
     public Roadmap? Find(GroupId group) => RoadmapCollection.FindById(group.Value) is { } d ? ToRoadmap(d) : null;
 

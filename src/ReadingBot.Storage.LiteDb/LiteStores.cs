@@ -131,13 +131,7 @@ public sealed class LiteTenantDataStore(ReadingBotDatabase db) : ITenantDataStor
         return db.InTransaction(() =>
         {
             var removed = 0;
-            List<string> owned;
-            lock (Collections.GroupOwned)
-            {
-                owned = [.. Collections.GroupOwned];
-            }
-
-            foreach (var name in owned)
+            foreach (var name in db.Registry.GroupOwned)
             {
                 removed += db.Database.GetCollection(name).DeleteMany(BsonExpression.Create("group = @0 OR group LIKE @1", prefix, prefix + ":%"));
             }
@@ -201,17 +195,11 @@ public sealed class LiteGroupDataArchive(ReadingBotDatabase db) : ReadingBot.Cor
 {
     public IReadOnlyDictionary<string, string> Collections(GroupId group)
     {
-        List<string> owned;
-        lock (LiteDb.Collections.GroupOwned)
-        {
-            owned = [.. LiteDb.Collections.GroupOwned];
-        }
-
         var result = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [LiteDb.Collections.Groups] = JsonSerializer.Serialize(new BsonArray(db.Database.GetCollection(LiteDb.Collections.Groups).Find(Where.Equal("_id", group.Value)))),
         };
-        foreach (var name in owned)
+        foreach (var name in db.Registry.GroupOwned)
         {
             result[name] = JsonSerializer.Serialize(new BsonArray(db.Database.GetCollection(name).Find(Where.Equal("group", group.Value))));
         }

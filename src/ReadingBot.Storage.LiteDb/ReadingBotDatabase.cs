@@ -28,6 +28,9 @@ public sealed class ReadingBotDatabase : IDisposable
 
     public LiteDatabase Database { get; }
 
+    /// <summary>The declared collections and their indexes (see <see cref="Collections.Declarations"/>).</summary>
+    public CollectionRegistry Registry { get; } = new(Collections.Declarations);
+
     /// <summary>The data file, or null for an in-memory database.</summary>
     public string? FilePath { get; }
 
@@ -122,7 +125,7 @@ public sealed class ReadingBotDatabase : IDisposable
         }
 
         // Indexes are ensured on every start (cheap when they exist); versioned steps change data shapes.
-        Collections.EnsureIndexes(Database);
+        Registry.EnsureIndexes(Database);
         if (version is > 0 and < 2)
         {
             // Schema 2 indexes finished readings by group and time; readings saved before it get their key now.
