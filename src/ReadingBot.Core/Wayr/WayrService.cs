@@ -98,7 +98,7 @@ public sealed class WayrService(
 
     public Reply List(Invocation invocation, string? weekText)
     {
-        var zone = WeeklyPaperService.Zone(invocation.Group);
+        var zone = invocation.Group.Zone();
         var week = WeekKey.Of(time.GetUtcNow(), zone);
         if (weekText is not null && !WeekKey.TryParse(weekText, out week))
         {
@@ -150,7 +150,7 @@ public sealed class WayrService(
         var posted = closedError is null && wayr.Posts(invocation.GroupId, week).Any(p => p.Author == member.UserId);
         var ledger = streaks.Ledger(invocation.GroupId, member.UserId).OrderByDescending(e => e.Week).Take(8)
             .Select(e => $"{e.Week}: {e.Outcome.ToString().ToLowerInvariant()} ({e.Reason})");
-        var closes = WeeklyPaperService.LocalText(WayrSettings.ClosesAt(invocation.Group, week), WeeklyPaperService.Zone(invocation.Group));
+        var closes = invocation.Group.LocalText(WayrSettings.ClosesAt(invocation.Group, week));
         var card = new Card($"{member.DisplayName}'s streak: {Weeks(streak.Current)}")
         {
             Fields =
@@ -216,7 +216,7 @@ public sealed class WayrService(
 
     public Reply Audit(Invocation invocation)
     {
-        var zone = WeeklyPaperService.Zone(invocation.Group);
+        var zone = invocation.Group.Zone();
         var items = streaks.Audit(invocation.GroupId, 20).Select(c =>
             new ListItem($"{TimeZoneInfo.ConvertTime(c.At, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {zone.Id} — {Name(invocation.GroupId, c.CorrectedBy)} set {Name(invocation.GroupId, c.Member)}'s {c.Week} from {c.Before?.ToString().ToLowerInvariant() ?? "none"} to {c.After.ToString().ToLowerInvariant()}: {c.Reason}")).ToList();
         return new ListReply("Streak corrections (audit log)", items, "No corrections so far.");
@@ -306,12 +306,12 @@ public sealed class WayrService(
     /// <summary>The week posts go to now, or why none is open (the week closed and the next has not begun).</summary>
     private (WeekKey Week, string? Error) OpenWeek(Group group)
     {
-        var zone = WeeklyPaperService.Zone(group);
+        var zone = group.Zone();
         var week = WeekKey.Of(time.GetUtcNow(), zone);
         if (wayr.FindWeek(group.Id, week) is { Closed: true })
         {
             var next = WayrSettings.OpensAt(group, week.Next());
-            return (week, $"This week's WAYR ({week}) has closed. The next one opens {WeeklyPaperService.LocalText(next, zone)}; post then.");
+            return (week, $"This week's WAYR ({week}) has closed. The next one opens {group.LocalText(next)}; post then.");
         }
 
         return (week, null);

@@ -92,7 +92,7 @@ public sealed class WebPages(
 
     public IResult Wayr(WebViewer v, string? weekText)
     {
-        var zone = WeeklyPaperService.Zone(v.Invocation.Group);
+        var zone = v.Invocation.Group.Zone();
         var current = WeekKey.Of(time.GetUtcNow(), zone);
         var week = current;
         if (weekText is not null && !WeekKey.TryParse(weekText, out week))
