@@ -278,6 +278,8 @@ internal sealed class GroupHistory(WebSite site, FakeTimeProvider time, DateTime
         var library = site.Get<LibraryService>();
         var weekly = site.Get<WeeklyPaperService>();
         var wayrService = site.Get<WayrService>();
+        var streakService = site.Get<StreakService>();
+        var progressService = site.Get<ReadingBot.Core.Progress.ProgressService>();
         var entries = site.Get<ILibraryStore>();
         var memberStore = site.Get<IMemberStore>();
         var index = site.Get<PaperSearchIndex>();
@@ -293,7 +295,7 @@ internal sealed class GroupHistory(WebSite site, FakeTimeProvider time, DateTime
         [
             new("home", "/", (p, w) => p.Home(w),
             [
-                ("week card", () => weekly.Show(v)), ($"queue (top {WebPages.QueueOnHome})", () => weekly.Queue(v, WebPages.QueueOnHome)), ("leaderboard", () => wayrService.Leaderboard(v)),
+                ("week card", () => weekly.Show(v)), ($"queue (top {WebPages.QueueOnHome})", () => weekly.Queue(v, WebPages.QueueOnHome)), ("leaderboard", () => streakService.Leaderboard(v)),
                 ("reading chart", () => pages.ReadingChart(viewer)), ("members", () => memberStore.List(Group)),
                 ("inside those, all WAYR posts", () => wayr.AllPosts(Group)), ("all reading records", () => progress.ForGroup(Group)),
                 ("reading signals (queue's rising line)", () => site.Get<IReadingSignals>().ForGroupSince(Group, time.GetUtcNow().AddDays(-28))),
@@ -314,7 +316,7 @@ internal sealed class GroupHistory(WebSite site, FakeTimeProvider time, DateTime
                 ("readers", () => progress.ForPaper(Group, busiest.Paper.Key)), ("WAYR posts naming it", () => wayr.PostsForPaper(Group, busiest.Paper.Key)),
             ]),
             new($"member ({reader.UserId}, the longest record)", $"/members/{reader.UserId}", (p, w) => p.Member(w, reader.UserId),
-                [("streak card", () => wayrService.ShowStreak(v, reader.UserId, picture: false)), ("heatmap", () => pages.Heatmap(viewer, reader)), ("reading list", () => wayrService.ShowProgress(v, reader.UserId))]),
+                [("streak card", () => streakService.ShowStreak(v, reader.UserId, picture: false)), ("heatmap", () => pages.Heatmap(viewer, reader)), ("reading list", () => progressService.ShowProgress(v, reader.UserId))]),
         ];
     }
 

@@ -11,7 +11,7 @@ public sealed class ChartRendererTests
     private readonly ScottPlotChartRenderer renderer = new();
 
     private static IReadOnlyList<WeekKey> Weeks(int count) =>
-        [.. Enumerable.Range(0, count).Select(i => WeeklyPaperService.Advance(new WeekKey(2026, 48), i - count + 1))];
+        [.. Enumerable.Range(0, count).Select(i => new WeekKey(2026, 48).Advance(i - count + 1))];
 
     private static StreakHeatmap Heatmap(params StreakCell[] cells) =>
         new("alice", [.. Weeks(cells.Length).Zip(cells, (w, c) => new StreakWeek(w, c))]);

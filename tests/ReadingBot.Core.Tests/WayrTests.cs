@@ -104,7 +104,7 @@ public sealed class WayrFlowTests : IDisposable
     private async Task Week(WeekKey week, params string[] posters)
     {
         await bot.SendAsync("/help");
-        var zone = WeeklyPaperService.Zone(bot.Get<IGroupStore>().Find(TestBot.LocalGroup.Id)!);
+        var zone = (bot.Get<IGroupStore>().Find(TestBot.LocalGroup.Id)!).Zone();
         bot.Time.SetUtcNow(WeeklySchedule.ToInstant(week.Monday, new TimeOnly(10, 0), zone));
         foreach (var member in posters)
         {

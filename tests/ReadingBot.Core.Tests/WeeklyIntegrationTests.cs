@@ -89,7 +89,7 @@ public sealed class WeeklyIntegrationTests : IDisposable
         Assert.Equal("Done", archive["progress"]![0]!["pass"]!.GetValue<string>());
         Assert.Equal(3, archive["members"]!.AsArray().Count);
         Assert.DoesNotContain("Other group's paper", json, StringComparison.Ordinal);
-        Assert.Single(Exports.LibraryFormats.ReadJson(json));
+        Assert.Single(Exports.JsonExport.ReadJson(json));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class ScheduledResendTests
         await set.WaitForReplyAsync(Wait);
         var group = bot.Get<IGroupStore>().Find(GroupA.Id)!;
         var scheduler = bot.Get<WeeklyScheduler>();
-        var week = WeekKey.Of(group.CreatedAt, WeeklyPaperService.Zone(group));
+        var week = WeekKey.Of(group.CreatedAt, group.Zone());
         var due = new[] { week, week.Next() }.SelectMany(w => scheduler.EventsOf(group, w)).First(e => e.Kind == kind && e.At > group.CreatedAt);
         time.SetUtcNow(due.At.AddMinutes(1));
         return new Setup(bot, time, $"{GroupA.Id.Value}|{due.Week}|{kind}", due.Week);

@@ -116,7 +116,7 @@ public sealed class ExportTests : IDisposable
             Title = "BERT Meets ImageNet: U-Net Results at CVPR and the arXiv {Way}", State = MetadataState.Resolved,
         };
 
-        var title = BibTex.Parse(LibraryFormats.BibTex([Item(1, paper)]))[0].Fields["title"];
+        var title = BibTex.Parse(BibTexExport.BibTex([Item(1, paper)]))[0].Fields["title"];
 
         Assert.Equal("{BERT} Meets {ImageNet}: {U-Net} Results at {CVPR} and the {arXiv} \\{Way\\}", title);
     }
@@ -131,7 +131,7 @@ public sealed class ExportTests : IDisposable
     [InlineData("Plato", "Plato")]
     public void BibTeX_writes_authors_last_name_first_in_utf8_with_non_ascii_initials_braced(string name, string expected)
     {
-        Assert.Equal(expected, LibraryFormats.BibName(name));
+        Assert.Equal(expected, BibTexExport.BibName(name));
     }
 
     [Fact]
@@ -142,8 +142,8 @@ public sealed class ExportTests : IDisposable
         var doi = Pending("10.1145/3065386");
         var link = Pending("https://distill.pub/2017/momentum/");
 
-        var forward = BibTex.Parse(LibraryFormats.BibTex([Item(1, arxiv), Item(2, doi), Item(3, link, "Why Momentum Really Works")]));
-        var backward = BibTex.Parse(LibraryFormats.BibTex([Item(3, link, "Why Momentum Really Works"), Item(2, doi), Item(1, arxiv)]));
+        var forward = BibTex.Parse(BibTexExport.BibTex([Item(1, arxiv), Item(2, doi), Item(3, link, "Why Momentum Really Works")]));
+        var backward = BibTex.Parse(BibTexExport.BibTex([Item(3, link, "Why Momentum Really Works"), Item(2, doi), Item(1, arxiv)]));
 
         Assert.Equal(["arXiv:2101.00001", "doi:10.1145-3065386", "distill.pub-2017-momentum"], forward.Select(e => e.Key));
         Assert.Equal(forward.Select(e => e.Key).Reverse(), backward.Select(e => e.Key));
@@ -156,9 +156,9 @@ public sealed class ExportTests : IDisposable
     {
         var rows = Csv.Parse(Text(await ExportAsync("csv")));
 
-        Assert.Equal(LibraryFormats.CsvColumns, rows[0]);
+        Assert.Equal(CsvExport.CsvColumns, rows[0]);
         Assert.Equal(5, rows.Count);
-        Assert.All(rows, r => Assert.Equal(LibraryFormats.CsvColumns.Length, r.Count));
+        Assert.All(rows, r => Assert.Equal(CsvExport.CsvColumns.Length, r.Count));
         Assert.Equal("Attention, \"Really\", Is All You Need {50% & more}", rows[1][1]);
         Assert.Equal("Ashish Vaswani; Łukasz Kaiser", rows[1][2]);
         Assert.Equal("bob", rows[2][9]);
@@ -170,7 +170,7 @@ public sealed class ExportTests : IDisposable
     {
         var file = await ExportAsync("json");
 
-        var items = LibraryFormats.ReadJson(Text(file));
+        var items = JsonExport.ReadJson(Text(file));
 
         var library = bot.Get<LibraryService>();
         var expected = bot.Get<ILibraryStore>().List(TestBot.LocalGroup.Id, 0, 100).Select(library.Item).ToList();
@@ -268,7 +268,7 @@ public sealed class ExportTests : IDisposable
     [Fact]
     public void An_empty_calendar_in_utc_is_still_valid()
     {
-        var text = LibraryFormats.Calendar(new GroupId("g"), ReadingBot.Core.Settings.TimeZones.FindOrUtc("Etc/UTC"), [], new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
+        var text = CalendarExport.Calendar(new GroupId("g"), ReadingBot.Core.Settings.TimeZones.FindOrUtc("Etc/UTC"), [], new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
 
         Assert.Contains("BEGIN:VTIMEZONE\r\nTZID:Etc/UTC\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("VEVENT", text, StringComparison.Ordinal);

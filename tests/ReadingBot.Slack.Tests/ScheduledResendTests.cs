@@ -43,7 +43,7 @@ public sealed class ScheduledResendTests : IAsyncLifetime
     private string DueKey(string kind)
     {
         var group = bot.Get<IGroupStore>().Find(Threads.Group.Id)!;
-        var week = WeekKey.Of(group.CreatedAt, WeeklyPaperService.Zone(group));
+        var week = WeekKey.Of(group.CreatedAt, group.Zone());
         var due = new[] { week, week.Next() }.SelectMany(w => Scheduler().EventsOf(group, w)).First(e => e.Kind == kind && e.At > group.CreatedAt);
         time.SetUtcNow(due.At.AddMinutes(1));
         return $"{Threads.Group.Id.Value}|{due.Week}|{kind}";

@@ -134,7 +134,7 @@ public sealed class WebPageTests : IAsyncLifetime
     public async Task A_member_page_shows_the_streak_heatmap_and_reading_progress()
     {
         var group = web.Services.GetRequiredService<IGroupStore>().Find(WebHarness.GroupA.Id)!;
-        var zone = WeeklyPaperService.Zone(group);
+        var zone = group.Zone();
         Assert.StartsWith("Posted", await web.TextAsync("/wayr reading a long enough note about the paper I read"), StringComparison.Ordinal);
         web.Time.SetUtcNow(WeeklySchedule.ToInstant(new WeekKey(2026, 48).Monday.AddDays(6), new TimeOnly(20, 0), zone));
         await web.Services.GetRequiredService<WeeklyScheduler>().RunDueAsync(CancellationToken.None);

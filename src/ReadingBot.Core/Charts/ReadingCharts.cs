@@ -54,7 +54,7 @@ public sealed class ReadingCharts(IWayrStore wayr, IProgressStore progress, IStr
     /// <summary>The member's last <paramref name="count"/> weeks as the ledger has them; weeks without an entry are not counted (or still open).</summary>
     public StreakHeatmap Heatmap(Group group, string memberId, string memberName, int count = Weeks)
     {
-        var current = WeekKey.Of(time.GetUtcNow(), WeeklyPaperService.Zone(group));
+        var current = WeekKey.Of(time.GetUtcNow(), group.Zone());
         var ledger = streaks.Ledger(group.Id, memberId).GroupBy(e => e.Week).ToDictionary(g => g.Key, g => g.Last().Outcome);
         var weeks = LastWeeks(current, count).Select(week => new StreakWeek(week, ledger.TryGetValue(week, out var result)
             ? result switch
@@ -73,9 +73,9 @@ public sealed class ReadingCharts(IWayrStore wayr, IProgressStore progress, IStr
     /// </summary>
     public ReadingChart Reading(Group group, WeekKey? lastWeek = null, int count = Weeks)
     {
-        var zone = WeeklyPaperService.Zone(group);
+        var zone = group.Zone();
         var current = lastWeek ?? WeekKey.Of(time.GetUtcNow(), zone);
-        var first = WeeklyPaperService.Advance(current, 1 - count);
+        var first = current.Advance(1 - count);
         var readings = wayr.PostsBetween(group.Id, first, current)
             .Where(p => p.PaperKey is not null && p.Status is ReadingStatus.Read or ReadingStatus.Implemented)
             .Select(p => (p.Week, p.Author, Paper: p.PaperKey!))
@@ -96,7 +96,7 @@ public sealed class ReadingCharts(IWayrStore wayr, IProgressStore progress, IStr
         Draw(() => renderer.RenderReading(Reading(group, lastWeek)), "reading chart");
 
     private static IEnumerable<WeekKey> LastWeeks(WeekKey current, int count) =>
-        Enumerable.Range(0, count).Select(i => WeeklyPaperService.Advance(current, i - count + 1));
+        Enumerable.Range(0, count).Select(i => current.Advance(i - count + 1));
 
     private CardImage? Draw(Func<CardImage> draw, string what)
     {

@@ -20,6 +20,17 @@ public sealed record Group
         Settings.TryGetValue(definition.Key, out var value) ? value : definition.DefaultValue;
 
     public GroupAddress Address => new(Platform, Workspace, Scope);
+
+    /// <summary>The group's time zone setting, or UTC when it is unset or unknown. A method, not a property, so stores never map it.</summary>
+    public TimeZoneInfo Zone() => ReadingBot.Core.Settings.TimeZones.FindOrUtc(Setting(ReadingBot.Core.Settings.SettingCatalogue.TimeZone));
+
+    /// <summary>An instant as the group reads it: <c>Thu 3 Dec 2026 18:00 Europe/Berlin</c>.</summary>
+    public string LocalText(DateTimeOffset instant)
+    {
+        var zone = Zone();
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        return local.ToString("ddd d MMM yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture) + $" {zone.Id}";
+    }
 }
 
 /// <summary>A member of one group. The same platform user in two groups is two members.</summary>

@@ -87,7 +87,7 @@ public sealed class LibraryImport(
 
             try
             {
-                items = LibraryFormats.ReadJson(text);
+                items = JsonExport.ReadJson(text);
             }
             catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
             {

@@ -1,6 +1,5 @@
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Replies;
-using ReadingBot.Core.Wayr;
 
 namespace ReadingBot.Core.Progress;
 
@@ -9,7 +8,7 @@ internal sealed record RecordReading(string Reference, string Pass) : Command;
 public sealed record ShowProgress(string? Member) : Command;
 
 /// <summary><c>/read</c> (the three-pass reading progress of a paper) and <c>/progress</c>.</summary>
-internal sealed class ProgressCommands(WayrService progress) : ICommandModule
+internal sealed class ProgressCommands(ProgressService progress) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [

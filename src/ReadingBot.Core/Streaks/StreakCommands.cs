@@ -1,6 +1,5 @@
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Replies;
-using ReadingBot.Core.Wayr;
 
 namespace ReadingBot.Core.Streaks;
 
@@ -13,7 +12,7 @@ public sealed record ShowStreakAudit : Command;
 public sealed record ShowLeaderboard : Command;
 
 /// <summary><c>/streak</c> (a member's weekly streak, corrections and their audit) and <c>/leaderboard</c>.</summary>
-public sealed class StreakCommands(WayrService streaks) : ICommandModule
+public sealed class StreakCommands(StreakService streaks) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [

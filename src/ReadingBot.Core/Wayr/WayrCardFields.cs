@@ -20,7 +20,7 @@ public sealed class WayrCardFields(IWayrStore wayr, IProgressStore progress, IMe
         var passes = progress.ForPaper(group, item.Paper.Key);
         if (passes.Count > 0)
         {
-            yield return new CardField("Reading", string.Join(", ", passes.OrderByDescending(p => p.Pass).ThenBy(p => p.At).Select(p => $"{Name(group, p.Member)}: {WayrService.PassName(p.Pass)}")));
+            yield return new CardField("Reading", string.Join(", ", passes.OrderByDescending(p => p.Pass).ThenBy(p => p.At).Select(p => $"{Name(group, p.Member)}: {Progress.ProgressService.PassName(p.Pass)}")));
         }
     }
 

@@ -51,8 +51,8 @@ public sealed class WayrJob(
             return (ScheduledPostState.Skipped, "already closed");
         }
 
-        var zone = WeeklyPaperService.Zone(group);
-        var closes = WeeklyPaperService.LocalText(WayrSettings.ClosesAt(group, week), zone);
+        var zone = group.Zone();
+        var closes = group.LocalText(WayrSettings.ClosesAt(group, week));
         var card = new Card($"What Are You Reading — Week {wayrWeek.Number} ({week})")
         {
             Body = "Share what you read this week:\n"
@@ -113,7 +113,7 @@ public sealed class WayrJob(
         }
 
         var now = time.GetUtcNow();
-        var zone = WeeklyPaperService.Zone(group);
+        var zone = group.Zone();
         var closesAt = WayrSettings.ClosesAt(group, week);
         var weekStart = WeeklySchedule.ToInstant(week.Monday, TimeOnly.MinValue, zone);
         var rules = WayrSettings.Rules(group);

@@ -28,12 +28,12 @@ internal static class WayrSettings
         WeeklyTime.TryParse(group.Setting(Close), out var t) ? t : new WeeklyTime(DayOfWeek.Sunday, new TimeOnly(20, 0));
 
     public static DateTimeOffset OpensAt(Group group, WeekKey week) =>
-        WeeklySchedule.InstantOf(week, OpenTime(group), WeeklyPaperService.Zone(group));
+        WeeklySchedule.InstantOf(week, OpenTime(group), group.Zone());
 
     /// <summary>When a week closes: the close time of that ISO week, or the week's last minute if the close is set before the open.</summary>
     public static DateTimeOffset ClosesAt(Group group, WeekKey week)
     {
-        var zone = WeeklyPaperService.Zone(group);
+        var zone = group.Zone();
         var close = WeeklySchedule.InstantOf(week, CloseTime(group), zone);
         return close > OpensAt(group, week) ? close : WeeklySchedule.ToInstant(week.Monday.AddDays(6), new TimeOnly(23, 59), zone);
     }

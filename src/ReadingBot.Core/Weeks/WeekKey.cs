@@ -20,7 +20,10 @@ public readonly record struct WeekKey(int Year, int Week) : IComparable<WeekKey>
     /// <summary>The Monday that starts this week, as a local date.</summary>
     public DateOnly Monday => DateOnly.FromDateTime(ISOWeek.ToDateTime(Year, Week, DayOfWeek.Monday));
 
-    public WeekKey Next() => FromMonday(Monday.AddDays(7));
+    public WeekKey Next() => Advance(1);
+
+    /// <summary>The week <paramref name="weeks"/> weeks later (earlier when negative).</summary>
+    public WeekKey Advance(int weeks) => FromMonday(Monday.AddDays(7 * weeks));
 
     public WeekKey Previous() => FromMonday(Monday.AddDays(-7));
 

@@ -24,13 +24,13 @@ public sealed class WeeklyExportContributions(
             return [];
         }
 
-        var zone = WeeklyPaperService.Zone(g);
+        var zone = g.Zone();
         var now = WeekKey.Of(time.GetUtcNow(), zone);
-        return PlannedWeeks(group, WeeklyPaperService.Advance(now, -52), WeeklyPaperService.Advance(now, 26))
+        return PlannedWeeks(group, now.Advance(-52), now.Advance(26))
             .Select(p =>
             {
-                var announce = WeeklySchedule.InstantOf(p.Plan.Week, WeeklyPaperService.AnnounceTime(g), zone);
-                var meeting = WeeklySchedule.MeetingAfter(announce, p.Plan.Week, WeeklyPaperService.MeetingTime(g), zone);
+                var announce = WeeklySchedule.InstantOf(p.Plan.Week, WeeklySchedule.AnnounceTime(g), zone);
+                var meeting = WeeklySchedule.MeetingAfter(announce, p.Plan.Week, WeeklySchedule.MeetingTime(g), zone);
                 return new CalendarEvent($"{group.Value}/{p.Plan.Week}", $"Reading group: {p.Item.Label} {p.Item.Title}", meeting, SessionLength,
                     PaperCards.Byline(p.Item.Paper), p.Item.Paper.Url);
             })
@@ -44,10 +44,10 @@ public sealed class WeeklyExportContributions(
             return [];
         }
 
-        var zone = WeeklyPaperService.Zone(g);
+        var zone = g.Zone();
         var nowInstant = time.GetUtcNow();
         var now = WeekKey.Of(nowInstant, zone);
-        var picks = PlannedWeeks(group, WeeklyPaperService.Advance(now, -52), now)
+        var picks = PlannedWeeks(group, now.Advance(-52), now)
             .Select(p => (p, At: AnnounceAt(g, p.Plan.Week, zone)))
             .Where(x => x.At <= nowInstant)
             .Select(x => new FeedEntry($"urn:readingbot:{group.Value}:pick:{x.p.Plan.Week}", $"Paper of the week {x.p.Plan.Week}: {x.p.Item.Title}", x.At, x.p.Item.Paper.Url,
@@ -61,7 +61,7 @@ public sealed class WeeklyExportContributions(
     }
 
     private static DateTimeOffset AnnounceAt(Group g, WeekKey week, TimeZoneInfo zone) =>
-        WeeklySchedule.InstantOf(week, WeeklyPaperService.AnnounceTime(g), zone);
+        WeeklySchedule.InstantOf(week, WeeklySchedule.AnnounceTime(g), zone);
 
     private IEnumerable<(WeekPlan Plan, LibraryItem Item)> PlannedWeeks(GroupId group, WeekKey from, WeekKey to) =>
         plans.Range(group, from, to)

@@ -124,12 +124,12 @@ public sealed class WeeklyPaperService(
             }
         }
 
-        var zone = Zone(invocation.Group);
+        var zone = invocation.Group.Zone();
         var firstOpen = FirstOpenWeek(invocation.Group, zone);
         WeekKey week;
         if (when is null)
         {
-            var free = Enumerable.Range(0, MaxWeeksAhead).Select(i => Advance(firstOpen, i)).FirstOrDefault(w => plans.Find(invocation.GroupId, w) is null);
+            var free = Enumerable.Range(0, MaxWeeksAhead).Select(i => firstOpen.Advance(i)).FirstOrDefault(w => plans.Find(invocation.GroupId, w) is null);
             if (free == default)
             {
                 return new ErrorReply($"Every week of the next {MaxWeeksAhead} is planned. Name a week: /week pick {reference} 2027-W10.");
@@ -155,7 +155,7 @@ public sealed class WeeklyPaperService(
         }
 
         var current = WeekKey.Of(time.GetUtcNow(), zone);
-        var elsewhere = plans.Range(invocation.GroupId, current, Advance(current, MaxWeeksAhead))
+        var elsewhere = plans.Range(invocation.GroupId, current, current.Advance(MaxWeeksAhead))
             .FirstOrDefault(p => p.PaperKey == item.Paper.Key && p.State == WeekPlanState.Planned && p.Week != week);
         if (elsewhere is not null)
         {
@@ -187,16 +187,16 @@ public sealed class WeeklyPaperService(
 
         var replaced = previous?.PaperKey is { } old && old != item.Paper.Key ? $" It replaces {ItemOf(invocation.GroupId, old)?.Label ?? old}, which goes back to the queue if it was suggested." : "";
         var presenting = presenter is null ? "" : $" Proposed presenter: {Name(invocation, presenter.UserId)}.";
-        var announce = WeeklySchedule.InstantOf(week, AnnounceTime(invocation.Group), zone);
+        var announce = WeeklySchedule.InstantOf(week, WeeklySchedule.AnnounceTime(invocation.Group), zone);
         var announcing = announce > time.GetUtcNow()
-            ? $"it will be announced {LocalText(announce, zone)}"
-            : $"this week's announcement time ({LocalText(announce, zone)}) has passed, so it will be announced in a moment";
+            ? $"it will be announced {invocation.Group.LocalText(announce)}"
+            : $"this week's announcement time ({invocation.Group.LocalText(announce)}) has passed, so it will be announced in a moment";
         return new TextReply($"{item.Label} {item.Title} is the paper of {week}; {announcing}.{replaced}{presenting}");
     }
 
     public Reply Skip(Invocation invocation, string? when)
     {
-        var zone = Zone(invocation.Group);
+        var zone = invocation.Group.Zone();
         var firstOpen = FirstOpenWeek(invocation.Group, zone);
         var week = firstOpen;
         if (when is not null)
@@ -255,28 +255,28 @@ public sealed class WeeklyPaperService(
             next = WeeklySchedule.InstantOf(WeekKey.Of(now, zone).Next(), announce, zone);
         }
 
-        var meeting = WeeklySchedule.MeetingAfter(next, WeekKey.Of(next, zone), MeetingTime(updated), zone);
-        return new TextReply($"The paper of the week is now announced every {announce} ({zone.Id}). Next announcement: {LocalText(next, zone)}; meeting: {LocalText(meeting, zone)}.");
+        var meeting = WeeklySchedule.MeetingAfter(next, WeekKey.Of(next, zone), WeeklySchedule.MeetingTime(updated), zone);
+        return new TextReply($"The paper of the week is now announced every {announce} ({zone.Id}). Next announcement: {updated.LocalText(next)}; meeting: {updated.LocalText(meeting)}.");
     }
 
     public Reply Show(Invocation invocation)
     {
         var group = invocation.Group;
-        var zone = Zone(group);
+        var zone = group.Zone();
         var now = time.GetUtcNow();
         var current = WeekKey.Of(now, zone);
-        var upcoming = plans.Range(invocation.GroupId, current, Advance(current, 8)).ToDictionary(p => p.Week);
+        var upcoming = plans.Range(invocation.GroupId, current, current.Advance(8)).ToDictionary(p => p.Week);
         var fields = new List<CardField>();
         for (var i = 0; i < 5; i++)
         {
-            var week = Advance(current, i);
-            var announce = WeeklySchedule.InstantOf(week, AnnounceTime(group), zone);
-            var meeting = WeeklySchedule.MeetingAfter(announce, week, MeetingTime(group), zone);
+            var week = current.Advance(i);
+            var announce = WeeklySchedule.InstantOf(week, WeeklySchedule.AnnounceTime(group), zone);
+            var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklySchedule.MeetingTime(group), zone);
             var label = i == 0 ? $"This week ({week})" : week.ToString();
             var value = upcoming.TryGetValue(week, out var plan)
                 ? plan.State == WeekPlanState.Skipped
                     ? "a break"
-                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {LocalText(meeting, zone)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" : "") + (plan.AutoPicked ? " (picked automatically)" : "")
+                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {group.LocalText(meeting)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" : "") + (plan.AutoPicked ? " (picked automatically)" : "")
                 : "not picked yet";
             fields.Add(new CardField(label, value));
         }
@@ -286,7 +286,7 @@ public sealed class WeeklyPaperService(
         var card = new Card("The paper of the week")
         {
             Fields = fields,
-            Footer = $"Announced {AnnounceTime(group)}, meeting {MeetingTime(group)} ({zone.Id}); reminders {reminders}; automatic pick {autopick}.",
+            Footer = $"Announced {WeeklySchedule.AnnounceTime(group)}, meeting {WeeklySchedule.MeetingTime(group)} ({zone.Id}); reminders {reminders}; automatic pick {autopick}.",
         };
         if (invocation.IsModerator)
         {
@@ -317,7 +317,7 @@ public sealed class WeeklyPaperService(
 
     public Reply Discuss(Invocation invocation, string text)
     {
-        var zone = Zone(invocation.Group);
+        var zone = invocation.Group.Zone();
         var week = WeekKey.Of(time.GetUtcNow(), zone);
         var plan = plans.Find(invocation.GroupId, week);
         if (plan?.PaperKey is not { } key || plan.State != WeekPlanState.Planned)
@@ -341,7 +341,7 @@ public sealed class WeeklyPaperService(
     {
         var now = time.GetUtcNow();
         var current = WeekKey.Of(now, zone);
-        return WeeklySchedule.InstantOf(current, AnnounceTime(group), zone) > now ? current : current.Next();
+        return WeeklySchedule.InstantOf(current, WeeklySchedule.AnnounceTime(group), zone) > now ? current : current.Next();
     }
 
     /// <summary>
@@ -387,10 +387,10 @@ public sealed class WeeklyPaperService(
         {
             return (default, week < current
                 ? $"{week} is in the past. Choose {firstOpen} or later."
-                : $"This week's paper was already announced ({AnnounceTime(group)}). Choose {firstOpen} or later.");
+                : $"This week's paper was already announced ({WeeklySchedule.AnnounceTime(group)}). Choose {firstOpen} or later.");
         }
 
-        if (week > Advance(firstOpen, MaxWeeksAhead))
+        if (week > firstOpen.Advance(MaxWeeksAhead))
         {
             return (default, $"{week} is too far ahead; plan at most {MaxWeeksAhead} weeks ahead.");
         }
@@ -418,9 +418,9 @@ public sealed class WeeklyPaperService(
 
     private string WeekOfPaper(Invocation invocation, string paperKey)
     {
-        var zone = Zone(invocation.Group);
+        var zone = invocation.Group.Zone();
         var current = WeekKey.Of(time.GetUtcNow(), zone);
-        var plan = plans.Range(invocation.GroupId, Advance(current, -MaxWeeksAhead), Advance(current, MaxWeeksAhead)).LastOrDefault(p => p.PaperKey == paperKey);
+        var plan = plans.Range(invocation.GroupId, current.Advance(-MaxWeeksAhead), current.Advance(MaxWeeksAhead)).LastOrDefault(p => p.PaperKey == paperKey);
         return plan is null ? "" : $" for {plan.Week}";
     }
 
@@ -432,20 +432,4 @@ public sealed class WeeklyPaperService(
         userId == invocation.Member.UserId ? invocation.Member.DisplayName : members.Find(invocation.GroupId, userId)?.DisplayName ?? userId;
 
     private static string Votes(int count) => Plural.Count(count, "vote");
-
-    public static TimeZoneInfo Zone(Group group) => TimeZones.FindOrUtc(group.Setting(SettingCatalogue.TimeZone));
-
-    public static WeeklyTime AnnounceTime(Group group) =>
-        WeeklyTime.TryParse(group.Setting(WeeklySchedule.Announce), out var t) ? t : new WeeklyTime(DayOfWeek.Monday, new TimeOnly(9, 0));
-
-    public static WeeklyTime MeetingTime(Group group) =>
-        WeeklyTime.TryParse(group.Setting(WeeklySchedule.Meeting), out var t) ? t : new WeeklyTime(DayOfWeek.Thursday, new TimeOnly(18, 0));
-
-    public static WeekKey Advance(WeekKey week, int weeks) => WeekKey.FromMonday(week.Monday.AddDays(7 * weeks));
-
-    public static string LocalText(DateTimeOffset instant, TimeZoneInfo zone)
-    {
-        var local = TimeZoneInfo.ConvertTime(instant, zone);
-        return local.ToString("ddd d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + $" {zone.Id}";
-    }
 }

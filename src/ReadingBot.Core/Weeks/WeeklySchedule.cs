@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReadingBot.Core.Groups;
 using ReadingBot.Core.Settings;
 
 namespace ReadingBot.Core.Weeks;
@@ -47,6 +48,14 @@ public static class WeeklySchedule
     public static readonly SettingDefinition AutoPick = new("autopick", "pick the most-voted suggestion when no moderator picked (on/off)", SettingScope.Group, "on", true, SettingCatalogue.NormalizeOnOff);
     public static readonly SettingDefinition AutoPickCutoff = new("autopick-cutoff", "how long before the announcement the automatic pick happens (e.g. 6h)", SettingScope.Group, "6h", true, NormalizeDuration);
     public static readonly SettingDefinition Presenters = new("presenters", "propose a presenter from the volunteers each week (on/off)", SettingScope.Group, "off", true, SettingCatalogue.NormalizeOnOff);
+
+    /// <summary>When the group's paper of the week is announced (its setting, Monday 09:00 when unreadable).</summary>
+    public static WeeklyTime AnnounceTime(Group group) =>
+        WeeklyTime.TryParse(group.Setting(Announce), out var t) ? t : new WeeklyTime(DayOfWeek.Monday, new TimeOnly(9, 0));
+
+    /// <summary>When the group meets (its setting, Thursday 18:00 when unreadable).</summary>
+    public static WeeklyTime MeetingTime(Group group) =>
+        WeeklyTime.TryParse(group.Setting(Meeting), out var t) ? t : new WeeklyTime(DayOfWeek.Thursday, new TimeOnly(18, 0));
 
     /// <summary>The local date and time of a weekly time in a given ISO week, as an instant.</summary>
     public static DateTimeOffset InstantOf(WeekKey week, WeeklyTime at, TimeZoneInfo zone) =>

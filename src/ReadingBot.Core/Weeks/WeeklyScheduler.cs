@@ -110,7 +110,7 @@ public sealed class WeeklyScheduler(
     private async Task<int> RunGroupAsync(Group group, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var zone = WeeklyPaperService.Zone(group);
+        var zone = group.Zone();
         var current = WeekKey.Of(now, zone);
         var done = 0;
         // The previous week too: its reminders and its close can fall in this week, and a late start may owe them.
@@ -227,8 +227,8 @@ public sealed class WeeklyPaperJob(
     /// <summary>The events of a group's week, in time order.</summary>
     public IEnumerable<ScheduledEvent> EventsOf(Group group, WeekKey week)
     {
-        var zone = WeeklyPaperService.Zone(group);
-        var announce = WeeklySchedule.InstantOf(week, WeeklyPaperService.AnnounceTime(group), zone);
+        var zone = group.Zone();
+        var announce = WeeklySchedule.InstantOf(week, WeeklySchedule.AnnounceTime(group), zone);
         var events = new List<ScheduledEvent>();
         if (group.Setting(WeeklySchedule.AutoPick) == "on" && WeeklySchedule.TryParseDuration(group.Setting(WeeklySchedule.AutoPickCutoff), out var cutoff))
         {
@@ -242,7 +242,7 @@ public sealed class WeeklyPaperJob(
             // catch-up window (meant for posts the bot was down for) does not apply; the week's end does.
             events.Add(new ScheduledEvent(week, LateAnnounceKind, picked, RunWhenLate: true));
         }
-        var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklyPaperService.MeetingTime(group), zone);
+        var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklySchedule.MeetingTime(group), zone);
         foreach (var offset in WeeklySchedule.ParseDurations(group.Setting(WeeklySchedule.Reminders)))
         {
             if (meeting - offset > announce)
@@ -278,9 +278,9 @@ public sealed class WeeklyPaperJob(
             return (ScheduledPostState.Skipped, "a break");
         }
 
-        var zone = WeeklyPaperService.Zone(group);
-        var announce = WeeklySchedule.InstantOf(week, WeeklyPaperService.AnnounceTime(group), zone);
-        var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklyPaperService.MeetingTime(group), zone);
+        var zone = group.Zone();
+        var announce = WeeklySchedule.InstantOf(week, WeeklySchedule.AnnounceTime(group), zone);
+        var meeting = WeeklySchedule.MeetingAfter(announce, week, WeeklySchedule.MeetingTime(group), zone);
         if (plan?.PaperKey is not { } paperKey || library.FindByKey(group.Id, paperKey) is not { } item)
         {
             await outbound.PostAsync(run.Post(group.Address, null, new TextReply(
@@ -288,7 +288,7 @@ public sealed class WeeklyPaperJob(
             return (ScheduledPostState.Posted, "no paper picked");
         }
 
-        var fields = new List<CardField> { new("Meeting", WeeklyPaperService.LocalText(meeting, zone)) };
+        var fields = new List<CardField> { new("Meeting", group.LocalText(meeting)) };
         var suggestion = suggestions.Find(group.Id, paperKey);
         if (suggestion is not null)
         {
@@ -339,7 +339,7 @@ public sealed class WeeklyPaperJob(
             return (ScheduledPostState.Skipped, "already announced");
         }
 
-        if (WeekKey.Of(time.GetUtcNow(), WeeklyPaperService.Zone(group)) != week)
+        if (WeekKey.Of(time.GetUtcNow(), group.Zone()) != week)
         {
             return (ScheduledPostState.Missed, "the week ended before the bot could announce it");
         }
@@ -355,9 +355,9 @@ public sealed class WeeklyPaperJob(
             return (ScheduledPostState.Skipped, "no paper this week");
         }
 
-        var zone = WeeklyPaperService.Zone(group);
+        var zone = group.Zone();
         var meeting = due.At + due.ReminderOffset!.Value;
-        var text = $"Reminder: we meet in {Spoken(due.ReminderOffset.Value)} ({WeeklyPaperService.LocalText(meeting, zone)}) to discuss {item.Label} {item.Title} — {item.Paper.Url}";
+        var text = $"Reminder: we meet in {Spoken(due.ReminderOffset.Value)} ({group.LocalText(meeting)}) to discuss {item.Label} {item.Title} — {item.Paper.Url}";
         var posted = await outbound.PostAsync(run.Post(group.Address, plan.ChannelId, new TextReply(text), inThreadId: plan.ThreadId), cancellationToken);
         return (ScheduledPostState.Posted, posted.MessageId);
     }

@@ -60,6 +60,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WayrJob>();
         services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
         services.AddSingleton<WayrService>();
+        services.AddSingleton<ReadingBot.Core.Streaks.StreakService>();
+        services.AddSingleton<ReadingBot.Core.Progress.ProgressService>();
         services.AddSingleton<IChartRenderer, ScottPlotChartRenderer>();
         services.AddSingleton<ReadingCharts>();
         services.AddSingleton<ReadingBot.Core.Exports.IExportContributions, WeeklyExportContributions>();

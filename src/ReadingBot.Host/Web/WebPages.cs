@@ -31,6 +31,8 @@ public sealed class WebPages(
     IMemberStore members,
     WeeklyPaperService weekly,
     WayrService wayrService,
+    StreakService streakService,
+    ReadingBot.Core.Progress.ProgressService progressService,
     IWayrStore wayr,
     IDigestStore digests,
     IProgressStore progress,
@@ -82,7 +84,7 @@ public sealed class WebPages(
         var body = new StringBuilder();
         body.Append(Reply(weekly.Show(v.Invocation)));
         body.Append(Reply(weekly.Queue(v.Invocation, QueueOnHome), n => PaperPath(v, n)));
-        body.Append(Reply(wayrService.Leaderboard(v.Invocation)));
+        body.Append(Reply(streakService.Leaderboard(v.Invocation)));
         body.Append("<section><h2>Papers read per week</h2>").Append(ReadingChart(v)).Append("</section>");
         body.Append("<section><h2>Members</h2>")
             .Append(List(VisibleMembers(v).Select(m => SiteLink(m.DisplayName, MemberPath(v, m.UserId))), "No members yet."))
@@ -92,7 +94,7 @@ public sealed class WebPages(
 
     public IResult Wayr(WebViewer v, string? weekText)
     {
-        var zone = WeeklyPaperService.Zone(v.Invocation.Group);
+        var zone = v.Invocation.Group.Zone();
         var current = WeekKey.Of(time.GetUtcNow(), zone);
         var week = current;
         if (weekText is not null && !WeekKey.TryParse(weekText, out week))
@@ -171,7 +173,7 @@ public sealed class WebPages(
             .Append(List(discussions.ForPaper(v.Group, item.Paper.Key).OrderBy(n => n.At).Select(n => $"{Name(v, n.Author)} ({E(n.Week.ToString())}): {Lines(n.Text)}"), "No discussion notes yet."))
             .Append("</section>");
         body.Append("<section><h2>Who read it</h2>")
-            .Append(List(progress.ForPaper(v.Group, item.Paper.Key).OrderByDescending(p => p.Pass).Select(p => $"{Name(v, p.Member)} — {E(WayrService.PassName(p.Pass))}"), "Nobody has recorded a pass yet."))
+            .Append(List(progress.ForPaper(v.Group, item.Paper.Key).OrderByDescending(p => p.Pass).Select(p => $"{Name(v, p.Member)} — {E(ReadingBot.Core.Progress.ProgressService.PassName(p.Pass))}"), "Nobody has recorded a pass yet."))
             .Append("</section>");
         return Page(v, $"{item.Label} {item.Title}", body.ToString());
     }
@@ -183,9 +185,9 @@ public sealed class WebPages(
             return WebResult.NotFound();
         }
 
-        var body = new StringBuilder(Html.Reply(wayrService.ShowStreak(v.Invocation, member.UserId, picture: false)));
+        var body = new StringBuilder(Html.Reply(streakService.ShowStreak(v.Invocation, member.UserId, picture: false)));
         body.Append("<section><h2>Weekly streak</h2>").Append(Heatmap(v, member)).Append("</section>");
-        body.Append(Html.Reply(wayrService.ShowProgress(v.Invocation, member.UserId), n => PaperPath(v, n)));
+        body.Append(Html.Reply(progressService.ShowProgress(v.Invocation, member.UserId), n => PaperPath(v, n)));
         return Page(v, member.DisplayName, body.ToString());
     }
 
