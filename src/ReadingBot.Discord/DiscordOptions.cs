@@ -1,5 +1,4 @@
 using ReadingBot.Core.Settings;
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace ReadingBot.Discord;
@@ -41,6 +40,7 @@ public sealed class DiscordOptions
     public bool RegisterCommands { get; set; } = true;
 
     /// <summary>How long a command may run before the interaction is deferred (Discord allows 3 s in all).</summary>
+    [SettingRange(0d, 2.5, "a number of seconds from 0.1 to 2.5 (Discord allows 3 s in all)", MinimumIsExclusive = true)]
     public double DeferAfterSeconds { get; set; } = 2.0;
 
     public double ConnectTimeoutSeconds { get; set; } = 30;
@@ -60,6 +60,7 @@ public sealed class DiscordOptions
     public double InvalidSessionMaxSeconds { get; set; } = 5;
 
     /// <summary>Refuse to IDENTIFY past this many in 24 h (Discord resets the token at 1000).</summary>
+    [SettingRange(1, 1000, "a whole number from 1 to 1000 (Discord resets the token at 1000)")]
     public int IdentifyDailyCap { get; set; } = 900;
 
     /// <summary>Gateway events waiting for a worker; the reader waits when it is full.</summary>
@@ -78,10 +79,17 @@ public sealed class DiscordOptions
     internal TimeSpan DeferAfter => TimeSpan.FromSeconds(DeferAfterSeconds);
 }
 
-/// <summary>Start-time checks; each failure names the key and the fix, and never echoes a secret.</summary>
-internal sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
+/// <summary>The annotations' checks for <see cref="DiscordOptions"/>, generated.</summary>
+[OptionsValidator]
+internal sealed partial class DiscordOptionsAnnotations : IValidateOptions<DiscordOptions>;
+
+/// <summary>
+/// Start-time checks: the generated ranges plus hand-written rules annotations cannot say (a secret's shape, Discord
+/// ids, the public key that Http mode needs, two keys in order). Never echoes a secret.
+/// </summary>
+internal sealed class DiscordOptionsValidator() : SettingsValidator<DiscordOptions>(DiscordOptions.Section, new DiscordOptionsAnnotations(), Rules)
 {
-    public ValidateOptionsResult Validate(string? name, DiscordOptions o)
+    private static List<string> Rules(DiscordOptions o)
     {
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(o.Token) || o.Token.Any(char.IsWhiteSpace) || o.Token.StartsWith("Bot ", StringComparison.OrdinalIgnoreCase))
@@ -124,19 +132,9 @@ internal sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
             failures.Add(Fail("Discord:InteractionsPath", $"'{o.InteractionsPath}' does not start with /", "a path such as /discord/interactions"));
         }
 
-        if (o.DeferAfterSeconds is <= 0 or > 2.5)
-        {
-            failures.Add(Fail("Discord:DeferAfterSeconds", $"{o.DeferAfterSeconds.ToString(CultureInfo.InvariantCulture)} is out of range", "a number of seconds from 0.1 to 2.5 (Discord allows 3 s in all)"));
-        }
-
         if (o.ReconnectMinSeconds <= 0 || o.ReconnectMaxSeconds < o.ReconnectMinSeconds)
         {
             failures.Add(Fail("Discord:ReconnectMaxSeconds", "is below Discord:ReconnectMinSeconds or not positive", "positive seconds with ReconnectMinSeconds ≤ ReconnectMaxSeconds"));
-        }
-
-        if (o.IdentifyDailyCap is < 1 or > 1000)
-        {
-            failures.Add(Fail("Discord:IdentifyDailyCap", $"{o.IdentifyDailyCap} is out of range", "a whole number from 1 to 1000 (Discord resets the token at 1000)"));
         }
 
         if (o.QueueCapacity < 1 || o.MaxConcurrentHandlers < 1 || o.MaxRestRetries < 0)
@@ -144,7 +142,7 @@ internal sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
             failures.Add(Fail("Discord:QueueCapacity", "QueueCapacity, MaxConcurrentHandlers or MaxRestRetries is out of range", "positive whole numbers"));
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 
     internal static bool IsSnowflake(string? value) => !string.IsNullOrEmpty(value) && value.Length <= 20 && value.All(char.IsAsciiDigit);

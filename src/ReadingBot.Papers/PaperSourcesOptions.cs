@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using ReadingBot.Core.Settings;
+
 namespace ReadingBot.Papers;
 
 /// <summary>Where and how papers are looked up (<c>Papers:*</c>). Defaults point at the real services.</summary>
@@ -10,24 +13,52 @@ public sealed class PaperSourcesOptions
     public bool AllowPrivateAddresses { get; set; }
 
     /// <summary>How long one request may take before the source counts as unavailable.</summary>
+    [SettingRange(0d, 120d, "a number of seconds from 0.1 to 120", MinimumIsExclusive = true)]
     public double TimeoutSeconds { get; set; } = 10;
 
     /// <summary>The largest response body read, in bytes; larger answers are refused.</summary>
+    [SettingRange(1024, 64 * 1024 * 1024, "a number of bytes from 1024 to 67108864")]
     public int MaxResponseBytes { get; set; } = 2 * 1024 * 1024;
 
     /// <summary>The largest JSON export <c>/paper import</c> reads, in bytes (an export carries the group's whole history).</summary>
+    [SettingRange(1024, 512 * 1024 * 1024, "a number of bytes from 1024 to 536870912")]
     public int MaxImportBytes { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>How many redirects one fetch follows.</summary>
+    [SettingRange(0, 10, "a whole number from 0 to 10")]
     public int MaxRedirects { get; set; } = 3;
 
     public string UserAgent { get; set; } = "ReadingBot/1.0 (paper reading group bot)";
 
+    [ValidateObjectMembers]
     public ArxivOptions Arxiv { get; set; } = new();
     public CrossrefOptions Crossref { get; set; } = new();
     public OpenReviewOptions OpenReview { get; set; } = new();
+    [ValidateObjectMembers]
     public RefreshOptions Refresh { get; set; } = new();
+
+    /// <summary>Hand-written: the services' URLs, and arXiv's interval, whose least value depends on the base URL (arXiv's terms ask for 3 s).</summary>
+    public static IEnumerable<string> Rules(PaperSourcesOptions o)
+    {
+        foreach (var (key, url) in new[] { ("Papers:Arxiv:BaseUrl", o.Arxiv.BaseUrl), ("Papers:Crossref:BaseUrl", o.Crossref.BaseUrl), ("Papers:OpenReview:BaseUrl", o.OpenReview.BaseUrl) })
+        {
+            if (!(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            {
+                yield return SettingProblem.Describe(key, $"'{url}' is not an http(s) URL", "the service's base URL");
+            }
+        }
+
+        var realArxiv = Uri.TryCreate(o.Arxiv.BaseUrl, UriKind.Absolute, out var arxiv) && arxiv.Host.EndsWith("arxiv.org", StringComparison.OrdinalIgnoreCase);
+        if (!(o.Arxiv.MinIntervalSeconds >= (realArxiv ? 3 : 0) && o.Arxiv.MinIntervalSeconds <= 600))
+        {
+            yield return SettingProblem.Describe("Papers:Arxiv:MinIntervalSeconds", $"{o.Arxiv.MinIntervalSeconds} is out of range (arXiv's terms ask for at least 3 seconds)", "a number of seconds from 3 to 600");
+        }
+    }
 }
+
+/// <summary>The annotations' checks for <see cref="PaperSourcesOptions"/> and its sections, generated.</summary>
+[OptionsValidator]
+public sealed partial class PaperSourcesOptionsAnnotations : IValidateOptions<PaperSourcesOptions>;
 
 /// <summary><c>Papers:Arxiv:*</c>. arXiv asks for one request at a time, at least three seconds apart.</summary>
 public sealed class ArxivOptions
@@ -38,12 +69,15 @@ public sealed class ArxivOptions
     public double MinIntervalSeconds { get; set; } = 3;
 
     /// <summary>Attempts after the first on 429, 5xx or a timeout.</summary>
+    [SettingRange(0, 10, "a whole number from 0 to 10")]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>The first back-off after a failed attempt; it doubles on each further one (Retry-After wins when longer).</summary>
+    [SettingRange(0d, 600d, "a number of seconds from 0 to 600")]
     public double RetryBaseSeconds { get; set; } = 5;
 
     /// <summary>Ids per <c>id_list</c> request.</summary>
+    [SettingRange(1, 200, "a whole number from 1 to 200")]
     public int BatchSize { get; set; } = 50;
 }
 
@@ -66,8 +100,10 @@ public sealed class OpenReviewOptions
 /// <summary><c>Papers:Refresh:*</c>: the background job that fills in pending papers.</summary>
 public sealed class RefreshOptions
 {
+    [SettingRange(1d, 86400d, "a number of seconds from 1 to 86400")]
     public double PeriodSeconds { get; set; } = 60;
 
     /// <summary>Pending papers tried per run.</summary>
+    [SettingRange(1, 200, "a whole number from 1 to 200")]
     public int BatchSize { get; set; } = 20;
 }

@@ -29,46 +29,64 @@ public sealed class SlackOptions
     public List<string> Moderators { get; set; } = [];
 
     /// <summary>How long a slash command may work before the ack goes out empty and the reply follows via response_url.</summary>
+    [SettingRange(0d, 2.5, "a number from 0 to 2.5")]
     public double InlineReplySeconds { get; set; } = 2.0;
 
+    [SettingRange(0.1, 300d, "a number from 0.1 to 300")]
     public double KeepAliveSeconds { get; set; } = 10;
+    [SettingRange(0.1, 300d, "a number from 0.1 to 300")]
     public double KeepAliveTimeoutSeconds { get; set; } = 15;
+    [SettingRange(0.1, 300d, "a number from 0.1 to 300")]
     public double ConnectTimeoutSeconds { get; set; } = 30;
+    [SettingRange(0.1, 300d, "a number from 0.1 to 300")]
     public double HelloTimeoutSeconds { get; set; } = 30;
 
     /// <summary>Frame watchdog: with no frame for this long the connection is replaced (new one first, so nothing is lost).</summary>
+    [SettingRange(1d, 86400d, "a number from 1 to 86400")]
     public double IdleRefreshSeconds { get; set; } = 900;
 
     /// <summary>After a refresh or warning, the old socket is closed by us if Slack has not closed it by then.</summary>
+    [SettingRange(0.1, 600d, "a number from 0.1 to 600")]
     public double RefreshGraceSeconds { get; set; } = 30;
 
+    [SettingRange(0.01, 600d, "a number from 0.01 to 600")]
     public double ReconnectMinSeconds { get; set; } = 1;
     public double ReconnectMaxSeconds { get; set; } = 60;
+    [SettingRange(0.01, 3600d, "a number from 0.01 to 3600")]
     public double TooManyWebSocketsBackoffSeconds { get; set; } = 120;
 
     /// <summary>Spacing of chat.postMessage/chat.update per channel (Slack allows about one per second).</summary>
+    [SettingRange(0d, 60d, "a number from 0 to 60")]
     public double ChannelPostIntervalSeconds { get; set; } = 1.1;
 
     /// <summary>Retries of one Web API call after 429 or 5xx.</summary>
+    [SettingRange(0, 10, "a number from 0 to 10")]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>A 429 asking for a longer wait than this fails the call instead of blocking it.</summary>
+    [SettingRange(0d, 3600d, "a number from 0 to 3600")]
     public double MaxRetryAfterSeconds { get; set; } = 60;
 
+    [SettingRange(0.1, 300d, "a number from 0.1 to 300")]
     public double RequestTimeoutSeconds { get; set; } = 15;
 
     /// <summary>How long users.info answers (admin/owner, display name) are reused.</summary>
+    [SettingRange(0d, 86400d, "a number from 0 to 86400")]
     public double UserCacheSeconds { get; set; } = 300;
 
     /// <summary>How long event and envelope ids are remembered; Slack's last retry comes about 5 minutes after the first try.</summary>
+    [SettingRange(10d, 10080d, "a number from 10 to 10080")]
     public double DedupeMinutes { get; set; } = 60;
 
     /// <summary>Inbound deliveries waiting for a worker; past this, socket envelopes go unacked (Slack redelivers) and HTTP gets 503.</summary>
+    [SettingRange(1, 1_000_000, "a number from 1 to 1000000")]
     public int QueueCapacity { get; set; } = 1000;
 
+    [SettingRange(1, 64, "a number from 1 to 64")]
     public int Workers { get; set; } = 4;
 
     /// <summary>Signed requests older (or newer) than this are refused.</summary>
+    [SettingRange(1d, 300d, "a number from 1 to 300")]
     public double SignatureWindowSeconds { get; set; } = 300;
 
     public bool IsHttpMode => string.Equals(Mode, "Http", StringComparison.OrdinalIgnoreCase);
@@ -78,10 +96,17 @@ public sealed class SlackOptions
         !string.IsNullOrWhiteSpace(configuration[$"{Section}:BotToken"]) || !string.IsNullOrWhiteSpace(configuration[$"{Section}:AppToken"]);
 }
 
-/// <summary>Checks the Slack options at start; each failure names the key and the fix, never the secret's value.</summary>
-internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
+/// <summary>The annotations' checks for <see cref="SlackOptions"/>, generated.</summary>
+[OptionsValidator]
+internal sealed partial class SlackOptionsAnnotations : IValidateOptions<SlackOptions>;
+
+/// <summary>
+/// Checks the Slack options at start: the generated ranges plus hand-written rules annotations cannot say (the tokens
+/// each mode needs, a slash command's shape, a maximum that depends on a minimum). Never echoes a secret's value.
+/// </summary>
+internal sealed class SlackOptionsValidator() : SettingsValidator<SlackOptions>(SlackOptions.Section, new SlackOptionsAnnotations(), Rules)
 {
-    public ValidateOptionsResult Validate(string? name, SlackOptions o)
+    private static List<string> Rules(SlackOptions o)
     {
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(o.BotToken) || !o.BotToken.StartsWith("xoxb-", StringComparison.Ordinal))
@@ -116,26 +141,8 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
             failures.Add(Plain("Slack:Command", $"'{o.Command}' is not a slash command", "a command such as /reading"));
         }
 
-        Range(failures, "Slack:InlineReplySeconds", o.InlineReplySeconds, 0, 2.5);
-        Range(failures, "Slack:KeepAliveSeconds", o.KeepAliveSeconds, 0.1, 300);
-        Range(failures, "Slack:KeepAliveTimeoutSeconds", o.KeepAliveTimeoutSeconds, 0.1, 300);
-        Range(failures, "Slack:ConnectTimeoutSeconds", o.ConnectTimeoutSeconds, 0.1, 300);
-        Range(failures, "Slack:HelloTimeoutSeconds", o.HelloTimeoutSeconds, 0.1, 300);
-        Range(failures, "Slack:IdleRefreshSeconds", o.IdleRefreshSeconds, 1, 86400);
-        Range(failures, "Slack:RefreshGraceSeconds", o.RefreshGraceSeconds, 0.1, 600);
-        Range(failures, "Slack:ReconnectMinSeconds", o.ReconnectMinSeconds, 0.01, 600);
         Range(failures, "Slack:ReconnectMaxSeconds", o.ReconnectMaxSeconds, o.ReconnectMinSeconds, 3600);
-        Range(failures, "Slack:TooManyWebSocketsBackoffSeconds", o.TooManyWebSocketsBackoffSeconds, 0.01, 3600);
-        Range(failures, "Slack:ChannelPostIntervalSeconds", o.ChannelPostIntervalSeconds, 0, 60);
-        Range(failures, "Slack:MaxRetries", o.MaxRetries, 0, 10);
-        Range(failures, "Slack:MaxRetryAfterSeconds", o.MaxRetryAfterSeconds, 0, 3600);
-        Range(failures, "Slack:RequestTimeoutSeconds", o.RequestTimeoutSeconds, 0.1, 300);
-        Range(failures, "Slack:UserCacheSeconds", o.UserCacheSeconds, 0, 86400);
-        Range(failures, "Slack:DedupeMinutes", o.DedupeMinutes, 10, 10080);
-        Range(failures, "Slack:QueueCapacity", o.QueueCapacity, 1, 1_000_000);
-        Range(failures, "Slack:Workers", o.Workers, 1, 64);
-        Range(failures, "Slack:SignatureWindowSeconds", o.SignatureWindowSeconds, 1, 300);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 
     private static void Range(List<string> failures, string key, double value, double min, double max)

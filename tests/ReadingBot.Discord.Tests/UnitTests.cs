@@ -187,6 +187,16 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void A_defer_time_past_discords_window_is_one_line_naming_the_key()
+    {
+        var result = Check(o => o.DeferAfterSeconds = 3);
+
+        Assert.Equal(
+            "Discord:DeferAfterSeconds: 3 is out of range. Set it to a number of seconds from 0.1 to 2.5 (Discord allows 3 s in all), e.g. --Discord:DeferAfterSeconds <value> on the command line, READINGBOT_Discord__DeferAfterSeconds in the environment, or in config/appsettings.json.",
+            Assert.Single(result.Failures!));
+    }
+
+    [Fact]
     public void Http_mode_needs_the_public_key() =>
         Assert.Contains("Discord:PublicKey", Check(o => o.Mode = "Http").FailureMessage);
 

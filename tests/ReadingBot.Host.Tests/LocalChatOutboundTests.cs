@@ -45,16 +45,18 @@ public sealed class LocalChatOutboundTests
         Assert.Equal(2, output.ToString().Split("[bot in #home] Paper of the week").Length - 1);
     }
 
+    private static readonly ReadingBot.Core.Settings.SettingsValidator<ReadingBot.Core.Weeks.SchedulerOptions> Scheduler = new("Scheduler", new ReadingBot.Core.Weeks.SchedulerOptionsAnnotations());
+
     [Theory]
     [InlineData(0.5)]
     [InlineData(5)]
     public void A_claim_lease_outside_one_to_four_minutes_is_refused_at_start(double minutes)
     {
-        var result = new ReadingBot.Host.Composition.OptionsChecks().Validate(null, new ReadingBot.Host.Composition.SchedulerHostOptions { ClaimLeaseMinutes = minutes });
+        var result = Scheduler.Validate(null, new ReadingBot.Core.Weeks.SchedulerOptions { ClaimLeaseMinutes = minutes });
 
         Assert.True(result.Failed);
         Assert.Contains("Scheduler:ClaimLeaseMinutes", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("READINGBOT_Scheduler__ClaimLeaseMinutes", result.FailureMessage, StringComparison.Ordinal);
-        Assert.True(new ReadingBot.Host.Composition.OptionsChecks().Validate(null, new ReadingBot.Host.Composition.SchedulerHostOptions()).Succeeded);
+        Assert.True(Scheduler.Validate(null, new ReadingBot.Core.Weeks.SchedulerOptions()).Succeeded);
     }
 }

@@ -17,7 +17,7 @@ public sealed class CompositionTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
-        services.AddPaperIntake();
+        services.AddPaperIntake(configuration);
         services.AddPaperSources(configuration);
         return services.BuildServiceProvider();
     }
@@ -54,6 +54,8 @@ public sealed class CompositionTests
     [InlineData("Papers:Arxiv:BaseUrl", "ftp://arxiv.org", "not an http(s) URL")]
     [InlineData("Papers:TimeoutSeconds", "0", "Papers:TimeoutSeconds")]
     [InlineData("Papers:MaxRedirects", "50", "Papers:MaxRedirects")]
+    [InlineData("Papers:Arxiv:MaxRetries", "11", "Papers:Arxiv:MaxRetries: 11 is out of range. Set it to a whole number from 0 to 10")]
+    [InlineData("Papers:Refresh:BatchSize", "0", "READINGBOT_Papers__Refresh__BatchSize")]
     public void Bad_settings_fail_at_start_naming_the_key(string key, string value, string message)
     {
         using var provider = Build(new() { [key] = value });
@@ -62,6 +64,33 @@ public sealed class CompositionTests
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Contains("READINGBOT_", error.Message, StringComparison.Ordinal);
+        Assert.Single(error.Failures);
+    }
+
+    [Fact]
+    public void Roadmap_and_library_import_limits_are_read_from_configuration()
+    {
+        using var provider = Build(new() { ["Roadmap:MaxItems"] = "7", ["Roadmap:ImportTimeoutSeconds"] = "9", ["Roadmap:ImportCooldownSeconds"] = "0", ["Library:Import:MaxPapers"] = "11", ["Library:Import:CooldownSeconds"] = "120" });
+
+        var roadmap = provider.GetRequiredService<ReadingBot.Core.Roadmaps.RoadmapOptions>();
+        var import = provider.GetRequiredService<LibraryImportOptions>();
+
+        Assert.Equal((7, TimeSpan.FromSeconds(9), TimeSpan.Zero), (roadmap.MaxItems, roadmap.ImportTimeout, roadmap.ImportCooldown));
+        Assert.Equal((11, TimeSpan.FromMinutes(2)), (import.MaxPapers, import.Cooldown));
+    }
+
+    [Theory]
+    [InlineData("Roadmap:MaxItems", "0", "Roadmap:MaxItems: 0 is out of range. Set it to a whole number from 1 to 10000, e.g. --Roadmap:MaxItems <value> on the command line, READINGBOT_Roadmap__MaxItems in the environment, or in config/appsettings.json.")]
+    [InlineData("Library:Import:MaxPapers", "-1", "Library:Import:MaxPapers: -1 is out of range. Set it to a whole number from 1 to 1000000, e.g. --Library:Import:MaxPapers <value> on the command line, READINGBOT_Library__Import__MaxPapers in the environment, or in config/appsettings.json.")]
+    public void A_bad_roadmap_or_import_limit_is_one_line_naming_the_key(string key, string value, string line)
+    {
+        using var provider = Build(new() { [key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => key.StartsWith("Roadmap", StringComparison.Ordinal)
+            ? provider.GetRequiredService<ReadingBot.Core.Roadmaps.RoadmapOptions>()
+            : (object)provider.GetRequiredService<LibraryImportOptions>());
+
+        Assert.Equal(line, Assert.Single(error.Failures));
     }
 
     [Fact]

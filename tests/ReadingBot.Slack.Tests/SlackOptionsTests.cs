@@ -35,6 +35,17 @@ public sealed class SlackOptionsTests
     }
 
     [Fact]
+    public void A_range_out_of_bounds_is_one_line_naming_the_key()
+    {
+        var options = Valid();
+        options.Workers = 65;
+
+        Assert.Equal(
+            "Slack:Workers: 65 is out of range. Set it to a number from 1 to 64, e.g. --Slack:Workers <value> on the command line, READINGBOT_Slack__Workers in the environment, or in config/appsettings.json.",
+            Assert.Single(Failures(options)));
+    }
+
+    [Fact]
     public void Socket_mode_needs_an_app_level_token()
     {
         var options = Valid();

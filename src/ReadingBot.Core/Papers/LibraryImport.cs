@@ -4,18 +4,28 @@ using ReadingBot.Core.Commands;
 using ReadingBot.Core.Exports;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Replies;
+using ReadingBot.Core.Settings;
+using Microsoft.Extensions.Options;
 
 namespace ReadingBot.Core.Papers;
 
-/// <summary>Limits for <c>/paper import</c>.</summary>
+/// <summary>Limits for <c>/paper import</c> (<c>Library:Import:*</c>).</summary>
 public sealed class LibraryImportOptions
 {
     /// <summary>The most papers one import adds.</summary>
+    [SettingRange(1, 1_000_000, "a whole number from 1 to 1000000")]
     public int MaxPapers { get; set; } = 5_000;
 
-    /// <summary>The least time between two imports in one group.</summary>
-    public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>The least seconds between two imports in one group.</summary>
+    [SettingRange(0d, 86400d, "a number of seconds from 0 to 86400")]
+    public double CooldownSeconds { get; set; } = 60;
+
+    public TimeSpan Cooldown => TimeSpan.FromSeconds(CooldownSeconds);
 }
+
+/// <summary>The annotations' checks for <see cref="LibraryImportOptions"/>, generated.</summary>
+[OptionsValidator]
+public sealed partial class LibraryImportOptionsAnnotations : IValidateOptions<LibraryImportOptions>;
 
 /// <summary>
 /// <c>/paper import &lt;url&gt;</c>: reads a ReadingBot JSON export (a <c>/export json</c> file, or another group's

@@ -3,18 +3,28 @@ using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Replies;
 using ReadingBot.Core.Roadmaps;
+using ReadingBot.Core.Settings;
+using Microsoft.Extensions.Options;
 
 namespace ReadingBot.Core.Papers;
 
 /// <summary>Options for adding papers.</summary>
 public sealed class LibraryOptions
 {
-    /// <summary>How long an add waits for the metadata source before storing the paper as pending.</summary>
-    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Seconds an add waits for the metadata source before storing the paper as pending.</summary>
+    [SettingRange(0d, 60d, "a number of seconds from 0.1 to 60", MinimumIsExclusive = true)]
+    public double FetchTimeoutSeconds { get; set; } = 5;
 
     /// <summary>How many papers one page of <c>/paper list</c> shows.</summary>
+    [SettingRange(1, 100, "a whole number from 1 to 100")]
     public int PageSize { get; set; } = 20;
+
+    public TimeSpan FetchTimeout => TimeSpan.FromSeconds(FetchTimeoutSeconds);
 }
+
+/// <summary>The annotations' checks for <see cref="LibraryOptions"/> (<c>Library:*</c>), generated.</summary>
+[OptionsValidator]
+public sealed partial class LibraryOptionsAnnotations : IValidateOptions<LibraryOptions>;
 
 /// <summary>A paper found or added (<paramref name="Created"/>), or the reason it could not be.</summary>
 public sealed record EnsureResult(LibraryItem? Item, string? Error, bool Created, string? PendingReason);

@@ -3,21 +3,34 @@ using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Replies;
+using ReadingBot.Core.Settings;
+using Microsoft.Extensions.Options;
 
 namespace ReadingBot.Core.Roadmaps;
 
-/// <summary>Limits for roadmap imports.</summary>
+/// <summary>Limits for roadmap imports (<c>Roadmap:*</c>).</summary>
 public sealed class RoadmapOptions
 {
     /// <summary>The most links one import takes.</summary>
+    [SettingRange(1, 10_000, "a whole number from 1 to 10000")]
     public int MaxItems { get; set; } = 300;
 
-    /// <summary>How long an import waits for the sources before keeping the rest pending.</summary>
-    public TimeSpan ImportTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>Seconds an import waits for the sources before keeping the rest pending.</summary>
+    [SettingRange(0d, 3600d, "a number of seconds from 0.1 to 3600", MinimumIsExclusive = true)]
+    public double ImportTimeoutSeconds { get; set; } = 60;
 
-    /// <summary>The least time between two imports in one group.</summary>
-    public TimeSpan ImportCooldown { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>The least seconds between two imports in one group.</summary>
+    [SettingRange(0d, 86400d, "a number of seconds from 0 to 86400")]
+    public double ImportCooldownSeconds { get; set; } = 60;
+
+    public TimeSpan ImportTimeout => TimeSpan.FromSeconds(ImportTimeoutSeconds);
+
+    public TimeSpan ImportCooldown => TimeSpan.FromSeconds(ImportCooldownSeconds);
 }
+
+/// <summary>The annotations' checks for <see cref="RoadmapOptions"/>, generated.</summary>
+[OptionsValidator]
+public sealed partial class RoadmapOptionsAnnotations : IValidateOptions<RoadmapOptions>;
 
 /// <summary>
 /// <c>/roadmap</c>: the group's reading track (the starter catalogue until a moderator imports one), each member's

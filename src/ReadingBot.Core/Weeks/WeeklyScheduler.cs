@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReadingBot.Core.Settings;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Ports;
@@ -10,20 +12,37 @@ namespace ReadingBot.Core.Weeks;
 /// <summary>Scheduler timing (<c>Scheduler:*</c>).</summary>
 public sealed class SchedulerOptions
 {
-    /// <summary>A post the bot was down for is still made within this window after its time; later, it is recorded as missed.</summary>
-    public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromHours(12);
+    /// <summary>Seconds between scheduler passes over all groups.</summary>
+    [SettingRange(1d, 3600d, "a number of seconds from 1 to 3600")]
+    public double TickSeconds { get; set; } = 20;
 
-    /// <summary>How long after a failed post (deleted channel, no access) it is tried again, while still in the window.</summary>
-    public TimeSpan RetryFailedAfter { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>How late a missed post (the bot was down) may still be made; later, it is recorded as missed.</summary>
+    [SettingRange(0d, 168d, "a number of hours from 0 to 168")]
+    public double CatchUpHours { get; set; } = 12;
+
+    /// <summary>Minutes after a failed post (deleted channel, no access) before it is tried again, while still in the window.</summary>
+    [SettingRange(1d, 1440d, "a number of minutes from 1 to 1440")]
+    public double RetryFailedMinutes { get; set; } = 10;
 
     /// <summary>
-    /// How long a claim holds while its post is being made. A claim older than this that was never completed (the
+    /// Minutes a claim holds while its post is being made. A claim older than this that was never completed (the
     /// process died between claiming and marking) is taken again by the next pass, and the post is resent with the
-    /// same key so that the platform (or the adapter) drops it if the first attempt landed. Discord dedupes a resent
-    /// nonce only for a few minutes, so this stays short.
+    /// same key so that the platform (or the adapter) drops it if the first attempt landed. At least a minute, so a
+    /// slow but live post is not taken over; at most four, because Discord dedupes a resent nonce only for a few minutes.
     /// </summary>
-    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
+    [SettingRange(1d, 4d, "a number of minutes from 1 to 4")]
+    public double ClaimLeaseMinutes { get; set; } = 2;
+
+    public TimeSpan CatchUpWindow => TimeSpan.FromHours(CatchUpHours);
+
+    public TimeSpan RetryFailedAfter => TimeSpan.FromMinutes(RetryFailedMinutes);
+
+    public TimeSpan ClaimLease => TimeSpan.FromMinutes(ClaimLeaseMinutes);
 }
+
+/// <summary>The annotations' checks for <see cref="SchedulerOptions"/>, generated.</summary>
+[OptionsValidator]
+public sealed partial class SchedulerOptionsAnnotations : IValidateOptions<SchedulerOptions>;
 
 /// <summary>One thing due at an instant for a group's week.</summary>
 /// <param name="Week">The week it belongs to.</param>

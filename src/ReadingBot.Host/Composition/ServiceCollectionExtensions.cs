@@ -21,27 +21,18 @@ public static class ServiceCollectionExtensions
     /// <summary>The core domain, commands and options. A <see cref="TimeProvider"/> already registered (a fake in tests) wins.</summary>
     public static IServiceCollection AddReadingBotCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GroupsOptions>().Bind(configuration.GetSection("Groups")).ValidateOnStart();
-        services.AddOptions<LibraryHostOptions>().Bind(configuration.GetSection("Library")).ValidateOnStart();
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateOnStart();
-        services.AddOptions<WebOptions>().Bind(configuration.GetSection("Web")).ValidateOnStart();
-        services.AddOptions<LocalChatOptions>().Bind(configuration.GetSection("Local")).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GroupsOptions>, OptionsChecks>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LibraryHostOptions>, OptionsChecks>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, OptionsChecks>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebOptions>, OptionsChecks>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalChatOptions>, OptionsChecks>());
+        services.AddOptions<GroupsOptions>().Bind(configuration.GetSection("Groups")).ValidateSettings("Groups", null, GroupsOptions.Rules);
+        services.AddOptions<LibraryOptions>().Bind(configuration.GetSection("Library")).ValidateSettings("Library", new LibraryOptionsAnnotations());
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateSettings("Storage", new StorageOptionsAnnotations());
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection("Web")).ValidateSettings("Web", new WebOptionsAnnotations(), WebOptions.Rules);
+        services.AddOptions<LocalChatOptions>().Bind(configuration.GetSection("Local")).ValidateSettings("Local", null, LocalChatOptions.Rules);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPaperMetadataSource, OfflineMetadataSource>();
         services.AddSingleton<TextCommandParser>();
         services.AddSingleton(sp => new GroupDefaults(sp.GetRequiredService<IOptions<GroupsOptions>>().Value.DefaultTimeZone));
         services.AddSingleton<GroupDirectory>();
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<LibraryHostOptions>>().Value;
-            return new LibraryOptions { FetchTimeout = TimeSpan.FromSeconds(o.FetchTimeoutSeconds), PageSize = o.PageSize };
-        });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<LibraryOptions>>().Value);
         services.AddSingleton<LibraryService>();
         services.AddSingleton<PaperIdentity>();
         services.AddSingleton<WeeklyPaperService>();
@@ -49,13 +40,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPaperCardContributor, WayrCardFields>();
         services.AddSingleton<ISearchTextSource, DiscussionSearchText>();
         services.AddSingleton<ReadingBot.Core.Recommendations.IReadingSignalSource, WayrReadingSignals>();
-        services.AddOptions<SchedulerHostOptions>().Bind(configuration.GetSection("Scheduler")).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerHostOptions>, OptionsChecks>());
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<SchedulerHostOptions>>().Value;
-            return new SchedulerOptions { CatchUpWindow = TimeSpan.FromHours(o.CatchUpHours), RetryFailedAfter = TimeSpan.FromMinutes(o.RetryFailedMinutes), ClaimLease = TimeSpan.FromMinutes(o.ClaimLeaseMinutes) };
-        });
+        services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection("Scheduler")).ValidateSettings("Scheduler", new SchedulerOptionsAnnotations());
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SchedulerOptions>>().Value);
         services.AddSingleton<IScheduledJob, WeeklyPaperJob>();
         services.AddSingleton<WayrJob>();
         services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
@@ -70,7 +56,7 @@ public static class ServiceCollectionExtensions
         services.AddCommandModules();
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<OutboundMessenger>();
-        services.AddPaperIntake();
+        services.AddPaperIntake(configuration);
         services.AddRecommendations(configuration);
         services.AddWeb(configuration);
         return services;

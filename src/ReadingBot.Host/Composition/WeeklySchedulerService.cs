@@ -6,7 +6,7 @@ using ReadingBot.Host.Hosting;
 namespace ReadingBot.Host.Composition;
 
 /// <summary>Runs the weekly scheduler once at start (catch-up) and then on a timer from the injected clock.</summary>
-internal sealed class WeeklySchedulerService(WeeklyScheduler scheduler, IOptions<SchedulerHostOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<WeeklySchedulerService> logger) : BackgroundService
+internal sealed class WeeklySchedulerService(WeeklyScheduler scheduler, IOptions<SchedulerOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<WeeklySchedulerService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

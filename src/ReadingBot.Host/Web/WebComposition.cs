@@ -1,4 +1,4 @@
-using ReadingBot.Core.Settings;
+using ReadingBot.Host.Composition;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,8 +11,6 @@ public static class WebComposition
 {
     public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebPageOptions>().Bind(configuration.GetSection("Web")).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebPageOptions>, WebPageOptionsChecks>());
         services.AddSingleton<WebSecret>();
         services.AddSingleton<LinkSigner>();
         services.AddSingleton<IDashboardLinks, DashboardLinks>();
@@ -26,7 +24,7 @@ public static class WebComposition
     {
         // Make (or read) the secret at start, so a bad secret file stops the bot now rather than at the first link.
         _ = app.ServiceProvider.GetRequiredService<WebSecret>().Key.Length;
-        var options = app.ServiceProvider.GetRequiredService<IOptions<WebPageOptions>>().Value;
+        var options = app.ServiceProvider.GetRequiredService<IOptions<WebOptions>>().Value;
         if (string.IsNullOrWhiteSpace(options.PublicBaseUrl) && options.Urls.Split(';').Any(u => u.Contains("://0.0.0.0", StringComparison.Ordinal)
             || u.Contains("://[::]", StringComparison.Ordinal) || u.Contains("://*", StringComparison.Ordinal) || u.Contains("://+", StringComparison.Ordinal)))
         {
@@ -54,24 +52,4 @@ public static class WebComposition
 
     private static IResult Viewed(WebPages pages, WebLinkKind kind, string token, Func<WebViewer, IResult> page) =>
         pages.Resolve(kind, token) is { } viewer ? page(viewer) : WebResult.NotFound();
-}
-
-/// <summary>Checks <c>Web:PublicBaseUrl</c> and <c>Web:LinkLifetimeHours</c> at start.</summary>
-internal sealed class WebPageOptionsChecks : IValidateOptions<WebPageOptions>
-{
-    public ValidateOptionsResult Validate(string? name, WebPageOptions options)
-    {
-        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl)
-            && !(Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-        {
-            return Fail("Web:PublicBaseUrl", $"'{options.PublicBaseUrl}' is not an http(s) URL", "the address members open, such as https://reading.example.org");
-        }
-
-        return options.LinkLifetimeHours is <= 0 or > 720
-            ? Fail("Web:LinkLifetimeHours", $"{options.LinkLifetimeHours} is out of range", "a number of hours from 0.1 to 720")
-            : ValidateOptionsResult.Success;
-    }
-
-    private static ValidateOptionsResult Fail(string key, string problem, string fix) =>
-        ValidateOptionsResult.Fail(SettingProblem.Describe(key, problem, fix));
 }

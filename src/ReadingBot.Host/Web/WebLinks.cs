@@ -7,23 +7,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Web;
+using ReadingBot.Host.Composition;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Host.Web;
-
-/// <summary>The web page's settings (<c>Web:*</c>, beside <c>Web:Enabled</c> and <c>Web:Urls</c>).</summary>
-public sealed class WebPageOptions
-{
-    /// <summary>The address links start with, as members reach the bot (behind a proxy, say); empty means the first of <c>Web:Urls</c>.</summary>
-    public string PublicBaseUrl { get; set; } = "";
-
-    /// <summary>Hours a <c>/dashboard</c> link works.</summary>
-    public double LinkLifetimeHours { get; set; } = 24;
-
-    public string Urls { get; set; } = "http://127.0.0.1:5080";
-
-    public string BaseUrl => (string.IsNullOrWhiteSpace(PublicBaseUrl) ? Urls.Split(';')[0] : PublicBaseUrl).TrimEnd('/');
-}
 
 /// <summary>
 /// The server secret links are signed with: 32 random bytes made at first start and kept in <c>&lt;data&gt;/web-secret</c>
@@ -161,7 +148,7 @@ public sealed class LinkSigner(WebSecret secret, TimeProvider time)
 }
 
 /// <summary>Makes <c>/dashboard</c>'s links from the signer and the public address.</summary>
-public sealed class DashboardLinks(LinkSigner signer, IOptions<WebPageOptions> options, TimeProvider time, IServiceProvider services) : IDashboardLinks
+public sealed class DashboardLinks(LinkSigner signer, IOptions<WebOptions> options, TimeProvider time, IServiceProvider services) : IDashboardLinks
 {
     /// <summary><c>Web:PublicBaseUrl</c>; else the address the server really bound (port 0 becomes a real port); else the first of <c>Web:Urls</c>.</summary>
     private string BaseUrl
@@ -220,7 +207,7 @@ public static class FeedTokens
 /// Recognises this bot's own <c>library.json</c> feed links: the origin (scheme, host, port) and path prefix of
 /// <c>Web:PublicBaseUrl</c>, of any of <c>Web:Urls</c> or of an address the server bound, then <c>/f/{token}/library.json</c>.
 /// </summary>
-public sealed class OwnFeedLinkReader(LinkSigner signer, IGroupStore groups, IOptions<WebPageOptions> options, IServiceProvider services) : IOwnFeedLinks
+public sealed class OwnFeedLinkReader(LinkSigner signer, IGroupStore groups, IOptions<WebOptions> options, IServiceProvider services) : IOwnFeedLinks
 {
     private const string FeedFile = "/library.json";
 
