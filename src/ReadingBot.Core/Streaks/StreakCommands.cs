@@ -3,16 +3,16 @@ using ReadingBot.Core.Replies;
 
 namespace ReadingBot.Core.Streaks;
 
-public sealed record ShowStreak(string? Member) : Command;
+internal sealed record ShowStreak(string? Member) : Command;
 
-public sealed record CorrectStreak(string Member, string Week, string Outcome, string Reason) : Command;
+internal sealed record CorrectStreak(string Member, string Week, string Outcome, string Reason) : Command;
 
-public sealed record ShowStreakAudit : Command;
+internal sealed record ShowStreakAudit : Command;
 
-public sealed record ShowLeaderboard : Command;
+internal sealed record ShowLeaderboard : Command;
 
 /// <summary><c>/streak</c> (a member's weekly streak, corrections and their audit) and <c>/leaderboard</c>.</summary>
-public sealed class StreakCommands(StreakService streaks) : ICommandModule
+internal sealed class StreakCommands(StreakService streaks) : ICommandModule
 {
     public static IReadOnlyList<CommandSpec> Specs { get; } =
     [
