@@ -49,7 +49,10 @@ public sealed class FirstAnswer : IDisposable
     /// <summary>Completes when the stand-in has been sent (or failed), so a follow-up goes after it, never before.</summary>
     public Task StandInSent => standInSent.Task;
 
-    /// <summary>Sends <paramref name="sendReply"/> as the answer unless the stand-in went first.</summary>
+    /// <summary>
+    /// Sends <paramref name="sendReply"/> as the answer unless the stand-in went first (then waits until it has gone,
+    /// so a follow-up never overtakes it). An exception from <paramref name="sendReply"/> reaches the caller.
+    /// </summary>
     public async Task<AnswerOutcome> TrySendReplyAsync(Func<Task<bool>> sendReply)
     {
         if (Interlocked.CompareExchange(ref state, 1, 0) != 0)
@@ -59,7 +62,7 @@ public sealed class FirstAnswer : IDisposable
         }
 
         timer?.Dispose();
-        return await SafeAsync(sendReply).ConfigureAwait(false) ? AnswerOutcome.SentWithReply : AnswerOutcome.SendFailed;
+        return await sendReply().ConfigureAwait(false) ? AnswerOutcome.SentWithReply : AnswerOutcome.SendFailed;
     }
 
     /// <summary>Sends the stand-in now unless an answer went already (a skipped or failed delivery, a full queue).</summary>
@@ -71,21 +74,27 @@ public sealed class FirstAnswer : IDisposable
         }
 
         timer?.Dispose();
-        await SafeAsync(sendStandIn).ConfigureAwait(false);
-        standInSent.TrySetResult();
-    }
-
-    public void Dispose() => timer?.Dispose();
-
-    private static async Task<bool> SafeAsync(Func<Task<bool>> send)
-    {
         try
         {
-            return await send().ConfigureAwait(false);
+            await sendStandIn().ConfigureAwait(false);
         }
         catch (Exception)
         {
-            return false;
+            // A stand-in that could not be sent leaves the follow-up to fail the same way, and say so.
+        }
+
+        standInSent.TrySetResult();
+    }
+
+    /// <summary>Sends nothing, ever: the platform has its answer already (a redelivery of one answered before).</summary>
+    public void Abandon()
+    {
+        if (Interlocked.CompareExchange(ref state, 3, 0) == 0)
+        {
+            timer?.Dispose();
+            standInSent.TrySetResult();
         }
     }
+
+    public void Dispose() => timer?.Dispose();
 }

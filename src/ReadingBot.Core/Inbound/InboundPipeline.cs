@@ -35,6 +35,16 @@ public interface IInboundHandler<in TItem>
 {
     Task HandleAsync(TItem item, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A redelivery of something handled before. By default its answer is dropped unsent (Discord refuses a second
+    /// response); a platform that wants every delivery acknowledged (Slack's envelopes) sends the stand-in instead.
+    /// </summary>
+    Task OnRepeatedAsync(TItem item)
+    {
+        item.Answer?.Abandon();
+        return Task.CompletedTask;
+    }
+
     /// <summary>After the pipeline removed a tenant's data: drop what the adapter caches for it.</summary>
     void OnTenantRemoved(string workspace)
     {
@@ -158,16 +168,16 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
     {
         try
         {
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetRequiredService<IInboundHandler<TItem>>();
             if (!await claims.TryClaimAsync(item.DedupeKeys, item.DedupeFor).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref repeated);
                 logger.LogInformation("Skipping a repeated {Platform} delivery", Name);
-                await AnswerStandInAsync(item).ConfigureAwait(false);
+                await handler.OnRepeatedAsync(item).ConfigureAwait(false);
                 return;
             }
 
-            await using var scope = scopes.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetRequiredService<IInboundHandler<TItem>>();
             if (item.Removal is { } removal)
             {
                 var removed = tenants.RemoveWorkspace(removal.Platform, removal.Workspace);

@@ -2,15 +2,11 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReadingBot.Discord.Rest;
 
 namespace ReadingBot.Discord.Gateway;
-
-/// <summary>A Gateway dispatch waiting for a worker, with the time the reader received it (the 3 s budget counts from there).</summary>
-public sealed record GatewayDispatch(string Type, JsonObject Data, long ReceivedAt);
 
 /// <summary>What the adapter knows about its connection, for /healthz and for ignoring our own messages.</summary>
 public sealed class DiscordConnectionState
@@ -52,6 +48,7 @@ public sealed class DiscordGateway(
     DiscordRestClient rest,
     IdentifyLedger ledger,
     ReadingBot.Core.Ports.IAdapterStateStore store,
+    Inbound.DiscordIngress ingress,
     IOptions<DiscordOptions> options,
     DiscordConnectionState state,
     TimeProvider time,
@@ -59,8 +56,6 @@ public sealed class DiscordGateway(
 {
     private const int MaxFrameBytes = 4096;
     private readonly DiscordOptions settings = options.Value;
-    private readonly Channel<GatewayDispatch> queue = Channel.CreateBounded<GatewayDispatch>(
-        new BoundedChannelOptions(options.Value.QueueCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
     private string? gatewayUrl;
     private int? apiRemaining;
@@ -69,8 +64,6 @@ public sealed class DiscordGateway(
     private string? resumeUrl;
     // The last non-null s: written by the reader, read by the heartbeat task (-1: none yet).
     private long sequence = -1;
-
-    public ChannelReader<GatewayDispatch> Dispatches => queue.Reader;
 
     private sealed record Outcome(ReconnectAction Action, bool ReachedReady, TimeSpan Pause);
 
@@ -340,8 +333,9 @@ public sealed class DiscordGateway(
                         }
                         else
                         {
-                            // Never handle here: a slow handler on the reader would starve heartbeat ACKs.
-                            await queue.Writer.WriteAsync(new GatewayDispatch(type, data, time.GetTimestamp()), lifetime.Token);
+                            // Never handle here: a slow handler on the reader would starve heartbeat ACKs. The shared
+                            // pipeline queues it (the 3 s budget counts from now).
+                            await ingress.AcceptDispatchAsync(type, data, time.GetTimestamp(), lifetime.Token);
                         }
 
                         break;

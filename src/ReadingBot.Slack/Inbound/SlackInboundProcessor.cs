@@ -50,17 +50,32 @@ public sealed class SlackInboundProcessor(
         Interlocked.Increment(ref processed);
     }
 
+    /// <summary>A redelivered envelope is a new envelope: it is acked (empty), or Slack keeps sending it.</summary>
+    public Task OnRepeatedAsync(SlackInboundItem item) => item.Answer?.SendStandInAsync() ?? Task.CompletedTask;
+
     public void OnTenantRemoved(string workspace)
     {
         users.ForgetWorkspace(workspace);
         Interlocked.Increment(ref processed);
     }
 
-    /// <summary>Sends the ack with the reply in it, unless the empty ack went first.</summary>
-    private static async Task<AnswerOutcome> AckWithReplyAsync(SlackInboundItem item, JsonObject message) =>
-        item.Answer is { } answer && item.Reply is { } reply
-            ? await answer.TrySendReplyAsync(() => reply(message))
-            : AnswerOutcome.AlreadyAnswered;
+    /// <summary>Sends the ack with the reply in it, unless the empty ack went first; a socket that broke is a failed send.</summary>
+    private static async Task<AnswerOutcome> AckWithReplyAsync(SlackInboundItem item, JsonObject message)
+    {
+        if (item.Answer is not { } answer || item.Reply is not { } reply)
+        {
+            return AnswerOutcome.AlreadyAnswered;
+        }
+
+        try
+        {
+            return await answer.TrySendReplyAsync(() => reply(message));
+        }
+        catch (Exception)
+        {
+            return AnswerOutcome.SendFailed;
+        }
+    }
 
     private async Task HandleSlashCommandAsync(SlackInboundItem item, CancellationToken cancellationToken)
     {
