@@ -37,4 +37,28 @@ public sealed class WeekKeyTests
         Assert.Equal(new WeekKey(year, week), parsed);
         Assert.False(WeekKey.TryParse("2025-W53", out _));
     }
+
+    [Theory]
+    [InlineData("2026-W49", 2026, 49)]
+    [InlineData(" 2026w49 ", 2026, 49)]
+    [InlineData("2026-12-03", 2026, 49)]
+    [InlineData("2027-01-01", 2026, 53)]
+    [InlineData(" 2026-11-29 ", 2026, 48)]
+    public void A_week_or_a_date_in_it_names_the_iso_week(string text, int year, int week)
+    {
+        Assert.True(WeekKey.TryParseWeekOrDate(text, out var parsed));
+        Assert.Equal(new WeekKey(year, week), parsed);
+    }
+
+    [Theory]
+    [InlineData("#3")]
+    [InlineData("2026-13-01")]
+    [InlineData("2026-W54")]
+    [InlineData("03.12.2026")]
+    [InlineData("")]
+    public void Text_that_is_neither_a_week_nor_a_date_does_not_parse(string text)
+    {
+        Assert.False(WeekKey.TryParseWeekOrDate(text, out var parsed));
+        Assert.Equal(default, parsed);
+    }
 }

@@ -2,27 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
-using ReadingBot.Core.Roadmaps;
 
 namespace ReadingBot.Core.Recommendations;
-
-/// <summary>
-/// The feature rows of every paper the recommender knows (all groups' libraries and the feed), immutable once
-/// published: the request path reads one snapshot without locks while the background pass builds the next.
-/// </summary>
-public sealed record FeatureSnapshot(
-    FeatureSpace? Space,
-    IReadOnlyList<string> Keys,
-    IReadOnlyList<SparseRow> Rows,
-    IReadOnlyDictionary<string, int> RowOf,
-    IReadOnlyDictionary<GroupId, int[]> GroupRows,
-    int[] FeedRows,
-    IReadOnlyDictionary<string, Paper> FeedPapers)
-{
-    public static readonly FeatureSnapshot Empty = new(null, [], [], new Dictionary<string, int>(), new Dictionary<GroupId, int[]>(), [], new Dictionary<string, Paper>());
-
-    public SparseRow? RowFor(string key) => RowOf.TryGetValue(key, out var i) ? Rows[i] : null;
-}
 
 /// <summary>A paper the recommender ranked, with the terms that weighed most for it.</summary>
 public sealed record RankedPaper(string PaperKey, float Score, IReadOnlyList<string> Reasons, bool FromFeed);
@@ -31,7 +12,7 @@ public sealed record RankedPaper(string PaperKey, float Score, IReadOnlyList<str
 public sealed record Ranking(IReadOnlyList<RankedPaper> Papers, ModelKind Kind, int Positives);
 
 /// <summary>
-/// Keeps tf-idf features of all known papers up to date and per-member models trained, in the background
+/// Keeps tf-idf features of all known papers up to date (<see cref="FeatureSnapshotBuilder"/>) and per-member models trained, in the background
 /// (<see cref="RunOnceAsync"/>, called by a hosted service on a timer and when a command finds work pending), so that
 /// commands only score: a cached SVM when one matches the member's current signal, else the centroid at once.
 /// </summary>
@@ -52,11 +33,9 @@ public sealed class RecommendationEngine(
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly ConcurrentDictionary<(GroupId Group, string Subject), CachedModel> models = new();
     private readonly ConcurrentDictionary<(GroupId Group, string Subject), byte> trainingQueue = new();
-    private readonly Dictionary<GroupId, int> knownCounts = [];
-    private readonly HashSet<string> textless = new(StringComparer.Ordinal);
+    private readonly FeatureSnapshotBuilder snapshots = new(groups, library, papers, options, logger);
     private FeatureSnapshot snapshot = FeatureSnapshot.Empty;
     private DateTimeOffset? feedFetchedAt;
-    private long versions;
     private long uses;
 
     public FeatureSnapshot Snapshot => Volatile.Read(ref snapshot);
@@ -129,132 +108,17 @@ public sealed class RecommendationEngine(
 
     private void UpdateFeatures(IReadOnlyList<Paper>? feedPapers)
     {
-        var current = Snapshot;
-        var groupRows = new Dictionary<GroupId, int[]>(current.GroupRows);
-        var groupKeys = new Dictionary<GroupId, List<string>>();
-        var allGroups = groups.All();
-        var live = allGroups.Select(g => g.Id).ToHashSet();
-        var changed = false;
-        foreach (var gone in groupRows.Keys.Where(g => !live.Contains(g)).ToList())
+        var next = snapshots.Next(Snapshot, feedPapers, out var removedGroups);
+        foreach (var gone in removedGroups)
         {
-            groupRows.Remove(gone);
-            knownCounts.Remove(gone);
             Forget(gone);
-            changed = true;
         }
 
-        foreach (var group in allGroups)
+        if (next is not null)
         {
-            var count = library.Count(group.Id);
-            var known = knownCounts.GetValueOrDefault(group.Id);
-            if (count == known)
-            {
-                continue;
-            }
-
-            // Papers only ever join a library; a smaller count means the group's data was removed and re-created.
-            var from = count > known ? known : 0;
-            var keys = from == 0 ? [] : groupRows.TryGetValue(group.Id, out var knownRows) ? knownRows.Select(r => current.Keys[r]).ToList() : [];
-            for (var skip = from; skip < count; skip += 1000)
-            {
-                keys.AddRange(library.List(group.Id, skip, 1000).Select(e => e.PaperKey));
-            }
-
-            groupKeys[group.Id] = keys;
-            knownCounts[group.Id] = count;
-            changed = true;
+            Volatile.Write(ref snapshot, next);
         }
-
-        var feedByKey = new Dictionary<string, Paper>(current.FeedPapers, StringComparer.Ordinal);
-        if (feedPapers is not null)
-        {
-            feedByKey = feedPapers.Where(p => p.Title is not null || p.Abstract is not null).DistinctBy(p => p.Key).ToDictionary(p => p.Key, StringComparer.Ordinal);
-            changed = true;
-        }
-
-        // Papers whose metadata was pending: has the refresher filled them in?
-        var filled = textless.Where(k => papers.Find(k) is { } p && HasText(p)).ToList();
-        foreach (var key in filled)
-        {
-            textless.Remove(key);
-            changed = true;
-        }
-
-        if (!changed && current.Space is not null)
-        {
-            return;
-        }
-
-        foreach (var (group, unchangedRows) in groupRows)
-        {
-            if (!groupKeys.ContainsKey(group))
-            {
-                groupKeys[group] = unchangedRows.Select(r => current.Keys[r]).ToList();
-            }
-        }
-
-        var liveKeys = groupKeys.Values.SelectMany(k => k).Concat(feedByKey.Keys).Distinct(StringComparer.Ordinal).ToList();
-        var newKeys = liveKeys.Where(k => !current.RowOf.ContainsKey(k)).ToList();
-        var space = current.Space;
-        var refit = space is null || liveKeys.Count < options.AlwaysRefitBelow || current.Keys.Count + newKeys.Count > space.Documents * (1 + options.RefitGrowth);
-        List<string> allKeys;
-        List<SparseRow> rows;
-        if (refit)
-        {
-            // A refit keeps only live papers: feed papers that left the feed and no library holds are dropped here.
-            allKeys = liveKeys;
-            textless.Clear();
-            var version = Interlocked.Increment(ref versions);
-            space = FeatureSpace.Fit(allKeys.Select(k => Document(k, feedByKey)), options.Features, version);
-            rows = allKeys.Select(k => space.Transform(Document(k, feedByKey))).ToList();
-            logger.LogInformation("Recommendation features refitted: {Papers} papers, {Features} features", allKeys.Count, space.Count);
-            if (allKeys.Count >= options.AlwaysRefitBelow)
-            {
-                // A large fit allocates hundreds of MB of transient tables, rarely; give the memory back to the OS
-                // now rather than keep it committed until the next fit.
-                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            }
-        }
-        else
-        {
-            allKeys = [.. current.Keys, .. newKeys];
-            rows = [.. current.Rows];
-            foreach (var key in filled)
-            {
-                if (current.RowOf.TryGetValue(key, out var row))
-                {
-                    rows[row] = space!.Transform(Document(key, feedByKey));
-                }
-            }
-
-            rows.AddRange(newKeys.Select(k => space!.Transform(Document(k, feedByKey))));
-        }
-
-        var rowOf = new Dictionary<string, int>(allKeys.Count, StringComparer.Ordinal);
-        for (var i = 0; i < allKeys.Count; i++)
-        {
-            rowOf[allKeys[i]] = i;
-        }
-
-        var newGroupRows = groupKeys.ToDictionary(g => g.Key, g => g.Value.Select(k => rowOf[k]).Distinct().Order().ToArray());
-        var feedRows = feedByKey.Keys.Select(k => rowOf[k]).Order().ToArray();
-        Volatile.Write(ref snapshot, new FeatureSnapshot(space, allKeys, rows, rowOf, newGroupRows, feedRows, feedByKey));
     }
-
-    private FeatureDocument Document(string key, IReadOnlyDictionary<string, Paper> feedByKey)
-    {
-        var paper = papers.Find(key) ?? (feedByKey.TryGetValue(key, out var f) ? f : null) ?? StarterRoadmap.PaperFor(key) ?? Paper.Pending(PaperRef.FromKey(key));
-        if (!HasText(paper))
-        {
-            textless.Add(key);
-        }
-
-        // A classic added offline has no abstract yet: its starter summary stands in until the source answers.
-        return FeatureDocument.Of(paper, StarterRoadmap.Find(key)?.Summary);
-    }
-
-    /// <summary>An abstract, or a title the source confirmed; a pending paper without an abstract is read again when it resolves.</summary>
-    private static bool HasText(Paper paper) => !string.IsNullOrWhiteSpace(paper.Abstract) || (!string.IsNullOrWhiteSpace(paper.Title) && paper.State != MetadataState.Pending);
 
     /// <summary>
     /// Ranks the group's candidates (its library and the feed) for a member, or for the group when

@@ -60,7 +60,7 @@ public sealed class DashboardService(IDashboardLinks links, IGroupStore groups)
     public Reply Show(Invocation invocation)
     {
         var link = links.MemberLink(invocation.GroupId, invocation.Member.UserId);
-        var zone = TimeZones.FindOrUtc(invocation.Group.Setting(SettingCatalogue.TimeZone));
+        var zone = invocation.Group.Zone();
         var until = TimeZoneInfo.ConvertTime(link.ExpiresAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         var lines = new List<string> { $"Your private link to the group's page (works until {until}, {zone.Id}; do not share it): {link.Url}" };
         if (invocation.Group.Setting(SettingCatalogue.PublicPage) == "on")

@@ -49,6 +49,21 @@ public readonly record struct WeekKey(int Year, int Week) : IComparable<WeekKey>
         return false;
     }
 
+    /// <summary>
+    /// Reads the week a command names: an ISO week (<c>2026-W49</c>, as <see cref="TryParse"/>) or a date in it
+    /// (<c>2026-12-03</c>). A date names the same ISO week in every zone, so no zone is needed.
+    /// </summary>
+    public static bool TryParseWeekOrDate(string text, out WeekKey week)
+    {
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            week = Of(new DateTimeOffset(date.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), TimeZoneInfo.Utc);
+            return true;
+        }
+
+        return TryParse(text, out week);
+    }
+
     public int CompareTo(WeekKey other) => Year != other.Year ? Year.CompareTo(other.Year) : Week.CompareTo(other.Week);
 
     public override string ToString() => $"{Year:D4}-W{Week:D2}";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
@@ -24,8 +23,7 @@ public sealed class WeeklyPaperService(
     TimeProvider time,
     Recommendations.RecommendationService recommendations)
 {
-    /// <summary>How many weeks ahead a pick may be made.</summary>
-    public const int MaxWeeksAhead = 104;
+    private readonly OpenWeeks openWeeks = new(plans, posts, time);
 
     public async Task<Reply> SuggestAsync(Invocation invocation, string reference, string? why, CancellationToken cancellationToken)
     {
@@ -110,7 +108,7 @@ public sealed class WeeklyPaperService(
 
     public async Task<Reply> PickAsync(Invocation invocation, string reference, string? when, CancellationToken cancellationToken)
     {
-        if (IsWeekOrDate(reference))
+        if (WeekKey.TryParseWeekOrDate(reference, out _))
         {
             // A week is never a paper reference, so the two may come in either order.
             if (when is null)
@@ -118,28 +116,28 @@ public sealed class WeeklyPaperService(
                 return new ErrorReply($"'{CommandBinder.Clip(reference)}' is a week, not a paper. Name the paper first: /week pick <paper> {CommandBinder.Clip(reference)}, such as /week pick #3 {CommandBinder.Clip(reference)}.");
             }
 
-            if (!IsWeekOrDate(when))
+            if (!WeekKey.TryParseWeekOrDate(when, out _))
             {
                 (reference, when) = (when, reference);
             }
         }
 
         var zone = invocation.Group.Zone();
-        var firstOpen = FirstOpenWeek(invocation.Group, zone);
+        var firstOpen = openWeeks.First(invocation.Group, zone);
         WeekKey week;
         if (when is null)
         {
-            var free = Enumerable.Range(0, MaxWeeksAhead).Select(i => firstOpen.Advance(i)).FirstOrDefault(w => plans.Find(invocation.GroupId, w) is null);
+            var free = Enumerable.Range(0, OpenWeeks.MaxAhead).Select(i => firstOpen.Advance(i)).FirstOrDefault(w => plans.Find(invocation.GroupId, w) is null);
             if (free == default)
             {
-                return new ErrorReply($"Every week of the next {MaxWeeksAhead} is planned. Name a week: /week pick {reference} 2027-W10.");
+                return new ErrorReply($"Every week of the next {OpenWeeks.MaxAhead} is planned. Name a week: /week pick {reference} 2027-W10.");
             }
 
             week = free;
         }
         else
         {
-            var parsed = ParseWeek(when, firstOpen, invocation.Group, zone);
+            var parsed = openWeeks.Choose(when, firstOpen, invocation.Group, zone);
             if (parsed.Error is not null)
             {
                 return new ErrorReply(parsed.Error);
@@ -155,7 +153,7 @@ public sealed class WeeklyPaperService(
         }
 
         var current = WeekKey.Of(time.GetUtcNow(), zone);
-        var elsewhere = plans.Range(invocation.GroupId, current, current.Advance(MaxWeeksAhead))
+        var elsewhere = plans.Range(invocation.GroupId, current, current.Advance(OpenWeeks.MaxAhead))
             .FirstOrDefault(p => p.PaperKey == item.Paper.Key && p.State == WeekPlanState.Planned && p.Week != week);
         if (elsewhere is not null)
         {
@@ -197,11 +195,11 @@ public sealed class WeeklyPaperService(
     public Reply Skip(Invocation invocation, string? when)
     {
         var zone = invocation.Group.Zone();
-        var firstOpen = FirstOpenWeek(invocation.Group, zone);
+        var firstOpen = openWeeks.First(invocation.Group, zone);
         var week = firstOpen;
         if (when is not null)
         {
-            var parsed = ParseWeek(when, firstOpen, invocation.Group, zone);
+            var parsed = openWeeks.Choose(when, firstOpen, invocation.Group, zone);
             if (parsed.Error is not null)
             {
                 return new ErrorReply(parsed.Error);
@@ -336,72 +334,6 @@ public sealed class WeeklyPaperService(
         return new TextReply($"Noted in the discussion of {Describe(invocation.GroupId, key)} ({count} note{(count == 1 ? "" : "s")}).");
     }
 
-    /// <summary>The first week a pick or skip may change: this week until its announcement is due, then next week.</summary>
-    public WeekKey FirstOpenWeek(Group group, TimeZoneInfo zone)
-    {
-        var now = time.GetUtcNow();
-        var current = WeekKey.Of(now, zone);
-        return WeeklySchedule.InstantOf(current, WeeklySchedule.AnnounceTime(group), zone) > now ? current : current.Next();
-    }
-
-    /// <summary>
-    /// True when the week's paper announcement went out with a paper, or is going out right now: a pick or skip can then
-    /// no longer change the week. Past the announcement time with nothing announced (the group started mid-week, the
-    /// bot was down, or the announcement said no paper was picked), the week is still open and a pick is announced at
-    /// once by <see cref="WeeklyPaperJob"/>.
-    /// </summary>
-    public bool IsAnnounced(GroupId group, WeekKey week)
-    {
-        if (plans.Find(group, week) is { State: WeekPlanState.Planned, ChannelId: not null })
-        {
-            return true;
-        }
-
-        return new[] { WeeklyPaperJob.AnnounceKind, WeeklyPaperJob.LateAnnounceKind }
-            .Select(kind => posts.Find(ScheduledPostRecord.KeyOf(group, week, kind)))
-            .Any(r => r?.State == ScheduledPostState.Claimed);
-    }
-
-    private (WeekKey Week, string? Error) ParseWeek(string text, WeekKey firstOpen, Group group, TimeZoneInfo zone)
-    {
-        WeekKey week;
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            week = WeekKey.Of(new DateTimeOffset(date.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), TimeZoneInfo.Utc);
-        }
-        else if (!WeekKey.TryParse(text, out week))
-        {
-            var paper = PaperRefParser.Parse(text).Reference is not null || text.TrimStart().StartsWith('#');
-            return (default, paper
-                ? $"'{CommandBinder.Clip(text)}' is a paper, not a week. Give a date in the week, such as 2026-12-03, or a week, such as 2026-W49."
-                : $"'{CommandBinder.Clip(text)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
-        }
-
-        var current = WeekKey.Of(time.GetUtcNow(), zone);
-        if (week == current && week < firstOpen && !IsAnnounced(group.Id, week))
-        {
-            return (week, null);
-        }
-
-        if (week < firstOpen)
-        {
-            return (default, week < current
-                ? $"{week} is in the past. Choose {firstOpen} or later."
-                : $"This week's paper was already announced ({WeeklySchedule.AnnounceTime(group)}). Choose {firstOpen} or later.");
-        }
-
-        if (week > firstOpen.Advance(MaxWeeksAhead))
-        {
-            return (default, $"{week} is too far ahead; plan at most {MaxWeeksAhead} weeks ahead.");
-        }
-
-        return (week, null);
-    }
-
-    /// <summary>True for the texts <see cref="ParseWeek"/> reads: a date (YYYY-MM-DD) or an ISO week (2026-W49).</summary>
-    private static bool IsWeekOrDate(string text) =>
-        DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) || WeekKey.TryParse(text, out _);
-
     private PresenterVolunteer? ProposePresenter(Group group, WeekKey week)
     {
         if (group.Setting(WeeklySchedule.Presenters) != "on")
@@ -420,7 +352,7 @@ public sealed class WeeklyPaperService(
     {
         var zone = invocation.Group.Zone();
         var current = WeekKey.Of(time.GetUtcNow(), zone);
-        var plan = plans.Range(invocation.GroupId, current.Advance(-MaxWeeksAhead), current.Advance(MaxWeeksAhead)).LastOrDefault(p => p.PaperKey == paperKey);
+        var plan = plans.Range(invocation.GroupId, current.Advance(-OpenWeeks.MaxAhead), current.Advance(OpenWeeks.MaxAhead)).LastOrDefault(p => p.PaperKey == paperKey);
         return plan is null ? "" : $" for {plan.Week}";
     }
 

@@ -11,19 +11,13 @@ namespace ReadingBot.Slack.Web;
 /// <summary>What auth.test says about our bot token.</summary>
 public sealed record SlackIdentity(string TeamId, string? EnterpriseId, string UserId, string? BotId, bool IsEnterpriseInstall);
 
-/// <summary>A file to share with <see cref="SlackWebApi.UploadFileAsync"/>: into a channel, or a thread when ThreadTs is set.</summary>
-public sealed record FileUpload(string Channel, string? ThreadTs, string FileName, string ContentType, byte[] Content, string Title, string? InitialComment);
-
-/// <summary>A shared file: its id, and the ts of the message that shares it when Slack returned one.</summary>
-public sealed record UploadedFile(string FileId, string? MessageTs);
-
 /// <summary>
 /// Slack's Web API over <see cref="HttpClient"/>: bearer auth, JSON bodies for writes and form bodies for reads,
 /// ok:false mapped to <see cref="SlackApiException"/>, per-method tier limits and the per-channel post limit
 /// (<see cref="RateGate"/>), 429 Retry-After honoured, and a bounded number of retries. Tokens and response_urls
-/// are never logged.
+/// are never logged. The external file upload flow is in SlackWebApi.Files.cs.
 /// </summary>
-public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options, RateGate gate, TimeProvider time, ILogger<SlackWebApi> logger)
+public sealed partial class SlackWebApi(HttpClient http, IOptions<SlackOptions> options, RateGate gate, TimeProvider time, ILogger<SlackWebApi> logger)
 {
     private static readonly MediaTypeHeaderValue JsonUtf8 = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
 
@@ -126,31 +120,27 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
     /// One page of a channel's messages since <paramref name="oldest"/>, newest first, each with its metadata
     /// (conversations.history with include_all_metadata; thread replies are not in it).
     /// </summary>
-    public async Task<IReadOnlyList<JsonObject>> RecentMessagesAsync(string channel, DateTimeOffset oldest, int limit, CancellationToken cancellationToken)
-    {
-        var r = await CallAsync("conversations.history", new JsonObject
-        {
-            ["channel"] = channel,
-            ["oldest"] = SlackTs(oldest),
-            ["inclusive"] = true,
-            ["limit"] = limit,
-            ["include_all_metadata"] = true,
-        }, cancellationToken: cancellationToken);
-        return r["messages"] is JsonArray messages ? [.. messages.OfType<JsonObject>()] : [];
-    }
+    public Task<IReadOnlyList<JsonObject>> RecentMessagesAsync(string channel, DateTimeOffset oldest, int limit, CancellationToken cancellationToken) =>
+        RecentAsync(channel, null, oldest, limit, cancellationToken);
 
     /// <summary>One page of a thread's messages since <paramref name="oldest"/> (the parent first), each with its metadata.</summary>
-    public async Task<IReadOnlyList<JsonObject>> RecentRepliesAsync(string channel, string threadTs, DateTimeOffset oldest, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<JsonObject>> RecentRepliesAsync(string channel, string threadTs, DateTimeOffset oldest, int limit, CancellationToken cancellationToken) =>
+        RecentAsync(channel, threadTs, oldest, limit, cancellationToken);
+
+    /// <summary>One page of messages since <paramref name="oldest"/> with their metadata: a thread's when <paramref name="threadTs"/> is set, else the channel's.</summary>
+    private async Task<IReadOnlyList<JsonObject>> RecentAsync(string channel, string? threadTs, DateTimeOffset oldest, int limit, CancellationToken cancellationToken)
     {
-        var r = await CallAsync("conversations.replies", new JsonObject
+        var args = new JsonObject { ["channel"] = channel };
+        if (threadTs is not null)
         {
-            ["channel"] = channel,
-            ["ts"] = threadTs,
-            ["oldest"] = SlackTs(oldest),
-            ["inclusive"] = true,
-            ["limit"] = limit,
-            ["include_all_metadata"] = true,
-        }, cancellationToken: cancellationToken);
+            args["ts"] = threadTs;
+        }
+
+        args["oldest"] = SlackTs(oldest);
+        args["inclusive"] = true;
+        args["limit"] = limit;
+        args["include_all_metadata"] = true;
+        var r = await CallAsync(threadTs is null ? "conversations.history" : "conversations.replies", args, cancellationToken: cancellationToken);
         return r["messages"] is JsonArray messages ? [.. messages.OfType<JsonObject>()] : [];
     }
 
@@ -193,102 +183,6 @@ public sealed class SlackWebApi(HttpClient http, IOptions<SlackOptions> options,
                     throw new SlackApiException("response_url", body.Length is > 0 and < 64 && !body.Contains('<', StringComparison.Ordinal) ? body : $"http_{(int)response.StatusCode}");
                 }
 
-                await Task.Delay(RetryDelay(response, attempt), time, cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Shares a file through Slack's external upload flow (files.upload is retired): files.getUploadURLExternal
-    /// reserves a file id and a one-time upload URL, the raw bytes are POSTed there, and files.completeUploadExternal
-    /// shares the file into the channel (or thread) with the caption as its comment. The upload URL is never logged,
-    /// and the bot token is never sent to it. Returns the file id.
-    /// </summary>
-    public async Task<UploadedFile> UploadFileAsync(FileUpload file, CancellationToken cancellationToken)
-    {
-        if (file.Content.Length == 0)
-        {
-            throw new SlackApiException("files.getUploadURLExternal", "empty_file");
-        }
-
-        var reserved = await CallAsync("files.getUploadURLExternal", new JsonObject { ["filename"] = file.FileName, ["length"] = file.Content.Length }, cancellationToken: cancellationToken);
-        var fileId = Str(reserved, "file_id");
-        var uploadUrl = Str(reserved, "upload_url");
-        if (fileId is null || uploadUrl is null || !Uri.TryCreate(uploadUrl, UriKind.Absolute, out var uploadUri) || uploadUri.Scheme is not ("https" or "http"))
-        {
-            throw new SlackApiException("files.getUploadURLExternal", "no_upload_url");
-        }
-
-        await SendBytesAsync(uploadUri, file, cancellationToken);
-
-        var complete = new JsonObject
-        {
-            ["files"] = new JsonArray(new JsonObject { ["id"] = fileId, ["title"] = file.Title }),
-            ["channel_id"] = file.Channel,
-        };
-        if (file.ThreadTs is not null)
-        {
-            complete["thread_ts"] = file.ThreadTs;
-        }
-
-        if (!string.IsNullOrEmpty(file.InitialComment))
-        {
-            complete["initial_comment"] = file.InitialComment;
-        }
-
-        var done = await CallAsync("files.completeUploadExternal", complete, cancellationToken: cancellationToken);
-        return new UploadedFile(fileId, ShareTs(done, file.Channel));
-    }
-
-    /// <summary>The ts of the message that shares the file in the channel (files[0].shares.public|private[channel][0].ts), when Slack says.</summary>
-    private static string? ShareTs(JsonObject completed, string channel)
-    {
-        var shares = completed["files"]?[0]?["shares"];
-        foreach (var kind in (string[])["public", "private"])
-        {
-            if (shares?[kind]?[channel]?[0] is JsonObject share && Str(share, "ts") is { } ts)
-            {
-                return ts;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>POSTs the bytes to the upload URL; 429 and 5xx (nothing stored) are retried, a lost answer is not.</summary>
-    private async Task SendBytesAsync(Uri uploadUri, FileUpload file, CancellationToken cancellationToken)
-    {
-        const string step = "file_upload";
-        for (var attempt = 0; ; attempt++)
-        {
-            var content = new ByteArrayContent(file.Content);
-            content.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
-            using var request = new HttpRequestMessage(HttpMethod.Post, uploadUri) { Content = content };
-            HttpResponseMessage response;
-            try
-            {
-                response = await SendWithTimeoutAsync(request, cancellationToken);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
-            {
-                // The URL is single-use: if the bytes may have arrived, a second POST would be refused anyway.
-                throw new SlackApiException(step, ex is TimeoutException ? "timeout" : "connection_failed", ex);
-            }
-
-            using (response)
-            {
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                var retryable = response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500;
-                if (!retryable || attempt >= o.MaxRetries)
-                {
-                    throw new SlackApiException(step, $"http_{(int)response.StatusCode}");
-                }
-
-                logger.LogWarning("Slack's file upload answered HTTP {Status}; retrying (attempt {Attempt})", (int)response.StatusCode, attempt + 1);
                 await Task.Delay(RetryDelay(response, attempt), time, cancellationToken);
             }
         }

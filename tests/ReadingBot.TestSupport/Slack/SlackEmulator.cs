@@ -571,21 +571,9 @@ public sealed partial class SlackEmulator : IAsyncDisposable
 
         var ts = args["ts"]?.ToString();
         var limit = int.TryParse(args["limit"]?.ToString(), out var l) ? Math.Clamp(l, 1, SlackLimits.RepliesPage) : SlackLimits.RepliesPage;
-        var start = 0;
-        if (args["cursor"]?.ToString() is { Length: > 0 } cursor)
+        if (!TryCursor(args, out var start))
         {
-            try
-            {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
-                if (!decoded.StartsWith("next:", StringComparison.Ordinal) || !int.TryParse(decoded[5..], out start))
-                {
-                    return Error("invalid_cursor");
-                }
-            }
-            catch (FormatException)
-            {
-                return Error("invalid_cursor");
-            }
+            return Error("invalid_cursor");
         }
 
         lock (gate)
@@ -597,30 +585,12 @@ public sealed partial class SlackEmulator : IAsyncDisposable
             }
 
             var root = parent.ThreadTs ?? parent.Ts;
-            var thread = channel.Messages.Where(m => m.Ts == root || m.ThreadTs == root).OrderBy(m => PadTs(m.Ts), StringComparer.Ordinal).ToList();
-            var oldest = args["oldest"]?.ToString();
-            var latest = args["latest"]?.ToString();
-            var inclusive = args["inclusive"]?.ToString() is "true" or "1";
-            if (oldest is not null)
-            {
-                thread = thread.Where(m => m.Ts == root || (inclusive ? string.CompareOrdinal(PadTs(m.Ts), PadTs(oldest)) >= 0 : string.CompareOrdinal(PadTs(m.Ts), PadTs(oldest)) > 0)).ToList();
-            }
-
-            if (latest is not null)
-            {
-                thread = thread.Where(m => m.Ts == root || (inclusive ? string.CompareOrdinal(PadTs(m.Ts), PadTs(latest)) <= 0 : string.CompareOrdinal(PadTs(m.Ts), PadTs(latest)) < 0)).ToList();
-            }
-
-            var page = thread.Skip(start).Take(limit).ToList();
-            var hasMore = start + page.Count < thread.Count;
-            var next = hasMore ? Convert.ToBase64String(Encoding.UTF8.GetBytes("next:" + (start + page.Count).ToString(CultureInfo.InvariantCulture))) : "";
-            return new JsonObject
-            {
-                ["ok"] = true,
-                ["messages"] = new JsonArray([.. page.Select(m => (JsonNode)m.ToJson(Flag(args, "include_all_metadata")))]),
-                ["has_more"] = hasMore,
-                ["response_metadata"] = new JsonObject { ["next_cursor"] = next },
-            };
+            // oldest/latest bound the replies; the parent is always included.
+            var thread = channel.Messages
+                .Where(m => m.Ts == root || (m.ThreadTs == root && InTimeRange(m, args)))
+                .OrderBy(m => PadTs(m.Ts), StringComparer.Ordinal)
+                .ToList();
+            return MessagePage(thread, start, limit, args);
         }
     }
 
@@ -677,47 +647,69 @@ public sealed partial class SlackEmulator : IAsyncDisposable
         }
 
         var limit = int.TryParse(args["limit"]?.ToString(), out var l) ? Math.Clamp(l, 1, SlackLimits.HistoryPage) : 100;
-        var start = 0;
-        if (args["cursor"]?.ToString() is { Length: > 0 } cursor)
+        if (!TryCursor(args, out var start))
         {
-            try
-            {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
-                if (!decoded.StartsWith("next:", StringComparison.Ordinal) || !int.TryParse(decoded[5..], out start))
-                {
-                    return Error("invalid_cursor");
-                }
-            }
-            catch (FormatException)
-            {
-                return Error("invalid_cursor");
-            }
+            return Error("invalid_cursor");
         }
 
-        var inclusive = Flag(args, "inclusive");
-        var oldest = args["oldest"]?.ToString();
-        var latest = args["latest"]?.ToString();
         lock (gate)
         {
             var messages = channel.Messages
                 .Where(m => m.ThreadTs is null || m.ThreadTs == m.Ts)
-                .Where(m => oldest is null || (inclusive ? string.CompareOrdinal(PadTs(m.Ts), PadTs(oldest)) >= 0 : string.CompareOrdinal(PadTs(m.Ts), PadTs(oldest)) > 0))
-                .Where(m => latest is null || (inclusive ? string.CompareOrdinal(PadTs(m.Ts), PadTs(latest)) <= 0 : string.CompareOrdinal(PadTs(m.Ts), PadTs(latest)) < 0))
+                .Where(m => InTimeRange(m, args))
                 .OrderByDescending(m => PadTs(m.Ts), StringComparer.Ordinal)
                 .ToList();
-            var page = messages.Skip(start).Take(limit).ToList();
-            var hasMore = start + page.Count < messages.Count;
-            var next = hasMore ? Convert.ToBase64String(Encoding.UTF8.GetBytes("next:" + (start + page.Count).ToString(CultureInfo.InvariantCulture))) : "";
-            var withMetadata = Flag(args, "include_all_metadata");
-            return new JsonObject
-            {
-                ["ok"] = true,
-                ["messages"] = new JsonArray([.. page.Select(m => (JsonNode)m.ToJson(withMetadata))]),
-                ["has_more"] = hasMore,
-                ["pin_count"] = 0,
-                ["response_metadata"] = new JsonObject { ["next_cursor"] = next },
-            };
+            var page = MessagePage(messages, start, limit, args);
+            page["pin_count"] = 0;
+            return page;
         }
+    }
+
+    /// <summary>The start offset an opaque <c>cursor</c> (ours: base64 of <c>next:N</c>) stands for; 0 without one.</summary>
+    private static bool TryCursor(JsonObject args, out int start)
+    {
+        start = 0;
+        if (args["cursor"]?.ToString() is not { Length: > 0 } cursor)
+        {
+            return true;
+        }
+
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            return decoded.StartsWith("next:", StringComparison.Ordinal) && int.TryParse(decoded[5..], out start);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>conversations.history's and .replies' oldest/latest bounds, exclusive unless <c>inclusive</c> is set.</summary>
+    private static bool InTimeRange(StoredMessage message, JsonObject args)
+    {
+        var inclusive = Flag(args, "inclusive");
+        var ts = PadTs(message.Ts);
+        var oldest = args["oldest"]?.ToString();
+        var latest = args["latest"]?.ToString();
+        return (oldest is null || (inclusive ? string.CompareOrdinal(ts, PadTs(oldest)) >= 0 : string.CompareOrdinal(ts, PadTs(oldest)) > 0))
+            && (latest is null || (inclusive ? string.CompareOrdinal(ts, PadTs(latest)) <= 0 : string.CompareOrdinal(ts, PadTs(latest)) < 0));
+    }
+
+    /// <summary>One page of <paramref name="messages"/> from <paramref name="start"/>, with the cursor of the next page.</summary>
+    private static JsonObject MessagePage(List<StoredMessage> messages, int start, int limit, JsonObject args)
+    {
+        var page = messages.Skip(start).Take(limit).ToList();
+        var hasMore = start + page.Count < messages.Count;
+        var next = hasMore ? Convert.ToBase64String(Encoding.UTF8.GetBytes("next:" + (start + page.Count).ToString(CultureInfo.InvariantCulture))) : "";
+        var withMetadata = Flag(args, "include_all_metadata");
+        return new JsonObject
+        {
+            ["ok"] = true,
+            ["messages"] = new JsonArray([.. page.Select(m => (JsonNode)m.ToJson(withMetadata))]),
+            ["has_more"] = hasMore,
+            ["response_metadata"] = new JsonObject { ["next_cursor"] = next },
+        };
     }
 
     /// <summary>
