@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using ReadingBot.Core.Ports;
 
@@ -7,10 +7,11 @@ namespace ReadingBot.Core.Inbound;
 /// <summary>
 /// Durable at-most-once for deliveries, with one store commit for many of them. A claim returns only after its keys
 /// are in the <see cref="IDeliveryLog"/>, and the pipeline runs a delivery only after its claim, so a delivery that
-/// ran (and so was answered) is never run again, even by a process started after a <c>kill -9</c>. One writer takes
-/// every claim waiting at that moment into one transaction: alone, a claim costs one commit as before; under load, a
-/// commit serves dozens of deliveries and the handlers no longer queue on the store's write lock. Expired keys are
-/// purged every <see cref="PurgePeriod"/>.
+/// ran (and so was answered) is never run again, even by a process started after a <c>kill -9</c>. Group commit:
+/// the caller that finds no write in progress writes every claim waiting at that moment in one transaction, on its own
+/// thread (so a lone claim costs one commit and no thread hop); callers that arrive meanwhile wait for the next batch,
+/// so under load one commit serves many deliveries and the handlers no longer queue on the store's write lock.
+/// Expired keys are purged every <see cref="PurgePeriod"/>.
 /// </summary>
 public sealed class DeliveryClaims : IAsyncDisposable, IDisposable
 {
@@ -21,19 +22,18 @@ public sealed class DeliveryClaims : IAsyncDisposable, IDisposable
     private readonly IDeliveryLog log;
     private readonly TimeProvider time;
     private readonly ILogger<DeliveryClaims> logger;
-    private readonly Channel<Claim> claims = Channel.CreateUnbounded<Claim>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<Claim> claims = new();
     private readonly CancellationTokenSource stopping = new();
+    private readonly Task purger;
     private int disposed;
     private long purged;
-    private readonly Task writer;
-    private readonly Task purger;
+    private int writing;
 
     public DeliveryClaims(IDeliveryLog log, TimeProvider time, ILogger<DeliveryClaims> logger)
     {
         this.log = log;
         this.time = time;
         this.logger = logger;
-        writer = Task.Run(WriteAsync);
         purger = Task.Run(PurgeAsync);
     }
 
@@ -48,8 +48,21 @@ public sealed class DeliveryClaims : IAsyncDisposable, IDisposable
             return Task.FromResult(true);
         }
 
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         var claim = new Claim(keys, keep);
-        ObjectDisposedException.ThrowIf(!claims.Writer.TryWrite(claim), this);
+        claims.Enqueue(claim);
+        // Whoever takes the flag writes; a claim queued just as the writer let go is picked up by the re-check.
+        while (!claims.IsEmpty && Interlocked.CompareExchange(ref writing, 1, 0) == 0)
+        {
+            try
+            {
+                WriteWaiting();
+            }
+            finally
+            {
+                Volatile.Write(ref writing, 0);
+            }
+        }
 
         return claim.Done.Task;
     }
@@ -88,56 +101,50 @@ public sealed class DeliveryClaims : IAsyncDisposable, IDisposable
             return;
         }
 
-        claims.Writer.TryComplete();
         await stopping.CancelAsync();
-        await Task.WhenAll(writer, purger).ConfigureAwait(false);
+        await purger.ConfigureAwait(false);
     }
 
-    private async Task WriteAsync()
+    private void WriteWaiting()
     {
         var batch = new List<Claim>();
         var keys = new List<DeliveryKey>();
-        while (await claims.Reader.WaitToReadAsync().ConfigureAwait(false))
+        var now = time.GetUtcNow();
+        while (batch.Count < MaxBatch && claims.TryDequeue(out var claim))
         {
-            batch.Clear();
-            keys.Clear();
-            var now = time.GetUtcNow();
-            while (batch.Count < MaxBatch && claims.Reader.TryRead(out var claim))
+            batch.Add(claim);
+            foreach (var key in claim.Keys)
             {
-                batch.Add(claim);
-                foreach (var key in claim.Keys)
-                {
-                    keys.Add(new DeliveryKey(key, now + claim.Keep));
-                }
+                keys.Add(new DeliveryKey(key, now + claim.Keep));
             }
+        }
 
-            IReadOnlyList<bool> fresh;
-            try
-            {
-                fresh = log.TryRecordAll(keys, now);
-            }
-            catch (Exception ex)
-            {
-                // Nothing is claimed: each delivery fails as a whole and is not run (the platform redelivers).
-                foreach (var claim in batch)
-                {
-                    claim.Done.TrySetException(ex);
-                }
-
-                continue;
-            }
-
-            var at = 0;
+        IReadOnlyList<bool> fresh;
+        try
+        {
+            fresh = log.TryRecordAll(keys, now);
+        }
+        catch (Exception ex)
+        {
+            // Nothing is claimed: each delivery fails as a whole and is not run (the platform redelivers).
             foreach (var claim in batch)
             {
-                var first = true;
-                for (var i = 0; i < claim.Keys.Count; i++)
-                {
-                    first &= fresh[at++];
-                }
-
-                claim.Done.TrySetResult(first);
+                claim.Done.TrySetException(ex);
             }
+
+            return;
+        }
+
+        var at = 0;
+        foreach (var claim in batch)
+        {
+            var first = true;
+            for (var i = 0; i < claim.Keys.Count; i++)
+            {
+                first &= fresh[at++];
+            }
+
+            claim.Done.TrySetResult(first);
         }
     }
 
