@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReadingBot.Discord;
 using ReadingBot.Discord.Gateway;
-using ReadingBot.Host.Composition;
 using ReadingBot.Storage.LiteDb;
 using ReadingBot.TestSupport.Discord;
 
@@ -86,7 +85,7 @@ public sealed class DiscordHarness : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(config);
+        builder.Configuration.AddInMemoryCollection(BotComposition.Offline).AddInMemoryCollection(config);
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         var logs = new LogSink();
         builder.Logging.ClearProviders();
@@ -98,12 +97,10 @@ public sealed class DiscordHarness : IAsyncDisposable
             await prepare(emulator, database);
         }
 
-        builder.Services.AddReadingBotCore(builder.Configuration);
-        builder.Services.AddLiteDbStorage(database);
-        builder.Services.AddDiscord(builder.Configuration);
+        builder.Services.AddBot(builder.Configuration, database);
         services?.Invoke(builder.Services);
         var app = builder.Build();
-        app.MapDiscord();
+        app.MapBot();
         await app.StartAsync();
         var harness = new DiscordHarness(emulator, app, database, logs);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

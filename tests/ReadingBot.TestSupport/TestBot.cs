@@ -9,7 +9,6 @@ using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Ports;
 using ReadingBot.Core.Replies;
-using ReadingBot.Host.Composition;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.TestSupport;
@@ -48,7 +47,7 @@ public sealed class TestBot : IDisposable
         ReadingBotDatabase? database = null)
     {
         var time = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(BotComposition.Offline).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var db = database ?? ReadingBotDatabase.OpenMemory();
         var outbound = new RecordingOutbound();
         var services = new ServiceCollection();
@@ -56,8 +55,7 @@ public sealed class TestBot : IDisposable
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton<TimeProvider>(time);
-        services.AddReadingBotCore(configuration);
-        services.AddLiteDbStorage(db);
+        services.AddBot(configuration, db);
         services.AddSingleton<IChatOutbound>(outbound);
         configure?.Invoke(services);
         return new TestBot(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), time, outbound, db, database is null);

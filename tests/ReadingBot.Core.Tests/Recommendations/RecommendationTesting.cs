@@ -1,10 +1,10 @@
+using ReadingBot.Papers;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Recommendations;
 using ReadingBot.Core.Roadmaps;
-using ReadingBot.Host.Composition;
 using ReadingBot.TestSupport;
 using ReadingBot.TestSupport.Papers;
 
@@ -67,7 +67,7 @@ internal static class RecommendationTesting
         return TestBot.Create(services =>
         {
             services.AddPaperSources(configuration);
-            services.AddRecommendationFeed(configuration);
+            services.AddArxivPaperFeed(configuration);
             services.AddSingleton<IPaperMetadataSource>(new FixedMetadataSource());
         }, settings);
     }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReadingBot.Core.Papers;
-using ReadingBot.Host.Composition;
 using ReadingBot.Papers;
 
 using Xunit;

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReadingBot.Core.Papers;
-using ReadingBot.Host.Composition;
 using ReadingBot.Slack.Http;
 using ReadingBot.Slack.Inbound;
 using ReadingBot.Slack.Socket;
@@ -69,7 +68,7 @@ public sealed class SlackTestBot : IAsyncDisposable
         var metadata = new ScriptedMetadataSource();
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection(BotComposition.Offline).AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
@@ -81,12 +80,10 @@ public sealed class SlackTestBot : IAsyncDisposable
         var ownsDatabase = database is null;
         var db = database ?? ReadingBotDatabase.OpenMemory();
         builder.Services.AddSingleton<IPaperMetadataSource>(metadata);
-        builder.Services.AddReadingBotCore(builder.Configuration);
-        builder.Services.AddLiteDbStorage(db);
-        builder.Services.AddSlack(builder.Configuration);
+        builder.Services.AddBot(builder.Configuration, db);
         services?.Invoke(builder.Services);
         var app = builder.Build();
-        app.MapSlackEndpoints();
+        app.MapBot();
         var bot = new SlackTestBot(app, db, ownsDatabase, logs, metadata);
         try
         {

@@ -1,36 +1,18 @@
-using ReadingBot.Core.Settings;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ReadingBot.Core.Commands;
-using ReadingBot.Core.Exports;
 using ReadingBot.Core.Papers;
-using ReadingBot.Core.Roadmaps;
-using ReadingBot.Papers;
+using ReadingBot.Core.Recommendations;
+using ReadingBot.Core.Settings;
 
-namespace ReadingBot.Host.Composition;
+namespace ReadingBot.Papers;
 
-/// <summary>Paper intake: the Core features (search, roadmap, exports) and the network sources that feed them.</summary>
+/// <summary>The Papers project's registrations: the network sources behind Core's paper intake, and the arXiv feed.</summary>
 public static class PaperComposition
 {
-    /// <summary>Search, roadmap, exports and the pending-paper refresher; offline until <see cref="AddPaperSources"/> adds the network.</summary>
-    public static IServiceCollection AddPaperIntake(this IServiceCollection services, IConfiguration? configuration = null)
-    {
-        configuration ??= new ConfigurationBuilder().Build();
-        services.AddSingleton<PaperSearchIndex>();
-        services.AddSingleton<LibrarySearch>();
-        services.TryAddSingleton<IDocumentFetcher, OfflineDocumentFetcher>();
-        services.AddOptions<RoadmapOptions>().Bind(configuration.GetSection("Roadmap")).ValidateSettings("Roadmap", new RoadmapOptionsAnnotations());
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<RoadmapOptions>>().Value);
-        services.AddSingleton<RoadmapService>();
-        services.AddOptions<LibraryImportOptions>().Bind(configuration.GetSection("Library:Import")).ValidateSettings("Library:Import", new LibraryImportOptionsAnnotations());
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LibraryImportOptions>>().Value);
-        services.AddSingleton<LibraryImport>();
-        // Features that own calendar events or feed entries (weekly sessions, digests) add IExportContributions.
-        services.AddSingleton<ExportService>();
-        services.AddSingleton<PendingPaperRefresher>();
-        return services;
-    }
-
     /// <summary>
     /// arXiv, Crossref, OpenReview and page meta tags (<c>Papers:*</c>; defaults point at the real services), and the
     /// background job that fills in pending papers. <c>Papers:Enabled=false</c> keeps the bot offline.
@@ -55,6 +37,21 @@ public static class PaperComposition
         services.AddSingleton<IPaperMetadataSource>(sp => sp.GetRequiredService<CompositeMetadataSource>());
         services.AddSingleton<IDocumentFetcher, WebDocumentFetcher>();
         services.AddHostedService<PaperRefreshService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The arXiv feed of new papers for recommendations, through the arXiv client's base URL and request gate (needs
+    /// <see cref="AddPaperSources"/>); it replaces Core's empty feed unless <c>Papers:Enabled=false</c>.
+    /// </summary>
+    public static IServiceCollection AddArxivPaperFeed(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration.GetValue("Papers:Enabled", true))
+        {
+            services.RemoveAll<IPaperFeed>();
+            services.AddSingleton<IPaperFeed, ArxivFeedClient>();
+        }
+
         return services;
     }
 }

@@ -4,13 +4,14 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using ReadingBot.TestSupport.Slack;
 
-namespace ReadingBot.Slack.Tests;
+namespace ReadingBot.Host.Tests.Adapters;
 
 /// <summary>
 /// The real host process (what <c>dotnet run --project src/ReadingBot.Host</c> runs) with Slack tokens in
 /// READINGBOT_* variables, against the emulator: it connects, answers, reports health, and refuses a bad token.
 /// </summary>
-public sealed class HostProcessTests : IAsyncLifetime
+[Collection(AdapterProcesses.Name)]
+public sealed class SlackHostProcessTests : IAsyncLifetime
 {
     private readonly string data = Path.Combine(Path.GetTempPath(), "readingbot-host-" + Guid.NewGuid().ToString("N"));
     private SlackEmulator emulator = null!;

@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ReadingBot.Storage.LiteDb;
 
-namespace ReadingBot.Host.Composition;
+namespace ReadingBot.Storage.LiteDb;
 
 /// <summary>
 /// LiteDB fsyncs only at checkpoints, and its log grows while nothing checkpoints: checkpoint on a timer and once

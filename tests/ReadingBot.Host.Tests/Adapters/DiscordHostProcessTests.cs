@@ -6,10 +6,11 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ReadingBot.TestSupport.Discord;
 
-namespace ReadingBot.Discord.Tests;
+namespace ReadingBot.Host.Tests.Adapters;
 
 /// <summary>The real host process with READINGBOT_Discord__* variables: Discord runs, the local chat stays off, /healthz reports it.</summary>
-public sealed class HostTests
+[Collection(AdapterProcesses.Name)]
+public sealed class DiscordHostProcessTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
