@@ -1,17 +1,10 @@
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Ports;
 using ReadingBot.Core.Replies;
-using ReadingBot.Composition;
 using ReadingBot.Host.Web;
 using ReadingBot.Storage.LiteDb;
 using ReadingBot.TestSupport;
@@ -19,22 +12,20 @@ using ReadingBot.TestSupport;
 namespace ReadingBot.Host.Tests.Web;
 
 /// <summary>
-/// The host's own composition (AddReadingBotCore, which adds the web, AddPaperSources, offline unless a test turns
-/// them on, AddLiteDbStorage and MapWeb) on a real
-/// Kestrel at 127.0.0.1:0, a real LiteDB and a fake clock; the group is built through the command dispatcher.
+/// The one <see cref="BotHarness"/> (the host's composition, paper sources offline unless a test turns them on) plus
+/// what the host adds for the web (AddWeb, MapWeb), on a real Kestrel at 127.0.0.1:0, a real LiteDB and a fake clock;
+/// the group is built through the command dispatcher.
 /// </summary>
 public sealed partial class WebHarness : IAsyncDisposable
 {
     public static readonly GroupAddress GroupA = new(Platforms.Local, "team-a");
     public static readonly GroupAddress GroupB = new(Platforms.Local, "team-b");
 
-    private readonly WebApplication app;
-    private readonly ReadingBotDatabase database;
+    private readonly BotHarness harness;
 
-    private WebHarness(WebApplication app, ReadingBotDatabase database, FakeTimeProvider time, HttpClient client)
+    private WebHarness(BotHarness harness, FakeTimeProvider time, HttpClient client)
     {
-        this.app = app;
-        this.database = database;
+        this.harness = harness;
         Time = time;
         Client = client;
     }
@@ -43,42 +34,33 @@ public sealed partial class WebHarness : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public IServiceProvider Services => app.Services;
+    public IServiceProvider Services => harness.Services;
 
     public static async Task<WebHarness> StartAsync(string? dataDirectory = null, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var all = new Dictionary<string, string?> { ["Web:Urls"] = "http://127.0.0.1:0" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            ["Web:Urls"] = "http://127.0.0.1:0",
-            ["Papers:Enabled"] = "false",
-        });
-        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<TimeProvider>(time);
-        var database = dataDirectory is null ? ReadingBotDatabase.OpenMemory() : ReadingBotDatabase.OpenFile(dataDirectory);
-        builder.Services.AddReadingBot(builder.Configuration, database);
-        builder.Services.AddWeb(builder.Configuration);
-        builder.Services.AddSingleton<IChatOutbound>(new RecordingOutbound());
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.MapWeb();
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            database.Dispose();
-            throw;
+            all[key] = value;
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(address) };
-        return new WebHarness(app, database, time, client);
+        var harness = await BotHarness.StartAsync(new BotHarnessOptions
+        {
+            Settings = all,
+            Time = time,
+            Database = dataDirectory is null ? null : ReadingBotDatabase.OpenFile(dataDirectory),
+            DisposeDatabase = true,
+            // What the host adds around the composition for the web: AddWeb and MapWeb.
+            After = (services, configuration) =>
+            {
+                services.AddWeb(configuration);
+                services.AddSingleton<IChatOutbound>(new RecordingOutbound());
+            },
+            Map = app => app.MapWeb(),
+        });
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = harness.BaseUri };
+        return new WebHarness(harness, time, client);
     }
 
     public Task<Reply> SendAsync(string line, string user = "alice", bool moderator = false, GroupAddress? group = null) =>
@@ -107,8 +89,6 @@ public sealed partial class WebHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
-        database.Dispose();
+        await harness.DisposeAsync();
     }
 }
