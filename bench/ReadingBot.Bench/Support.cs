@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Ports;
-using ReadingBot.Host.Composition;
+using ReadingBot.Charts;
+using ReadingBot.Core;
+using ReadingBot.Host.Web;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Bench;
@@ -86,7 +88,9 @@ internal sealed class BenchBot : IDisposable
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(time);
         services.AddReadingBotCore(configuration);
+        services.AddCharts();
         services.AddLiteDbStorage(database);
+        services.AddWeb(configuration);
         services.AddSingleton<IChatOutbound>(outbound);
         return new BenchBot(services.BuildServiceProvider(), database, outbound, directory);
     }

@@ -19,7 +19,8 @@ using ReadingBot.Core.Replies;
 using ReadingBot.Core.Streaks;
 using ReadingBot.Core.Wayr;
 using ReadingBot.Core.Weeks;
-using ReadingBot.Host.Composition;
+using ReadingBot.Charts;
+using ReadingBot.Core;
 using ReadingBot.Host.Web;
 using ReadingBot.Storage.LiteDb;
 
@@ -557,7 +558,7 @@ internal sealed class CorpusMetadataSource(SyntheticCorpus corpus) : IPaperMetad
 }
 
 /// <summary>
-/// The host's composition for the web (AddReadingBotCore, which adds the web, AddLiteDbStorage and MapWeb) on Kestrel
+/// The host's composition for the web (AddReadingBotCore, AddCharts, AddLiteDbStorage, AddWeb and MapWeb) on Kestrel
 /// at 127.0.0.1:0, over a LiteDB file in a temporary directory, with the fake clock and a counting outbound port.
 /// </summary>
 internal sealed class WebSite : IAsyncDisposable
@@ -593,7 +594,9 @@ internal sealed class WebSite : IAsyncDisposable
         // Registered first, so the composition's offline default (TryAdd) leaves it in place.
         builder.Services.AddSingleton(metadata);
         builder.Services.AddReadingBotCore(builder.Configuration);
+        builder.Services.AddCharts();
         builder.Services.AddLiteDbStorage(database);
+        builder.Services.AddWeb(builder.Configuration);
         var outbound = new CountingOutbound();
         builder.Services.AddSingleton<IChatOutbound>(outbound);
         builder.WebHost.UseUrls("http://127.0.0.1:0");

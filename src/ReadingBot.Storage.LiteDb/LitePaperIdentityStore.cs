@@ -7,7 +7,7 @@ namespace ReadingBot.Storage.LiteDb;
 /// <summary>
 /// Merges paper records found to be one paper, and remembers merged-away keys (<c>paperAliases</c>:
 /// <c>_id</c> = removed key, <c>target</c> = the surviving key). The merge touches every collection that names a
-/// paper key; <c>StoreTests</c> checks that no document names the removed key afterwards.
+/// paper key; <c>PaperMergeTests</c> (Storage.LiteDb.Tests) checks that no document names the removed key afterwards.
 /// </summary>
 public sealed class LitePaperIdentityStore(ReadingBotDatabase db) : IPaperIdentityStore
 {

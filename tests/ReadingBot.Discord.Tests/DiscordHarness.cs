@@ -1,23 +1,17 @@
 using ReadingBot.TestSupport;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ReadingBot.Discord;
 using ReadingBot.Discord.Gateway;
-using ReadingBot.Host.Composition;
 using ReadingBot.Storage.LiteDb;
 using ReadingBot.TestSupport.Discord;
 
 namespace ReadingBot.Discord.Tests;
 
 /// <summary>
-/// The bot as the host composes it (core, LiteDB in memory, the Discord adapter, the interactions endpoint on
-/// Kestrel at 127.0.0.1) talking to the emulator over real HTTP and WebSockets.
+/// The bot on the one <see cref="BotHarness"/> (the host's composition, LiteDB in memory, the interactions endpoint on
+/// Kestrel at 127.0.0.1) with the Discord adapter talking to the emulator over real HTTP and WebSockets.
 /// </summary>
 public sealed class DiscordHarness : IAsyncDisposable
 {
@@ -30,19 +24,19 @@ public sealed class DiscordHarness : IAsyncDisposable
     public static readonly EmulatedUser Bob = new("1000000000000000002", "bob", GlobalName: "Bob G.");
     public static readonly EmulatedUser Mod = EmulatedUser.Moderator("1000000000000000003", "mod");
 
-    private DiscordHarness(DiscordEmulator emulator, WebApplication app, ReadingBotDatabase database, LogSink logs)
+    private readonly BotHarness harness;
+
+    private DiscordHarness(DiscordEmulator emulator, BotHarness harness)
     {
         Emulator = emulator;
-        App = app;
-        Database = database;
-        Logs = logs;
+        this.harness = harness;
     }
 
     public DiscordEmulator Emulator { get; }
-    public WebApplication App { get; }
-    public ReadingBotDatabase Database { get; }
-    public LogSink Logs { get; }
-    public IServiceProvider Services => App.Services;
+    public WebApplication App => harness.App;
+    public ReadingBotDatabase Database => harness.Database;
+    public LogSink Logs => harness.Logs;
+    public IServiceProvider Services => harness.Services;
     public DiscordConnectionState State => Services.GetRequiredService<DiscordConnectionState>();
     public Uri InteractionsEndpoint { get; private set; } = null!;
 
@@ -84,30 +78,21 @@ public sealed class DiscordHarness : IAsyncDisposable
             config[key] = value;
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(config);
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var logs = new LogSink();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(logs);
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
         var database = ReadingBotDatabase.OpenMemory();
         if (prepare is not null)
         {
             await prepare(emulator, database);
         }
 
-        builder.Services.AddReadingBotCore(builder.Configuration);
-        builder.Services.AddLiteDbStorage(database);
-        builder.Services.AddDiscord(builder.Configuration);
-        services?.Invoke(builder.Services);
-        var app = builder.Build();
-        app.MapDiscord();
-        await app.StartAsync();
-        var harness = new DiscordHarness(emulator, app, database, logs);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        harness.InteractionsEndpoint = new Uri(new Uri(address), config.TryGetValue("Discord:InteractionsPath", out var p) && p is not null ? p : "/discord/interactions");
+        var bot = await BotHarness.StartAsync(new BotHarnessOptions
+        {
+            Settings = config,
+            Database = database,
+            DisposeDatabase = true,
+            After = (s, _) => services?.Invoke(s),
+        });
+        var harness = new DiscordHarness(emulator, bot);
+        harness.InteractionsEndpoint = new Uri(bot.BaseUri, config.TryGetValue("Discord:InteractionsPath", out var p) && p is not null ? p : "/discord/interactions");
         if (waitForSession && !string.Equals(config.GetValueOrDefault("Discord:Mode"), "Http", StringComparison.OrdinalIgnoreCase))
         {
             await emulator.WaitForSessionAsync(TimeSpan.FromSeconds(30));
@@ -121,12 +106,10 @@ public sealed class DiscordHarness : IAsyncDisposable
     {
         try
         {
-            await App.StopAsync();
+            await harness.DisposeAsync();
         }
         finally
         {
-            await App.DisposeAsync();
-            Database.Dispose();
             await Emulator.DisposeAsync();
         }
     }

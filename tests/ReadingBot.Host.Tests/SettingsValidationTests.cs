@@ -4,7 +4,12 @@ using Microsoft.Extensions.Options;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Recommendations;
 using ReadingBot.Core.Weeks;
+using ReadingBot.Composition;
+using ReadingBot.Core.Groups;
 using ReadingBot.Host.Composition;
+using ReadingBot.Host.Hosting;
+using ReadingBot.Host.Web;
+using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Host.Tests;
 
@@ -14,7 +19,15 @@ public sealed class SettingsValidationTests
     private static ServiceProvider Build(string key, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
-        return new ServiceCollection().AddLogging().AddReadingBotCore(configuration).BuildServiceProvider();
+        return Host(configuration);
+    }
+
+    /// <summary>The host's own composition: every project's registrations, then the host's.</summary>
+    private static ServiceProvider Host(IConfiguration configuration)
+    {
+        var services = new ServiceCollection().AddLogging().AddSingleton(configuration);
+        services.AddHostServices(configuration, services.AddReadingBot(configuration, ReadingBotDatabase.OpenMemory()));
+        return services.BuildServiceProvider();
     }
 
     public static TheoryData<string, string, Type, string> BadValues => new()
@@ -53,7 +66,7 @@ public sealed class SettingsValidationTests
         {
             ["Library:FetchTimeoutSeconds"] = "7.5", ["Scheduler:CatchUpHours"] = "3", ["Scheduler:ClaimLeaseMinutes"] = "4",
         }).Build();
-        using var provider = new ServiceCollection().AddLogging().AddReadingBotCore(configuration).BuildServiceProvider();
+        using var provider = Host(configuration);
 
         Assert.Equal(TimeSpan.FromSeconds(7.5), provider.GetRequiredService<LibraryOptions>().FetchTimeout);
         Assert.Equal(TimeSpan.FromHours(3), provider.GetRequiredService<SchedulerOptions>().CatchUpWindow);

@@ -1,10 +1,10 @@
+using ReadingBot.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
-using ReadingBot.Host.Composition;
 using ReadingBot.TestSupport;
 
 namespace ReadingBot.Papers.Tests;
@@ -17,7 +17,7 @@ public sealed class CompositionTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
-        services.AddPaperIntake(configuration);
+        services.AddReadingBotCore(configuration);
         services.AddPaperSources(configuration);
         return services.BuildServiceProvider();
     }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Replies;
-using ReadingBot.Host.Composition;
 using ReadingBot.TestSupport;
 using ReadingBot.TestSupport.Papers;
 

@@ -2,9 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Ports;
-using ReadingBot.Host.Composition;
-using ReadingBot.Host.Hosting;
-
 
 namespace ReadingBot.Slack.Tests;
 
@@ -84,37 +81,12 @@ public sealed class SlackOptionsTests
     }
 
     [Fact]
-    public void Without_slack_tokens_nothing_of_slack_is_registered_and_the_local_chat_stays_on()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>()).Build();
-        var services = new ServiceCollection();
-
-        services.AddSlack(configuration);
-
-        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IChatOutbound));
-        Assert.True(ReadingBotHost.LocalChatEnabled(configuration));
-    }
-
-    [Fact]
-    public void With_a_bot_token_the_adapter_and_its_health_status_are_registered_and_the_local_chat_turns_off()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Slack:BotToken"] = "xoxb-1" }).Build();
-        var services = new ServiceCollection();
-
-        services.AddSlack(configuration);
-
-        Assert.Contains(services, d => d.ServiceType == typeof(IChatOutbound));
-        Assert.Contains(services, d => d.ServiceType == typeof(IChatAdapterStatus));
-        Assert.False(ReadingBotHost.LocalChatEnabled(configuration));
-    }
-
-    [Fact]
     public void Validation_runs_at_start()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Slack:BotToken"] = "xoxb-1" }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSlack(configuration);
+        services.AddSlackAdapter(configuration);
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SlackOptions>>().Value);
@@ -131,7 +103,7 @@ public sealed class SlackOptionsTests
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSlack(configuration);
+        services.AddSlackAdapter(configuration);
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SlackOptions>>().Value);

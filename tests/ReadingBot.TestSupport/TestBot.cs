@@ -9,7 +9,6 @@ using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Ports;
 using ReadingBot.Core.Replies;
-using ReadingBot.Host.Composition;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.TestSupport;
@@ -48,18 +47,25 @@ public sealed class TestBot : IDisposable
         ReadingBotDatabase? database = null)
     {
         var time = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
-        var db = database ?? ReadingBotDatabase.OpenMemory();
         var outbound = new RecordingOutbound();
+        var options = new BotHarnessOptions
+        {
+            Settings = settings ?? new Dictionary<string, string?>(),
+            Time = time,
+            Database = database,
+            After = (services, _) =>
+            {
+                services.AddSingleton<IChatOutbound>(outbound);
+                configure?.Invoke(services);
+            },
+        };
+        // No server and no hosted services running: commands go straight to the dispatcher.
+        var configuration = BotHarness.AddSettings(new ConfigurationBuilder(), options).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        services.AddSingleton<TimeProvider>(time);
-        services.AddReadingBotCore(configuration);
-        services.AddLiteDbStorage(db);
-        services.AddSingleton<IChatOutbound>(outbound);
-        configure?.Invoke(services);
+        var db = BotHarness.Compose(services, configuration, options);
         return new TestBot(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), time, outbound, db, database is null);
     }
 

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReadingBot.Discord;
-using ReadingBot.Host.Composition;
+using ReadingBot.Charts;
+using ReadingBot.Core;
+using ReadingBot.Host.Web;
 using ReadingBot.Storage.LiteDb;
 using ReadingBot.TestSupport.Discord;
 
@@ -106,8 +108,10 @@ public static class DiscordLoad
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         builder.Services.AddReadingBotCore(builder.Configuration);
+        builder.Services.AddCharts();
         builder.Services.AddLiteDbStorage(ReadingBotDatabase.OpenMemory());
         builder.Services.AddDiscord(builder.Configuration);
+        builder.Services.AddWeb(builder.Configuration);
         var app = builder.Build();
         await app.StartAsync();
         return app;

@@ -3,22 +3,6 @@ using ReadingBot.Core.Settings;
 
 namespace ReadingBot.Host.Composition;
 
-/// <summary>Group defaults (<c>Groups:*</c>).</summary>
-public sealed class GroupsOptions
-{
-    /// <summary>The IANA zone a new group starts with.</summary>
-    public string DefaultTimeZone { get; set; } = "Etc/UTC";
-
-    /// <summary>Hand-written: whether a name is an IANA zone is not something an annotation can say.</summary>
-    internal static IEnumerable<string> Rules(GroupsOptions o)
-    {
-        if (!TimeZones.TryFind(o.DefaultTimeZone, out _))
-        {
-            yield return SettingProblem.Describe("Groups:DefaultTimeZone", $"'{o.DefaultTimeZone}' is not an IANA time zone", "a zone such as Etc/UTC or Europe/Berlin");
-        }
-    }
-}
-
 /// <summary>The local terminal chat (<c>Local:*</c>).</summary>
 public sealed class LocalChatOptions
 {
@@ -79,18 +63,7 @@ public sealed class WebOptions
     }
 }
 
-/// <summary>Storage upkeep (<c>Storage:*</c>).</summary>
-public sealed class StorageOptions
-{
-    /// <summary>Minutes between checkpoints (LiteDB fsyncs only at checkpoints).</summary>
-    [SettingRange(0d, 1440d, "a number of minutes from 0.1 to 1440", MinimumIsExclusive = true)]
-    public double CheckpointMinutes { get; set; } = 5;
-}
-
 /// <summary>The annotations' checks for <see cref="WebOptions"/>, generated.</summary>
 [OptionsValidator]
 internal sealed partial class WebOptionsAnnotations : IValidateOptions<WebOptions>;
 
-/// <summary>The annotations' checks for <see cref="StorageOptions"/>, generated.</summary>
-[OptionsValidator]
-internal sealed partial class StorageOptionsAnnotations : IValidateOptions<StorageOptions>;

@@ -6,12 +6,12 @@ using ReadingBot.Core.Groups;
 using ReadingBot.Core.Inbound;
 using ReadingBot.Core.Settings;
 using ReadingBot.Core.Ports;
-using ReadingBot.Discord;
+using ReadingBot.Composition;
 using ReadingBot.Discord.Gateway;
 using ReadingBot.Host.Composition;
 using ReadingBot.Host.Local;
 using ReadingBot.Host.Web;
-using ReadingBot.Slack.Http;
+using ReadingBot.Slack.Socket;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Host.Hosting;
@@ -212,16 +212,8 @@ public static class ReadingBotHost
     private static void ConfigureServices(WebApplicationBuilder builder, ReadingBotDatabase database)
     {
         var services = builder.Services;
-        services.AddReadingBotCore(builder.Configuration);
-        services.AddLiteDbStorage(database);
-        services.AddHostedService<WeeklySchedulerService>();
-        services.AddPaperSources(builder.Configuration);
-        services.AddSlack(builder.Configuration);
-        if (services.AddDiscord(builder.Configuration))
-        {
-            services.AddSingleton<IChatAdapterStatus>(sp => new ChatAdapterStatus(Platforms.Discord, () => sp.GetRequiredService<DiscordConnectionState>().IsConnected));
-        }
-        services.AddRecommendationBackground(builder.Configuration);
+        var adapters = services.AddReadingBot(builder.Configuration, database);
+        services.AddHostServices(builder.Configuration, adapters);
 
         if (LocalChatEnabled(builder.Configuration))
         {
@@ -231,6 +223,29 @@ public static class ReadingBotHost
             services.AddInboundPipeline<LocalChatItem, LocalChatHandler>(_ => new InboundPipelineOptions("Local", Capacity: 1, Workers: 1));
             services.AddHostedService<LocalChatService>();
         }
+    }
+
+    /// <summary>
+    /// What only the host has around <see cref="ReadingBotComposition.AddReadingBot"/>: the web, the local chat's
+    /// options, the timers of the scheduler and of recommendations, and the adapters' <c>/healthz</c> statuses.
+    /// </summary>
+    internal static IServiceCollection AddHostServices(this IServiceCollection services, IConfiguration configuration, ChatAdapters adapters)
+    {
+        services.AddWeb(configuration);
+        services.AddOptions<LocalChatOptions>().Bind(configuration.GetSection("Local")).ValidateSettings("Local", null, LocalChatOptions.Rules);
+        services.AddHostedService<WeeklySchedulerService>();
+        if (adapters.Slack)
+        {
+            services.AddSingleton<IChatAdapterStatus>(sp => new ChatAdapterStatus(Platforms.Slack, () => sp.GetRequiredService<SlackConnectionState>().IsConnected));
+        }
+
+        if (adapters.Discord)
+        {
+            services.AddSingleton<IChatAdapterStatus>(sp => new ChatAdapterStatus(Platforms.Discord, () => sp.GetRequiredService<DiscordConnectionState>().IsConnected));
+        }
+
+        services.AddHostedService<RecommendationBackgroundService>();
+        return services;
     }
 
     /// <summary>The local chat runs when asked to, or by default when no chat platform has credentials.</summary>
@@ -249,8 +264,7 @@ public static class ReadingBotHost
 
     private static void MapEndpoints(WebApplication app)
     {
-        app.MapSlackEndpoints();
-        app.MapDiscord();
+        app.MapReadingBot();
         app.MapWeb();
         app.MapGet("/healthz", (ReadingBotDatabase db, IEnumerable<IChatAdapterStatus> adapters) =>
         {

@@ -2,6 +2,7 @@ using ReadingBot.Host.Composition;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ReadingBot.Core.Settings;
 using ReadingBot.Core.Web;
 
 namespace ReadingBot.Host.Web;
@@ -9,13 +10,14 @@ namespace ReadingBot.Host.Web;
 /// <summary>The group's web page, feeds and signed links: <c>AddWeb</c> for the services, <c>MapWeb</c> for the endpoints.</summary>
 public static class WebComposition
 {
+    /// <summary>The web's options (<c>Web:*</c>), the link signer and the host's side of Core's link ports.</summary>
     public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection("Web")).ValidateSettings("Web", new WebOptionsAnnotations(), WebOptions.Rules);
         services.AddSingleton<WebSecret>();
         services.AddSingleton<LinkSigner>();
         services.AddSingleton<IDashboardLinks, DashboardLinks>();
         services.AddSingleton<IOwnFeedLinks, OwnFeedLinkReader>();
-        services.AddSingleton<DashboardService>();
         services.AddSingleton<WebPages>();
         return services;
     }

@@ -1,14 +1,7 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReadingBot.Core.Papers;
-using ReadingBot.Host.Composition;
-using ReadingBot.Slack.Http;
 using ReadingBot.Slack.Inbound;
 using ReadingBot.Slack.Socket;
 using ReadingBot.Storage.LiteDb;
@@ -16,28 +9,24 @@ using ReadingBot.Storage.LiteDb;
 namespace ReadingBot.TestSupport.Slack;
 
 /// <summary>
-/// The real host composition (core, LiteDB, the Slack adapter via the host's AddSlack) on Kestrel at 127.0.0.1:0,
-/// pointed at a <see cref="SlackEmulator"/>. Timings are shortened so reconnects happen in milliseconds.
+/// The bot on the one <see cref="BotHarness"/> (the host's composition, Kestrel at 127.0.0.1:0), pointed at a
+/// <see cref="SlackEmulator"/>, with a scripted metadata source. Timings are shortened so reconnects happen in milliseconds.
 /// </summary>
 public sealed class SlackTestBot : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly bool ownsDatabase;
+    private readonly BotHarness harness;
 
-    private SlackTestBot(WebApplication app, ReadingBotDatabase database, bool ownsDatabase, LogSink logs, ScriptedMetadataSource metadata)
+    private SlackTestBot(BotHarness harness, ScriptedMetadataSource metadata)
     {
-        this.app = app;
-        Database = database;
-        this.ownsDatabase = ownsDatabase;
-        Logs = logs;
+        this.harness = harness;
         Metadata = metadata;
     }
 
-    public IServiceProvider Services => app.Services;
-    public ReadingBotDatabase Database { get; }
-    public LogSink Logs { get; }
+    public IServiceProvider Services => harness.Services;
+    public ReadingBotDatabase Database => harness.Database;
+    public LogSink Logs => harness.Logs;
     public ScriptedMetadataSource Metadata { get; }
-    public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+    public Uri BaseUri => harness.BaseUri;
     public SlackConnectionState State => Services.GetRequiredService<SlackConnectionState>();
     public SlackInboundProcessor Processor => Services.GetRequiredService<SlackInboundProcessor>();
 
@@ -65,47 +54,16 @@ public sealed class SlackTestBot : IAsyncDisposable
     {
         var settings = FastSettings(emulator, mode);
         configure?.Invoke(settings);
-        var logs = new LogSink();
         var metadata = new ScriptedMetadataSource();
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Logging.AddProvider(logs);
-        if (extraLogs is not null)
+        var harness = await BotHarness.StartAsync(new BotHarnessOptions
         {
-            builder.Logging.AddProvider(extraLogs);
-        }
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var ownsDatabase = database is null;
-        var db = database ?? ReadingBotDatabase.OpenMemory();
-        builder.Services.AddSingleton<IPaperMetadataSource>(metadata);
-        builder.Services.AddReadingBotCore(builder.Configuration);
-        builder.Services.AddLiteDbStorage(db);
-        builder.Services.AddSlack(builder.Configuration);
-        services?.Invoke(builder.Services);
-        var app = builder.Build();
-        app.MapSlackEndpoints();
-        var bot = new SlackTestBot(app, db, ownsDatabase, logs, metadata);
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            if (ownsDatabase)
-            {
-                db.Dispose();
-            }
-
-            throw;
-        }
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        bot.BaseUri = new Uri(address.TrimEnd('/') + "/");
-        return bot;
+            Settings = settings,
+            Database = database,
+            ExtraLogs = extraLogs,
+            Before = s => s.AddSingleton<IPaperMetadataSource>(metadata),
+            After = (s, _) => services?.Invoke(s),
+        });
+        return new SlackTestBot(harness, metadata);
     }
 
     /// <summary>Waits until the processor has handled <paramref name="count"/> deliveries.</summary>
@@ -139,21 +97,7 @@ public sealed class SlackTestBot : IAsyncDisposable
         await emulator.DisposeAsync();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await app.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
-        }
-        finally
-        {
-            await app.DisposeAsync();
-            if (ownsDatabase)
-            {
-                Database.Dispose();
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => harness.DisposeAsync();
 }
 
 

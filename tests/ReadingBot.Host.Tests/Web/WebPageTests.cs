@@ -1,0 +1,191 @@
+using System.Xml.Linq;
+using Microsoft.Extensions.DependencyInjection;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Weeks;
+using ReadingBot.Host.Web;
+
+namespace ReadingBot.Host.Tests.Web;
+
+public sealed class WebPageTests : IAsyncLifetime
+{
+    private const string Evil = "<script>alert(1)</script>";
+    private WebHarness web = null!;
+
+    public async Task InitializeAsync()
+    {
+        web = await WebHarness.StartAsync();
+        await web.SendAsync("/paper add https://example.org/attention Attention Is All You Need");
+        await web.SendAsync("/paper add https://example.org/evil " + Evil, "bob");
+        await web.SendAsync("/paper suggest #2 because it is tricky", "bob");
+    }
+
+    public async Task DisposeAsync() => await web.DisposeAsync();
+
+    [Fact]
+    public async Task A_dashboard_link_opens_the_group_home_with_the_week_the_queue_the_leaderboard_and_members()
+    {
+        var reply = await web.SendAsync("/dashboard");
+        var (status, body, _) = await web.GetAsync(WebHarness.PathIn(ReadingBot.Core.Replies.PlainTextRenderer.Render(reply), "g"));
+
+        Assert.True(reply.Ephemeral);
+        Assert.Equal(200, status);
+        Assert.Contains("The paper of the week", body, StringComparison.Ordinal);
+        Assert.Contains("Suggestion queue", body, StringComparison.Ordinal);
+        Assert.Contains("because it is tricky", body, StringComparison.Ordinal);
+        Assert.Contains("Leaderboard", body, StringComparison.Ordinal);
+        Assert.Contains("/members/bob\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Suggestions_on_the_home_page_and_a_members_reading_link_each_papers_page_here()
+    {
+        await web.SendAsync("/read #2 pass1", "bob");
+        var home = await web.DashboardPathAsync();
+
+        var (_, page, _) = await web.GetAsync(home);
+        var (_, member, _) = await web.GetAsync(home + "members/bob");
+
+        // The suggestion and bob's reading are both about #2, whose own link is https://example.org/evil.
+        Assert.Contains($"<a href=\"{home}papers/2\">#2 ", page, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"{home}papers/2\">#2 ", member, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"https://example.org/evil\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_paper_title_with_markup_is_encoded_on_every_page()
+    {
+        var home = await web.DashboardPathAsync();
+
+        foreach (var path in new[] { home, home + "library", home + "papers/2", home + "library?q=alert" })
+        {
+            var (status, body, _) = await web.GetAsync(path);
+            Assert.Equal(200, status);
+            Assert.DoesNotContain(Evil, body, StringComparison.Ordinal);
+            Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Pages_and_refusals_carry_the_strict_policy_nosniff_and_no_cookie()
+    {
+        var home = await web.DashboardPathAsync();
+
+        foreach (var path in new[] { home, home + "wayr", "/g/nonsense/", "/web/site.css" })
+        {
+            var (_, _, response) = await web.GetAsync(path);
+            Assert.Equal(Html.ContentSecurityPolicy, string.Join(";", response.Headers.GetValues("Content-Security-Policy")));
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.False(response.Headers.Contains("Set-Cookie"));
+        }
+
+        var (_, page, _) = await web.GetAsync(home);
+        Assert.DoesNotContain("style=", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<link rel=\"stylesheet\" href=\"/web/site.css\">", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Library_search_shows_only_matching_papers_and_links_each_paper_page()
+    {
+        var home = await web.DashboardPathAsync();
+
+        var (_, body, _) = await web.GetAsync(home + "library?q=attention");
+
+        Assert.Contains("Attention Is All You Need", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("alert(1)", body, StringComparison.Ordinal);
+        Assert.Contains("/papers/1\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_paper_page_shows_its_links_discussion_and_who_read_it_how_far()
+    {
+        Assert.Contains("2026-W49", await web.TextAsync("/week pick #1 2026-W49", "alice", moderator: true), StringComparison.Ordinal);
+        web.Time.Advance(TimeSpan.FromDays(7));
+        Assert.StartsWith("Noted", await web.TextAsync("/discuss the scaled dot product is the key idea", "carol"), StringComparison.Ordinal);
+        await web.SendAsync("/read #1 pass2", "carol");
+
+        var (status, body, _) = await web.GetAsync(await web.DashboardPathAsync() + "papers/1");
+
+        Assert.Equal(200, status);
+        Assert.Contains("https://example.org/attention", body, StringComparison.Ordinal);
+        Assert.Contains("the scaled dot product is the key idea", body, StringComparison.Ordinal);
+        Assert.Contains("carol</a> — the second pass", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_home_page_charts_the_papers_read_per_week()
+    {
+        await web.SendAsync("/wayr 1706.03762 read: the attention figure", "alice");
+        await web.SendAsync("/read 1706.03762 done", "alice");
+        await web.SendAsync("/read 1512.03385 done", "bob");
+        await web.SendAsync("/wayr 1409.0473 skimmed", "bob");
+
+        var (status, body, _) = await web.GetAsync(await web.DashboardPathAsync());
+
+        Assert.Equal(200, status);
+        Assert.Contains("aria-label=\"Papers read per week, last 26 weeks\"", body, StringComparison.Ordinal);
+        // alice's post and /read for one paper count once; bob's finished paper counts; a skimmed one does not.
+        Assert.Contains("<title>2026-W48: 2 read</title>", body, StringComparison.Ordinal);
+        Assert.Contains("<title>2026-W47: 0 read</title>", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_member_page_shows_the_streak_heatmap_and_reading_progress()
+    {
+        var group = web.Services.GetRequiredService<IGroupStore>().Find(WebHarness.GroupA.Id)!;
+        var zone = group.Zone();
+        Assert.StartsWith("Posted", await web.TextAsync("/wayr reading a long enough note about the paper I read"), StringComparison.Ordinal);
+        web.Time.SetUtcNow(WeeklySchedule.ToInstant(new WeekKey(2026, 48).Monday.AddDays(6), new TimeOnly(20, 0), zone));
+        await web.Services.GetRequiredService<WeeklyScheduler>().RunDueAsync(CancellationToken.None);
+        await web.SendAsync("/read #1 done");
+
+        var home = await web.DashboardPathAsync();
+        var (status, body, _) = await web.GetAsync(home + "members/alice");
+        var (_, archive, _) = await web.GetAsync(home + "wayr?week=2026-W48");
+
+        Assert.Equal(200, status);
+        Assert.Contains("<svg", body, StringComparison.Ordinal);
+        Assert.Contains("<rect class=\"week kept\"", body, StringComparison.Ordinal);
+        Assert.Contains("<title>2026-W48: kept</title>", body, StringComparison.Ordinal);
+        Assert.Contains("Attention Is All You Need", body, StringComparison.Ordinal);
+        Assert.Contains("a long enough note", archive, StringComparison.Ordinal);
+        Assert.Contains("2026-W48", archive, StringComparison.Ordinal);
+        Assert.Equal(404, (await web.GetAsync(home + "members/nobody")).Status);
+    }
+
+    [Fact]
+    public async Task Atom_feed_parses_with_the_atom_namespace_and_lists_the_library()
+    {
+        var feeds = await web.TextAsync("/dashboard feeds");
+
+        var (status, body, response) = await web.GetAsync(WebHarness.PathIn(feeds, "f", "feed.atom"));
+
+        Assert.Equal(200, status);
+        Assert.StartsWith("application/atom+xml", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        var feed = XDocument.Parse(body).Root!;
+        Assert.Equal(XName.Get("feed", "http://www.w3.org/2005/Atom"), feed.Name);
+        Assert.Contains(feed.Elements(XName.Get("entry", "http://www.w3.org/2005/Atom")), e => e.ToString().Contains("Attention Is All You Need", StringComparison.Ordinal));
+        var (jsonStatus, json, _) = await web.GetAsync(WebHarness.PathIn(feeds, "f", "library.json"));
+        Assert.Equal(200, jsonStatus);
+        Assert.Contains("\"format\": \"readingbot-library\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_calendar_has_a_vtimezone_and_sessions_at_the_same_local_time_across_the_spring_change()
+    {
+        await web.SendAsync("/settings timezone Europe/Berlin", "alice", moderator: true);
+        await web.SendAsync("/week pick #1 2027-W12", "alice", moderator: true);
+        await web.SendAsync("/week pick #2 2027-W13", "alice", moderator: true);
+
+        var (status, ics, _) = await web.GetAsync(WebHarness.PathIn(await web.TextAsync("/dashboard feeds"), "f", "calendar.ics"));
+
+        Assert.Equal(200, status);
+        Assert.Contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n", ics, StringComparison.Ordinal);
+        Assert.Contains("BEGIN:DAYLIGHT", ics, StringComparison.Ordinal);
+        Assert.Contains("TZOFFSETTO:+0200", ics, StringComparison.Ordinal);
+        // Thursday 18:00 in Berlin both weeks: 17:00 UTC before 28 March 2027, 16:00 UTC after.
+        Assert.Contains("DTSTART;TZID=Europe/Berlin:20270325T180000", ics, StringComparison.Ordinal);
+        Assert.Contains("DTSTART;TZID=Europe/Berlin:20270401T180000", ics, StringComparison.Ordinal);
+    }
+}
