@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,22 +9,18 @@ using ReadingBot.Discord.Rest;
 namespace ReadingBot.Discord;
 
 /// <summary>
-/// Runs the adapter: checks the token, registers the commands, then (Gateway mode) runs the Gateway session and
-/// the workers that drain its queue. A thin service: the protocol lives in <see cref="DiscordGateway"/>.
+/// Runs the adapter: checks the token, registers the commands, then (Gateway mode) runs the Gateway session, whose
+/// dispatches go to the shared inbound pipeline. A thin service: the protocol lives in <see cref="DiscordGateway"/>.
 /// </summary>
 public sealed class DiscordAdapterService(
     DiscordRestClient rest,
     CommandRegistrar registrar,
     DiscordGateway gateway,
-    DiscordEventProcessor processor,
     DiscordConnectionState state,
-    ReadingBot.Core.Ports.IDeliveryLog deliveries,
     IOptions<DiscordOptions> options,
     TimeProvider time,
     ILogger<DiscordAdapterService> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<Task, byte> running = new();
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -40,14 +35,12 @@ public sealed class DiscordAdapterService(
                 await RegisterAsync(stoppingToken);
             }
 
-            var purge = PurgeDeliveriesAsync(stoppingToken);
-
             if (options.Value.IsHttpMode)
             {
                 // Discord POSTs interactions to our endpoint; there is no socket to watch.
                 state.IsConnected = true;
                 logger.LogInformation("Discord adapter ready in Http mode at {Path}", options.Value.InteractionsPath);
-                await purge;
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken);
                 return;
             }
 
@@ -61,10 +54,7 @@ public sealed class DiscordAdapterService(
                 ThreadPool.SetMinThreads(wanted, completionPorts);
             }
 
-            var pump = PumpAsync(stoppingToken);
             await gateway.RunAsync(stoppingToken);
-            await pump;
-            await purge;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -78,34 +68,6 @@ public sealed class DiscordAdapterService(
         finally
         {
             state.IsConnected = false;
-            var pending = running.Keys.ToArray();
-            if (pending.Length > 0)
-            {
-                await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(5), time, CancellationToken.None));
-            }
-        }
-    }
-
-    /// <summary>The dedupe records of interactions and messages expire; drop them now and then so the store stays small.</summary>
-    private async Task PurgeDeliveriesAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    deliveries.Purge(time.GetUtcNow());
-                }
-                catch (Exception ex)
-                {
-                    logger.LogWarning(ex, "Purging expired Discord delivery records failed");
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 
@@ -144,43 +106,6 @@ public sealed class DiscordAdapterService(
         catch (DiscordRestException ex)
         {
             logger.LogError("Registering the Discord commands failed: {Message}", ex.Message);
-        }
-    }
-
-    /// <summary>Drains the Gateway queue; each dispatch runs on its own task, at most MaxConcurrentHandlers at once.</summary>
-    private async Task PumpAsync(CancellationToken stoppingToken)
-    {
-        using var slots = new SemaphoreSlim(options.Value.MaxConcurrentHandlers);
-        try
-        {
-            await foreach (var dispatch in gateway.Dispatches.ReadAllAsync(stoppingToken))
-            {
-                await slots.WaitAsync(stoppingToken);
-                var task = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await processor.ProcessAsync(dispatch, stoppingToken);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }, CancellationToken.None);
-                running.TryAdd(task, 0);
-                _ = task.ContinueWith(t => running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            var pending = running.Keys.ToArray();
-            if (pending.Length > 0)
-            {
-                await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(5), time, CancellationToken.None));
-            }
         }
     }
 }

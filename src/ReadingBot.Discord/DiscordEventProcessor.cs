@@ -3,8 +3,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
+using ReadingBot.Core.Inbound;
 using ReadingBot.Core.Ports;
 using ReadingBot.Discord.Gateway;
+using ReadingBot.Discord.Inbound;
 using ReadingBot.Discord.Interactions;
 using ReadingBot.Discord.Rendering;
 using ReadingBot.Discord.Rest;
@@ -12,61 +14,37 @@ using ReadingBot.Discord.Rest;
 namespace ReadingBot.Discord;
 
 /// <summary>
-/// Handles one Gateway dispatch off the reader: interactions, messages in bot-opened threads, and removal from a
-/// server. Replays after a RESUME are at least once, so interactions and messages are deduplicated durably.
+/// Handles one Discord delivery from the shared pipeline (deduplicated there, and a server removal done there):
+/// interactions from the Gateway or the HTTP endpoint, and messages in threads the bot opened.
 /// </summary>
 public sealed class DiscordEventProcessor(
     InteractionRouter interactions,
     CommandDispatcher dispatcher,
-    ITenantDataStore tenants,
-    IDeliveryLog deliveries,
+    DeliveryClaims claims,
     IThreadLinkStore threads,
     DiscordRestClient rest,
     DiscordConnectionState state,
     IOptions<DiscordOptions> options,
-    TimeProvider time,
-    ILogger<DiscordEventProcessor> logger)
+    ILogger<DiscordEventProcessor> logger) : IInboundHandler<DiscordInboundItem>
 {
-    public async Task ProcessAsync(GatewayDispatch dispatch, CancellationToken cancellationToken)
+    public async Task HandleAsync(DiscordInboundItem item, CancellationToken cancellationToken)
     {
         try
         {
-            switch (dispatch.Type)
+            switch (item.Kind)
             {
-                case "INTERACTION_CREATE":
-                    await InteractionAsync(dispatch, cancellationToken);
+                case DiscordInboundKind.Interaction when item.Responder is { } responder:
+                    await interactions.HandleAsync(item.Data, responder, item.Answer, item.DeferEphemeral, cancellationToken);
                     break;
-                case "MESSAGE_CREATE":
-                    await MessageAsync(dispatch.Data, cancellationToken);
-                    break;
-                case "GUILD_DELETE":
-                    GuildDeleted(dispatch.Data);
+                case DiscordInboundKind.Message:
+                    await MessageAsync(item.Data, cancellationToken);
                     break;
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
         catch (DiscordRestException ex)
         {
-            logger.LogWarning("Discord refused our answer to {Event}: {Status} code {Code} {Message}", dispatch.Type, (int)ex.Status, ex.Code, ex.DiscordMessage);
+            logger.LogWarning("Discord refused our answer to a {Kind}: {Status} code {Code} {Message}", item.Kind, (int)ex.Status, ex.Code, ex.DiscordMessage);
         }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Handling the Discord event {Event} failed", dispatch.Type);
-        }
-    }
-
-    private async Task InteractionAsync(GatewayDispatch dispatch, CancellationToken cancellationToken)
-    {
-        var id = dispatch.Data["id"]?.GetValue<string>();
-        var token = dispatch.Data["token"]?.GetValue<string>();
-        if (id is null || token is null || !FirstTime("discord:interaction:" + id, TimeSpan.FromMinutes(15)))
-        {
-            return;
-        }
-
-        await interactions.HandleAsync(dispatch.Data, new CallbackResponder(rest, id, token), dispatch.ReceivedAt, cancellationToken);
     }
 
     private async Task MessageAsync(JsonObject message, CancellationToken cancellationToken)
@@ -94,7 +72,7 @@ public sealed class DiscordEventProcessor(
 
         // Only threads the bot opened matter; checking first keeps ordinary chatter from costing a store write.
         var group = new GroupAddress(Platforms.Discord, guildId);
-        if (threads.Find(group.Id, channelId) is null || !FirstTime("discord:message:" + messageId, TimeSpan.FromHours(1)))
+        if (threads.Find(group.Id, channelId) is null || !await claims.TryClaimAsync(["discord:message:" + messageId], TimeSpan.FromHours(1)))
         {
             return;
         }
@@ -113,23 +91,5 @@ public sealed class DiscordEventProcessor(
         rendered.Body["nonce"] = DiscordOutbound.NewNonce();
         rendered.Body["enforce_nonce"] = true;
         await rest.SendAsync(HttpMethod.Post, $"channels/{channelId}/messages", rendered.Body, rendered.File, cancellationToken);
-    }
-
-    private void GuildDeleted(JsonObject guild)
-    {
-        // unavailable=true is an outage, not a removal: keep the data.
-        if (guild["unavailable"]?.GetValue<bool>() == true || guild["id"]?.GetValue<string>() is not { } guildId)
-        {
-            return;
-        }
-
-        var removed = tenants.RemoveWorkspace(Platforms.Discord, guildId);
-        logger.LogInformation("Removed from Discord server {Guild}: deleted {Count} records", guildId, removed);
-    }
-
-    private bool FirstTime(string key, TimeSpan keep)
-    {
-        var now = time.GetUtcNow();
-        return deliveries.TryRecord(key, now, now + keep);
     }
 }

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReadingBot.Core.Inbound;
+using ReadingBot.Discord.Inbound;
 using ReadingBot.Core.Ports;
 using ReadingBot.Discord.Gateway;
 using ReadingBot.Discord.Interactions;
@@ -42,7 +44,12 @@ public static class DiscordRegistration
         services.AddSingleton<DiscordGateway>();
         services.AddSingleton<CommandRegistrar>();
         services.AddSingleton<InteractionRouter>();
-        services.AddSingleton<DiscordEventProcessor>();
+        services.AddInboundPipeline<DiscordInboundItem, DiscordEventProcessor>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<DiscordOptions>>().Value;
+            return new InboundPipelineOptions("Discord", o.QueueCapacity, o.MaxConcurrentHandlers);
+        });
+        services.AddSingleton<DiscordIngress>();
         services.AddSingleton<InteractionSignatureVerifier>();
         services.AddSingleton<HttpInteractionsEndpoint>();
         services.AddSingleton<DiscordOutbound>();

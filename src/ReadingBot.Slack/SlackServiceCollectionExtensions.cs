@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReadingBot.Core.Inbound;
 using ReadingBot.Core.Ports;
 using ReadingBot.Slack.Inbound;
 using ReadingBot.Slack.Socket;
@@ -37,15 +38,16 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<RateGate>();
         services.AddSingleton<SlackConnectionState>(sp => new SlackConnectionState { HttpMode = sp.GetRequiredService<IOptions<SlackOptions>>().Value.IsHttpMode });
         services.AddSingleton<SlackUserDirectory>();
-        services.AddSingleton<InboundQueue>();
+        services.AddInboundPipeline<SlackInboundItem, SlackInboundProcessor>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
+            return new InboundPipelineOptions("Slack", o.QueueCapacity, o.Workers);
+        });
         services.AddSingleton<SlackIngress>();
         services.AddSingleton<Http.SlackReplayGuard>();
-        services.AddSingleton<SlackInboundProcessor>();
         services.AddSingleton<SlackOutbound>();
         services.AddSingleton<IChatOutbound>(sp => sp.GetRequiredService<SlackOutbound>());
         services.AddHostedService<SlackStartupCheck>();
-        services.AddHostedService<SlackInboundWorker>();
-        services.AddHostedService<DeliveryLogPurger>();
         services.AddSingleton<SocketModeService>();
         services.AddHostedService(sp => new SocketModeStarter(sp.GetRequiredService<IOptions<SlackOptions>>(), sp.GetRequiredService<SocketModeService>()));
         return true;

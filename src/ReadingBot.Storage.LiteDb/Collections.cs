@@ -42,7 +42,7 @@ public static class Collections
         new(Deliveries, GroupOwned: false, Index("expiresAt")),
         new(AdapterState, GroupOwned: false),
         new(Members, GroupOwned: true, Index("group")),
-        new(Library, GroupOwned: true, Index("group"), Index("groupPaper", unique: true)),
+        new(Library, GroupOwned: true, Index("group"), Index("groupPaper", unique: true), Index(Documents.GroupNumberKey)),
         new(Threads, GroupOwned: true, Index("group")),
         new(Suggestions, GroupOwned: true, Index("group")),
         new(WeekPlans, GroupOwned: true, Index("group")),

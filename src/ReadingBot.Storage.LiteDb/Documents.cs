@@ -1,3 +1,4 @@
+using System.Globalization;
 using LiteDB;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
@@ -148,11 +149,17 @@ public static class Documents
         FetchedAt = ReadOptionalInstant(d["fetchedAt"]),
     };
 
+    /// <summary>A library entry's key in its group's number order (the number zero-padded, so text order is number order).</summary>
+    public const string GroupNumberKey = "groupNumber";
+
+    public static string GroupNumber(GroupId group, int number) => $"{group.Value}|{number.ToString("D10", CultureInfo.InvariantCulture)}";
+
     public static BsonDocument FromEntry(LibraryEntry e) => new()
     {
         ["_id"] = $"{e.Group.Value}#{e.Number}",
         ["group"] = e.Group.Value,
         ["groupPaper"] = $"{e.Group.Value}|{e.PaperKey}",
+        [GroupNumberKey] = GroupNumber(e.Group, e.Number),
         ["number"] = e.Number,
         ["paper"] = e.PaperKey,
         ["addedBy"] = e.AddedBy,

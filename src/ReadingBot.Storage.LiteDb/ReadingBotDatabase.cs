@@ -13,7 +13,7 @@ public sealed class DatabaseUnavailableException(string message, Exception? inne
 public sealed class ReadingBotDatabase : IDisposable
 {
     /// <summary>The schema this code reads and writes.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     private readonly FileStream? lockFile;
     private readonly object checkpointGate = new();
@@ -27,6 +27,9 @@ public sealed class ReadingBotDatabase : IDisposable
     }
 
     public LiteDatabase Database { get; }
+
+    /// <summary>Groups read on the command path, kept in memory (see <see cref="GroupCache"/>).</summary>
+    public GroupCache Groups { get; } = new();
 
     /// <summary>The declared collections and their indexes (see <see cref="Collections.Declarations"/>).</summary>
     public CollectionRegistry Registry { get; } = new(Collections.Declarations);
@@ -112,6 +115,9 @@ public sealed class ReadingBotDatabase : IDisposable
                 Database.Rollback();
             }
 
+            // The work may have read or forgotten a group inside the transaction: start the cache afresh.
+            Groups.Clear();
+
             throw;
         }
     }
@@ -140,6 +146,17 @@ public sealed class ReadingBotDatabase : IDisposable
         if (version is > 0 and < 3)
         {
             MergeSubjectClassIds();
+        }
+
+        if (version is > 0 and < 4)
+        {
+            // Schema 4 pages a group's library along a groupNumber index instead of sorting in the query.
+            var library = Database.GetCollection(Collections.Library);
+            foreach (var document in library.FindAll().ToList())
+            {
+                document[Documents.GroupNumberKey] = Documents.GroupNumber(new Core.Groups.GroupId(document["group"].AsString), document["number"].AsInt32);
+                library.Update(document);
+            }
         }
 
         if (version < SchemaVersion)

@@ -56,30 +56,32 @@ public sealed class AdapterDetailTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Expired_delivery_ids_are_purged()
+    public async Task Expired_delivery_ids_are_purged()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         using var db = ReadingBot.Storage.LiteDb.ReadingBotDatabase.OpenMemory();
         var log = new ReadingBot.Storage.LiteDb.LiteDeliveryLog(db);
-        var purger = new ReadingBot.Slack.Inbound.DeliveryLogPurger(log, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadingBot.Slack.Inbound.DeliveryLogPurger>.Instance);
+        await using var purger = new ReadingBot.Core.Inbound.DeliveryClaims(log, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadingBot.Core.Inbound.DeliveryClaims>.Instance);
         log.TryRecord("slack:event:Ev1", time.GetUtcNow(), time.GetUtcNow().AddMinutes(60));
         log.TryRecord("slack:event:Ev2", time.GetUtcNow(), time.GetUtcNow().AddMinutes(5));
 
         time.Advance(TimeSpan.FromMinutes(10));
 
-        Assert.Equal(1, purger.PurgeOnce());
+        // The claims' own ten-minute timer may purge first: the total is what counts.
+        purger.PurgeOnce();
+        await Eventually.TrueAsync(() => purger.Purged == 1, "the expired id was purged, once");
         Assert.False(log.TryRecord("slack:event:Ev1", time.GetUtcNow(), time.GetUtcNow().AddMinutes(60)));
     }
 
     [Fact]
-    public void A_request_signature_is_remembered_while_its_timestamp_is_accepted_and_then_purged()
+    public async Task A_request_signature_is_remembered_while_its_timestamp_is_accepted_and_then_purged()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         using var db = ReadingBot.Storage.LiteDb.ReadingBotDatabase.OpenMemory();
         var log = new ReadingBot.Storage.LiteDb.LiteDeliveryLog(db);
         var options = new SlackOptions();
         var guard = new ReadingBot.Slack.Http.SlackReplayGuard(log, Microsoft.Extensions.Options.Options.Create(options), time);
-        var purger = new ReadingBot.Slack.Inbound.DeliveryLogPurger(log, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadingBot.Slack.Inbound.DeliveryLogPurger>.Instance);
+        await using var purger = new ReadingBot.Core.Inbound.DeliveryClaims(log, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadingBot.Core.Inbound.DeliveryClaims>.Instance);
         var body = "team_id=T0READING&text=wayr%20post%20x"u8.ToArray();
         var sent = time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signature = ReadingBot.Slack.Http.SlackSignature.Compute("secret", sent, body);
@@ -94,7 +96,8 @@ public sealed class AdapterDetailTests : IAsyncLifetime
         Assert.True(first);
         Assert.True(stillAccepted);
         Assert.False(replay);
-        Assert.Equal(1, purger.PurgeOnce());
+        purger.PurgeOnce();
+        await Eventually.TrueAsync(() => purger.Purged == 1, "the remembered signature was purged, once");
     }
 }
 

@@ -341,7 +341,7 @@ public sealed class HttpModeTests : IAsyncLifetime
         emulator.Options.HttpTarget = bot.BaseUri;
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bot.Metadata.Hold = hold;
-        var queue = bot.Get<InboundQueue>();
+        var queue = bot.Get<ReadingBot.Core.Inbound.InboundPipeline<ReadingBot.Slack.Inbound.SlackInboundItem>>();
 
         var busy = await emulator.SlashCommandAsync("paper add 1706.03762");
         await busy.WaitForAckAsync();

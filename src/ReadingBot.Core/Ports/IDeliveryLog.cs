@@ -12,9 +12,18 @@ public interface IDeliveryLog
     /// </summary>
     bool TryRecord(string key, DateTimeOffset now, DateTimeOffset expiresAt);
 
+    /// <summary>
+    /// Records many keys at once, durably when it returns (a store does it in one transaction); element i says
+    /// whether key i was new. The shared inbound pipeline batches its deliveries' keys through this.
+    /// </summary>
+    IReadOnlyList<bool> TryRecordAll(IReadOnlyList<DeliveryKey> keys, DateTimeOffset now);
+
     /// <summary>Deletes expired records; returns how many.</summary>
     int Purge(DateTimeOffset now);
 }
+
+/// <summary>One delivery key and how long to remember it.</summary>
+public readonly record struct DeliveryKey(string Key, DateTimeOffset ExpiresAt);
 
 /// <summary>Small durable values an adapter keeps across restarts (Discord's identify budget, session ids).</summary>
 public interface IAdapterStateStore

@@ -2,46 +2,11 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReadingBot.Discord.Rest;
 
 namespace ReadingBot.Discord.Gateway;
-
-/// <summary>A Gateway dispatch waiting for a worker, with the time the reader received it (the 3 s budget counts from there).</summary>
-public sealed record GatewayDispatch(string Type, JsonObject Data, long ReceivedAt);
-
-/// <summary>What the adapter knows about its connection, for /healthz and for ignoring our own messages.</summary>
-public sealed class DiscordConnectionState
-{
-    private volatile bool connected;
-    private volatile string? stopReason;
-    private volatile string? botUserId;
-
-    public bool IsConnected { get => connected; set => connected = value; }
-
-    /// <summary>Set when the adapter stopped for good (bad token, refused intents); says what to fix.</summary>
-    public string? StopReason { get => stopReason; set => stopReason = value; }
-
-    public string? BotUserId { get => botUserId; set => botUserId = value; }
-
-    public int Identifies => identifies;
-
-    public int Resumes => resumes;
-
-    public int Connections => connections;
-
-    private int identifies;
-    private int resumes;
-    private int connections;
-
-    internal void CountIdentify() => Interlocked.Increment(ref identifies);
-
-    internal void CountResume() => Interlocked.Increment(ref resumes);
-
-    internal void CountConnection() => Interlocked.Increment(ref connections);
-}
 
 /// <summary>
 /// The Gateway session: one socket at a time, a reader that only parses frames and queues dispatches (work never
@@ -52,15 +17,13 @@ public sealed class DiscordGateway(
     DiscordRestClient rest,
     IdentifyLedger ledger,
     ReadingBot.Core.Ports.IAdapterStateStore store,
+    Inbound.DiscordIngress ingress,
     IOptions<DiscordOptions> options,
     DiscordConnectionState state,
     TimeProvider time,
     ILogger<DiscordGateway> logger)
 {
-    private const int MaxFrameBytes = 4096;
     private readonly DiscordOptions settings = options.Value;
-    private readonly Channel<GatewayDispatch> queue = Channel.CreateBounded<GatewayDispatch>(
-        new BoundedChannelOptions(options.Value.QueueCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
     private string? gatewayUrl;
     private int? apiRemaining;
@@ -69,8 +32,6 @@ public sealed class DiscordGateway(
     private string? resumeUrl;
     // The last non-null s: written by the reader, read by the heartbeat task (-1: none yet).
     private long sequence = -1;
-
-    public ChannelReader<GatewayDispatch> Dispatches => queue.Reader;
 
     private sealed record Outcome(ReconnectAction Action, bool ReachedReady, TimeSpan Pause);
 
@@ -237,7 +198,7 @@ public sealed class DiscordGateway(
             }
         }
 
-        using var connection = new Connection(socket, time);
+        using var connection = new GatewayConnection(socket, time);
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task heartbeat = Task.CompletedTask;
         var reachedReady = false;
@@ -340,8 +301,9 @@ public sealed class DiscordGateway(
                         }
                         else
                         {
-                            // Never handle here: a slow handler on the reader would starve heartbeat ACKs.
-                            await queue.Writer.WriteAsync(new GatewayDispatch(type, data, time.GetTimestamp()), lifetime.Token);
+                            // Never handle here: a slow handler on the reader would starve heartbeat ACKs. The shared
+                            // pipeline queues it (the 3 s budget counts from now).
+                            await ingress.AcceptDispatchAsync(type, data, time.GetTimestamp(), lifetime.Token);
                         }
 
                         break;
@@ -412,7 +374,7 @@ public sealed class DiscordGateway(
 
     private JsonObject HeartbeatFrame() => new() { ["op"] = GatewayOp.Heartbeat, ["d"] = Sequence };
 
-    private async Task HeartbeatAsync(Connection connection, TimeSpan interval, CancellationToken cancellationToken)
+    private async Task HeartbeatAsync(GatewayConnection connection, TimeSpan interval, CancellationToken cancellationToken)
     {
         var delay = GatewayPolicy.FirstHeartbeat(interval, Random.Shared.NextDouble());
         while (!cancellationToken.IsCancellationRequested)
@@ -428,165 +390,6 @@ public sealed class DiscordGateway(
             await connection.SendAsync(HeartbeatFrame(), cancellationToken);
             SaveSession();
             delay = interval;
-        }
-    }
-
-    /// <summary>One socket: the single writer (ClientWebSocket forbids concurrent sends) and the frame reader.</summary>
-    private sealed class Connection(ClientWebSocket socket, TimeProvider time) : IDisposable
-    {
-        public void Dispose() => writer.Dispose();
-
-        private readonly SemaphoreSlim writer = new(1, 1);
-        private readonly Queue<long> sent = new();
-        private volatile bool ack;
-        private volatile bool zombie;
-
-        public bool AckReceived { get => ack; set => ack = value; }
-
-        public bool Zombie { get => zombie; set => zombie = value; }
-
-        public async Task SendAsync(JsonObject payload, CancellationToken cancellationToken)
-        {
-            var bytes = Encoding.UTF8.GetBytes(payload.ToJsonString());
-            if (bytes.Length > MaxFrameBytes)
-            {
-                throw new InvalidOperationException($"a Gateway payload of {bytes.Length} bytes is over Discord's {MaxFrameBytes}");
-            }
-
-            await writer.WaitAsync(cancellationToken);
-            try
-            {
-                // Discord allows 120 sends a minute per connection; we need a few, so this only guards a runaway.
-                while (sent.Count > 0 && time.GetElapsedTime(sent.Peek()) > TimeSpan.FromSeconds(60))
-                {
-                    sent.Dequeue();
-                }
-
-                if (sent.Count >= 110)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(60) - time.GetElapsedTime(sent.Peek()), time, cancellationToken);
-                    sent.Dequeue();
-                }
-
-                sent.Enqueue(time.GetTimestamp());
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, true, cancellationToken);
-            }
-            finally
-            {
-                writer.Release();
-            }
-        }
-
-        /// <summary>Closes with 4000 (never 1000/1001, which would end the session) so the session can be resumed.</summary>
-        /// <summary>
-        /// From the reader: close with 4000 (never 1000/1001, which would end the session) and wait briefly for the
-        /// server's close, so the frame is not lost to a TCP reset; then drop the socket.
-        /// </summary>
-        public async Task CloseResumableAsync()
-        {
-            await CloseAsync((WebSocketCloseStatus)4000, "reconnecting");
-            using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            try
-            {
-                while (await ReceiveAsync(drain.Token) is not null)
-                {
-                }
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-            {
-            }
-
-            socket.Abort();
-        }
-
-        /// <summary>From the heartbeat task (the reader is mid-receive): close with 4000, give the server a moment, then drop the socket.</summary>
-        public async Task CloseZombieAsync(TimeProvider clock, CancellationToken cancellationToken)
-        {
-            Zombie = true;
-            await CloseAsync((WebSocketCloseStatus)4000, "zombie connection");
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken);
-            }
-            finally
-            {
-                socket.Abort();
-            }
-        }
-
-        public Task CloseNormallyAsync() => CloseAsync(WebSocketCloseStatus.NormalClosure, "shutting down");
-
-        /// <summary>Real shutdown: close with 1000 (the bot shows offline), and stop waiting for the server after a moment.</summary>
-        public async Task ShutDownAsync(TimeProvider clock)
-        {
-            await CloseNormallyAsync();
-            await Task.Delay(TimeSpan.FromSeconds(2), clock, CancellationToken.None);
-            try
-            {
-                socket.Abort();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        }
-
-        private async Task CloseAsync(WebSocketCloseStatus status, string reason)
-        {
-            if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-            {
-                return;
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await writer.WaitAsync(timeout.Token);
-                try
-                {
-                    await socket.CloseOutputAsync(status, reason, timeout.Token);
-                }
-                finally
-                {
-                    writer.Release();
-                }
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-            {
-            }
-        }
-
-        /// <summary>The next text frame, assembled from its fragments; null when the server closed.</summary>
-        public async Task<string?> ReceiveAsync(CancellationToken cancellationToken)
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-            try
-            {
-                using var message = new MemoryStream();
-                while (true)
-                {
-                    var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        return null;
-                    }
-
-                    message.Write(buffer, 0, result.Count);
-                    if (result.EndOfMessage)
-                    {
-                        if (result.MessageType == WebSocketMessageType.Binary)
-                        {
-                            message.SetLength(0);
-                            continue;
-                        }
-
-                        return Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
         }
     }
 }

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NSec.Cryptography;
 using ReadingBot.Core.Inbound;
-using ReadingBot.Core.Ports;
 
 namespace ReadingBot.Discord.Interactions;
 
@@ -69,11 +68,14 @@ internal sealed class InlineResponder : IInteractionResponder
     }
 }
 
-/// <summary>The HTTP interactions endpoint: verify, refuse stale or replayed requests, answer PING, route the rest.</summary>
+/// <summary>
+/// The HTTP interactions endpoint: verify, refuse stale or replayed requests, answer PING, and hand the rest to the
+/// shared pipeline; the HTTP reply is the interaction's first response (the reply, or the deferral).
+/// </summary>
 public sealed class HttpInteractionsEndpoint(
     InteractionSignatureVerifier verifier,
-    InteractionRouter router,
-    IDeliveryLog deliveries,
+    Inbound.DiscordIngress ingress,
+    DeliveryClaims claims,
     IOptions<DiscordOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -136,7 +138,7 @@ public sealed class HttpInteractionsEndpoint(
 
         // The body is signed, so a replay carries the same id: PINGs too are taken once, like every other type.
         var id = interaction["id"]!.GetValue<string>();
-        if (!deliveries.TryRecord("discord:interaction:" + id, now, now + TimeSpan.FromMinutes(15)))
+        if (!await claims.TryClaimAsync(["discord:interaction:" + id], TimeSpan.FromMinutes(15)))
         {
             logger.LogInformation("Refused a replayed Discord interaction {Id}", id);
             await Refuse(http, "replayed interaction");
@@ -150,31 +152,10 @@ public sealed class HttpInteractionsEndpoint(
         }
 
         var responder = new InlineResponder();
-        // The handler may outlive this request (a deferred reply is PATCHed later), so it runs on the app's lifetime.
-        var handling = RunAsync(interaction, responder, receivedAt, lifetime.ApplicationStopping);
-        await Task.WhenAny(responder.Response, handling);
-        if (!responder.Response.IsCompleted)
-        {
-            http.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            return;
-        }
-
-        await http.Response.WriteAsJsonAsync(await responder.Response, http.RequestAborted);
-    }
-
-    private async Task RunAsync(JsonObject interaction, InlineResponder responder, long receivedAt, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await router.HandleAsync(interaction, responder, receivedAt, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Handling an HTTP interaction failed");
-        }
+        // The handler may outlive this request (a deferred reply is PATCHed later): the pipeline runs it, and this
+        // request waits only for the first response. A full pipeline defers at once.
+        await ingress.AcceptInteractionAsync(interaction, responder, receivedAt, lifetime.ApplicationStopping);
+        await http.Response.WriteAsJsonAsync(await responder.Response.WaitAsync(http.RequestAborted), http.RequestAborted);
     }
 
     private static Task<byte[]?> ReadBodyAsync(HttpContext http) =>

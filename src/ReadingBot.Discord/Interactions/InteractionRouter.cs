@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
+using ReadingBot.Core.Inbound;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Replies;
 using ReadingBot.Discord.Rendering;
@@ -41,8 +42,9 @@ public static class InteractionTypes
 
 /// <summary>
 /// Turns a verified interaction into a Core command and answers within Discord's 3 s: directly when the command
-/// finishes inside the budget (Discord:DeferAfterSeconds), otherwise a deferral at once and the reply as a PATCH of
-/// @original. The tenant is the payload's guild_id, never anything the member typed.
+/// finishes inside the budget (Discord:DeferAfterSeconds), otherwise the <see cref="FirstAnswer"/>'s deferral goes
+/// out from its timer and the reply follows as a PATCH of @original. The tenant is the payload's guild_id, never
+/// anything the member typed.
 /// </summary>
 public sealed class InteractionRouter(
     CommandDispatcher dispatcher,
@@ -51,14 +53,16 @@ public sealed class InteractionRouter(
     LibraryService libraryService,
     DiscordRestClient rest,
     IOptions<DiscordOptions> options,
-    TimeProvider time,
     ILogger<InteractionRouter> logger)
 {
     private const ulong Administrator = 1UL << 3;
     private const ulong ManageGuild = 1UL << 5;
 
-    /// <summary>Answers one interaction. <paramref name="receivedAt"/> is a <see cref="TimeProvider.GetTimestamp"/> of its arrival: the defer budget counts from it.</summary>
-    public async Task HandleAsync(JsonObject interaction, IInteractionResponder responder, long receivedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Answers one interaction. <paramref name="answer"/> (commands and buttons) holds the deferral that goes out when
+    /// the budget counted from arrival runs out; <paramref name="deferEphemeral"/> says whether that deferral is private.
+    /// </summary>
+    public async Task HandleAsync(JsonObject interaction, IInteractionResponder responder, FirstAnswer? answer, bool deferEphemeral, CancellationToken cancellationToken)
     {
         var type = interaction["type"]?.GetValue<int>() ?? 0;
         if (type == InteractionTypes.Ping)
@@ -72,15 +76,17 @@ public sealed class InteractionRouter(
         {
             if (type != InteractionTypes.Autocomplete)
             {
-                await responder.RespondAsync(Message(MessageRenderer.Render(new ErrorReply("ReadingBot works in servers: use this in a server where the bot is installed."))), cancellationToken);
+                await ReplyAsync(new ErrorReply("ReadingBot works in servers: use this in a server where the bot is installed."));
             }
             else
             {
-                await responder.RespondAsync(Choices([]), cancellationToken);
+                await FirstAsync(responder, answer, Choices([]), cancellationToken);
             }
 
             return;
         }
+
+        Task ReplyAsync(Reply reply) => AnswerAsync(interaction, responder, answer, deferEphemeral, _ => Task.FromResult(reply), cancellationToken);
 
         var context = Context(interaction, guildId, member);
         var data = interaction["data"] as JsonObject ?? [];
@@ -91,11 +97,11 @@ public sealed class InteractionRouter(
                     var (spec, values) = Read(data);
                     if (spec is null)
                     {
-                        await responder.RespondAsync(Message(MessageRenderer.Render(new ErrorReply($"/{data["name"]} is not a ReadingBot command any more. Type /help for the list."))), cancellationToken);
+                        await ReplyAsync(new ErrorReply($"/{data["name"]} is not a ReadingBot command any more. Type /help for the list."));
                         return;
                     }
 
-                    await AnswerAsync(interaction, responder, receivedAt, spec.Ephemeral,
+                    await AnswerAsync(interaction, responder, answer, deferEphemeral,
                         ct => dispatcher.HandleOptionsAsync(context, spec, values, ct), cancellationToken);
                     return;
                 }
@@ -105,21 +111,21 @@ public sealed class InteractionRouter(
                     var line = MessageRenderer.CommandLineOf(data["custom_id"]?.GetValue<string>() ?? "");
                     if (line is null)
                     {
-                        await responder.RespondAsync(Message(MessageRenderer.Render(new ErrorReply("That button no longer works. Type /help for the commands."))), cancellationToken);
+                        await ReplyAsync(new ErrorReply("That button no longer works. Type /help for the commands."));
                         return;
                     }
 
-                    await AnswerAsync(interaction, responder, receivedAt, false,
+                    await AnswerAsync(interaction, responder, answer, deferEphemeral,
                         ct => dispatcher.HandleTextAsync(context, line, ct), cancellationToken);
                     return;
                 }
 
             case InteractionTypes.Autocomplete:
-                await responder.RespondAsync(Choices(Suggest(context.Group.Id, data)), cancellationToken);
+                await FirstAsync(responder, answer, Choices(Suggest(context.Group.Id, data)), cancellationToken);
                 return;
 
             default:
-                await responder.RespondAsync(Message(MessageRenderer.Render(new ErrorReply("ReadingBot does not know that kind of interaction."))), cancellationToken);
+                await ReplyAsync(new ErrorReply("ReadingBot does not know that kind of interaction."));
                 return;
         }
     }
@@ -149,35 +155,44 @@ public sealed class InteractionRouter(
         return new CommandContext(new GroupAddress(Core.Groups.Platforms.Discord, guildId), ActorOf(member), channelId, threadId);
     }
 
-    private async Task AnswerAsync(JsonObject interaction, IInteractionResponder responder, long receivedAt, bool ephemeralHint, Func<CancellationToken, Task<Reply>> run, CancellationToken cancellationToken)
+    private async Task AnswerAsync(JsonObject interaction, IInteractionResponder responder, FirstAnswer? answer, bool deferEphemeral, Func<CancellationToken, Task<Reply>> run, CancellationToken cancellationToken)
     {
-        // The command runs on the pool: its synchronous part (the store) must not hold back the deferral.
-        var work = Task.Run(() => run(cancellationToken), cancellationToken);
-        var left = options.Value.DeferAfter - time.GetElapsedTime(receivedAt);
-        var finished = false;
-        if (left > TimeSpan.Zero)
+        var message = MessageRenderer.Render(await run(cancellationToken));
+        if (answer is null)
         {
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            finished = await Task.WhenAny(work, Task.Delay(left, time, budget.Token)) == work;
-            await budget.CancelAsync();
-        }
-        if (finished)
-        {
-            var message = MessageRenderer.Render(await work);
-            if (message.File is null)
-            {
-                await responder.RespondAsync(Message(message), cancellationToken);
-                return;
-            }
-
-            await responder.RespondAsync(Deferred(message.Ephemeral), cancellationToken);
-            await CompleteAsync(interaction, message, message.Ephemeral, cancellationToken);
+            await responder.RespondAsync(Message(message), cancellationToken);
             return;
         }
 
-        await responder.RespondAsync(Deferred(ephemeralHint), cancellationToken);
-        var reply = MessageRenderer.Render(await work);
-        await CompleteAsync(interaction, reply, ephemeralHint, cancellationToken);
+        // A file travels only with an edit: defer first (private if the reply is), then attach it to @original.
+        var first = message.File is null ? Message(message) : Deferred(message.Ephemeral);
+        var outcome = await answer.TrySendReplyAsync(async () =>
+        {
+            await responder.RespondAsync(first, cancellationToken);
+            return true;
+        });
+        if (outcome == AnswerOutcome.SentWithReply && message.File is null)
+        {
+            return;
+        }
+
+        await CompleteAsync(interaction, message, outcome == AnswerOutcome.SentWithReply ? message.Ephemeral : deferEphemeral, cancellationToken);
+    }
+
+    /// <summary>A response that only makes sense as the first one (choices): dropped when the stand-in went instead.</summary>
+    private static async Task FirstAsync(IInteractionResponder responder, FirstAnswer? answer, JsonObject response, CancellationToken cancellationToken)
+    {
+        if (answer is null)
+        {
+            await responder.RespondAsync(response, cancellationToken);
+            return;
+        }
+
+        await answer.TrySendReplyAsync(async () =>
+        {
+            await responder.RespondAsync(response, cancellationToken);
+            return true;
+        });
     }
 
     private async Task CompleteAsync(JsonObject interaction, DiscordMessage message, bool deferredEphemeral, CancellationToken cancellationToken)
@@ -195,6 +210,19 @@ public sealed class InteractionRouter(
         var body = message.Body.DeepClone().AsObject();
         body.Remove("flags");
         await rest.SendAsync(HttpMethod.Patch, $"webhooks/{app}/{token}/messages/@original", body, message.File, cancellationToken);
+    }
+
+    /// <summary>The command an interaction's data names (its subcommand included), or null.</summary>
+    internal static CommandSpec? SpecOf(CommandCatalogue catalogue, JsonObject data)
+    {
+        var name = data["name"]?.GetValue<string>() ?? "";
+        string? sub = null;
+        if ((data["options"] as JsonArray)?.FirstOrDefault() is JsonObject first && first["type"]?.GetValue<int>() == CommandRegistration.SubCommand)
+        {
+            sub = first["name"]?.GetValue<string>();
+        }
+
+        return catalogue.Find(name, sub);
     }
 
     private (CommandSpec? Spec, Dictionary<string, string> Values) Read(JsonObject data)
@@ -260,10 +288,11 @@ public sealed class InteractionRouter(
     private static JsonObject Message(DiscordMessage message) =>
         new() { ["type"] = InteractionTypes.Message, ["data"] = message.Body.DeepClone() };
 
-    private static JsonObject Deferred(bool ephemeral) =>
+    /// <summary>The deferral ("thinking…"), private when the reply will be.</summary>
+    internal static JsonObject Deferred(bool ephemeral) =>
         new() { ["type"] = InteractionTypes.DeferredMessage, ["data"] = new JsonObject { ["flags"] = ephemeral ? MessageRenderer.EphemeralFlag : 0 } };
 
-    private static JsonObject Choices(List<(string Name, string Value)> choices) => new()
+    internal static JsonObject Choices(List<(string Name, string Value)> choices) => new()
     {
         ["type"] = InteractionTypes.AutocompleteResult,
         ["data"] = new JsonObject { ["choices"] = new JsonArray([.. choices.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["value"] = c.Value })]) },

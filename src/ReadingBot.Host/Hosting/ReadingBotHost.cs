@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Groups;
+using ReadingBot.Core.Inbound;
 using ReadingBot.Core.Settings;
 using ReadingBot.Core.Ports;
 using ReadingBot.Composition;
@@ -219,6 +220,7 @@ public static class ReadingBotHost
             services.AddSingleton(LocalTerminal.FromConsole());
             services.AddSingleton(new LocalFiles(Path.GetDirectoryName(database.FilePath!)!));
             services.AddSingleton<IChatOutbound, LocalChatOutbound>();
+            services.AddInboundPipeline<LocalChatItem, LocalChatHandler>(_ => new InboundPipelineOptions("Local", Capacity: 1, Workers: 1));
             services.AddHostedService<LocalChatService>();
         }
     }

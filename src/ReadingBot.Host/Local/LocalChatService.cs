@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
+using ReadingBot.Core.Inbound;
 using ReadingBot.Core.Replies;
 using ReadingBot.Host.Composition;
 
@@ -9,14 +10,14 @@ using ReadingBot.Host.Hosting;
 namespace ReadingBot.Host.Local;
 
 /// <summary>
-/// The local terminal chat: one command per line, through the same dispatcher, domain and database that Discord and
-/// Slack use. Besides the shared commands it knows <c>/as &lt;name&gt;</c> (act as another member) and <c>/quit</c>.
+/// The local terminal chat: one command per line, through the same inbound pipeline, dispatcher, domain and database
+/// that Discord and Slack use. Besides the shared commands it knows <c>/as &lt;name&gt;</c> (act as another member) and <c>/quit</c>.
 /// With piped input it prints only replies and stops the host at the end of input.
 /// </summary>
 internal sealed class LocalChatService(
     LocalTerminal terminal,
     LocalFiles files,
-    CommandDispatcher dispatcher,
+    InboundPipeline<LocalChatItem> pipeline,
     IOptions<LocalChatOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<LocalChatService> logger) : BackgroundService
@@ -93,8 +94,8 @@ internal sealed class LocalChatService(
                 return true;
         }
 
-        var reply = await dispatcher.HandleTextAsync(Context(), line, cancellationToken);
-        terminal.WriteBlock(files.Render(reply));
+        var reply = await RunAsync(new LocalChatItem(Context(), line, InThread: false), cancellationToken);
+        terminal.WriteBlock(files.Render(reply!));
         return true;
     }
 
@@ -107,10 +108,18 @@ internal sealed class LocalChatService(
             return "Error: write in a thread with /thread <thread id> <text>, e.g. /thread t1 the proof in section 3 is neat.";
         }
 
-        var reply = await dispatcher.HandleThreadMessageAsync(Context() with { ThreadId = parts[0] }, parts[1], cancellationToken);
+        var reply = await RunAsync(new LocalChatItem(Context() with { ThreadId = parts[0] }, parts[1], InThread: true), cancellationToken);
         return reply is null
             ? $"Error: {parts[0]} is not a thread the bot opened. Threads are opened by announcements and WAYR posts."
             : files.Render(reply);
+    }
+
+    /// <summary>One line at a time: the terminal waits for its reply (the pipeline pushes back by making it wait).</summary>
+    private async Task<Reply?> RunAsync(LocalChatItem item, CancellationToken cancellationToken)
+    {
+        await pipeline.ReserveAsync(cancellationToken);
+        pipeline.Enqueue(item);
+        return await item.Reply.Task.WaitAsync(cancellationToken);
     }
 
     private string SwitchUser(string? name)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
+using ReadingBot.Core.Inbound;
 using ReadingBot.Core.Ports;
 using ReadingBot.Core.Replies;
 using ReadingBot.Slack.Rendering;
@@ -12,19 +13,17 @@ using ReadingBot.Slack.Web;
 namespace ReadingBot.Slack.Inbound;
 
 /// <summary>
-/// Turns one Slack delivery into exactly one effect: dedupes by envelope_id/event_id in the durable delivery log,
-/// takes the tenant only from the verified payload (team_id, or enterprise_id for org-wide installs), runs the
-/// command through <see cref="CommandDispatcher"/> and sends the reply (ack, response_url, or a thread post).
+/// Turns one Slack delivery from the shared pipeline (which has deduplicated it by envelope_id/event_id and removed
+/// uninstalled workspaces) into its effect: the tenant comes only from the verified payload (team_id, or
+/// enterprise_id for org-wide installs), the command runs through <see cref="CommandDispatcher"/>, and the reply goes
+/// out in the ack, through response_url, or as a thread post.
 /// </summary>
 public sealed class SlackInboundProcessor(
     CommandDispatcher dispatcher,
     SlackUserDirectory users,
     SlackWebApi api,
-    IDeliveryLog deliveries,
-    ITenantDataStore tenants,
     IOptions<SlackOptions> options,
-    TimeProvider time,
-    ILogger<SlackInboundProcessor> logger)
+    ILogger<SlackInboundProcessor> logger) : IInboundHandler<SlackInboundItem>
 {
     private readonly SlackOptions o = options.Value;
 
@@ -33,28 +32,17 @@ public sealed class SlackInboundProcessor(
 
     private long processed;
 
-    public async Task ProcessAsync(InboundItem item, CancellationToken cancellationToken)
+    public async Task HandleAsync(SlackInboundItem item, CancellationToken cancellationToken)
     {
-        if (!FirstDelivery(item.DedupeKeys))
-        {
-            logger.LogInformation("Skipping a repeated Slack delivery (retry {Retry})", item.RetryAttempt);
-            if (item.Ack is not null)
-            {
-                await item.Ack.AckEmptyAsync();
-            }
-
-            return;
-        }
-
         switch (item.Kind)
         {
-            case InboundKind.SlashCommand:
-                await HandleSlashCommandAsync(item.Payload, item.Ack, cancellationToken);
+            case SlackInboundKind.SlashCommand:
+                await HandleSlashCommandAsync(item, cancellationToken);
                 break;
-            case InboundKind.Interactive:
+            case SlackInboundKind.Interactive:
                 await HandleInteractionAsync(item.Payload, cancellationToken);
                 break;
-            case InboundKind.Event:
+            case SlackInboundKind.Event:
                 await HandleEventAsync(item.Payload, cancellationToken);
                 break;
         }
@@ -62,22 +50,36 @@ public sealed class SlackInboundProcessor(
         Interlocked.Increment(ref processed);
     }
 
-    private bool FirstDelivery(IReadOnlyList<string> keys)
-    {
-        var now = time.GetUtcNow();
-        var expires = now + TimeSpan.FromMinutes(o.DedupeMinutes);
-        var first = true;
-        foreach (var key in keys)
-        {
-            // Record every key (so a later retry under a new envelope id still matches the event id).
-            first &= deliveries.TryRecord("slack:" + key, now, expires);
-        }
+    /// <summary>A redelivered envelope is a new envelope: it is acked (empty), or Slack keeps sending it.</summary>
+    public Task OnRepeatedAsync(SlackInboundItem item) => item.Answer?.SendStandInAsync() ?? Task.CompletedTask;
 
-        return first;
+    public void OnTenantRemoved(string workspace)
+    {
+        users.ForgetWorkspace(workspace);
+        Interlocked.Increment(ref processed);
     }
 
-    private async Task HandleSlashCommandAsync(JsonObject payload, CommandAck? ack, CancellationToken cancellationToken)
+    /// <summary>Sends the ack with the reply in it, unless the empty ack went first; a socket that broke is a failed send.</summary>
+    private static async Task<AnswerOutcome> AckWithReplyAsync(SlackInboundItem item, JsonObject message)
     {
+        if (item.Answer is not { } answer || item.Reply is not { } reply)
+        {
+            return AnswerOutcome.AlreadyAnswered;
+        }
+
+        try
+        {
+            return await answer.TrySendReplyAsync(() => reply(message));
+        }
+        catch (Exception)
+        {
+            return AnswerOutcome.SendFailed;
+        }
+    }
+
+    private async Task HandleSlashCommandAsync(SlackInboundItem item, CancellationToken cancellationToken)
+    {
+        var payload = item.Payload;
         var responseUrl = SlackWebApi.Str(payload, "response_url");
         Reply reply;
         var command = SlackWebApi.Str(payload, "command");
@@ -101,18 +103,19 @@ public sealed class SlackInboundProcessor(
 
             var user = await users.GetAsync(workspace, userId, SlackWebApi.Str(payload, "user_name"), cancellationToken);
             var context = new CommandContext(new GroupAddress(Platforms.Slack, workspace), new Actor(user.Id, user.DisplayName, user.IsAdminOrOwner), SlackWebApi.Str(payload, "channel_id"));
-            logger.LogInformation("Slack command in {Workspace} by {User}: {Text}", workspace, userId, SlackText.ForLog(text));
+            // Debug, not Information: a line per command is the largest log cost on a busy workspace (docs/benchmarks.md).
+            logger.LogDebug("Slack command in {Workspace} by {User}: {Text}", workspace, userId, SlackText.ForLog(text));
             reply = await dispatcher.HandleTextAsync(context, text, cancellationToken);
         }
 
         if (reply is FileReply file && !file.Ephemeral && SlackWebApi.Str(payload, "channel_id") is { } channelId)
         {
-            await ShareFileForCommandAsync(file, channelId, responseUrl, ack, cancellationToken);
+            await ShareFileForCommandAsync(file, channelId, responseUrl, item, cancellationToken);
             return;
         }
 
         var message = ResponseMessage(reply);
-        if (ack is null || await ack.TryAckWithReplyAsync(message) != AckOutcome.SentWithReply)
+        if (await AckWithReplyAsync(item, message) != AnswerOutcome.SentWithReply)
         {
             await RespondAsync(responseUrl, message, cancellationToken);
         }
@@ -158,10 +161,10 @@ public sealed class SlackInboundProcessor(
     /// Acks at once (an upload takes three calls, longer than Slack's 3 s), then shares the file in the command's
     /// channel. A failure reaches the member through the response_url, so nothing fails silently.
     /// </summary>
-    private async Task ShareFileForCommandAsync(FileReply file, string channel, string? responseUrl, CommandAck? ack, CancellationToken cancellationToken)
+    private async Task ShareFileForCommandAsync(FileReply file, string channel, string? responseUrl, SlackInboundItem item, CancellationToken cancellationToken)
     {
         var preparing = ResponseMessage(new TextReply($"Preparing {file.FileName}…") { Ephemeral = true });
-        if (ack is null || await ack.TryAckWithReplyAsync(preparing) != AckOutcome.SentWithReply)
+        if (await AckWithReplyAsync(item, preparing) != AnswerOutcome.SentWithReply)
         {
             await RespondAsync(responseUrl, preparing, cancellationToken);
         }
@@ -213,7 +216,7 @@ public sealed class SlackInboundProcessor(
         var channel = SlackWebApi.Str(payload["channel"], "id") ?? SlackWebApi.Str(payload["container"], "channel_id");
         var user = await users.GetAsync(workspace, userId, SlackWebApi.Str(payload["user"], "name"), cancellationToken);
         var context = new CommandContext(new GroupAddress(Platforms.Slack, workspace), new Actor(user.Id, user.DisplayName, user.IsAdminOrOwner), channel);
-        logger.LogInformation("Slack button in {Workspace} by {User}: {Line}", workspace, userId, SlackText.ForLog(line));
+        logger.LogDebug("Slack button in {Workspace} by {User}: {Line}", workspace, userId, SlackText.ForLog(line));
         var reply = await dispatcher.HandleTextAsync(context, line, cancellationToken);
         if (reply is FileReply file && !file.Ephemeral && channel is not null)
         {
@@ -246,27 +249,10 @@ public sealed class SlackInboundProcessor(
             return;
         }
 
-        switch (type)
+        if (type == "message")
         {
-            case "app_uninstalled":
-                RemoveWorkspace(workspace, "the app was uninstalled");
-                break;
-            case "tokens_revoked" when RevokesBotToken(ev):
-                RemoveWorkspace(workspace, "its bot token was revoked");
-                break;
-            case "message":
-                await HandleMessageAsync(workspace, ev, cancellationToken);
-                break;
+            await HandleMessageAsync(workspace, ev, cancellationToken);
         }
-    }
-
-    private static bool RevokesBotToken(JsonObject ev) => ev["tokens"] is JsonObject tokens && tokens["bot"] is JsonArray { Count: > 0 };
-
-    private void RemoveWorkspace(string workspace, string why)
-    {
-        var removed = tenants.RemoveWorkspace(Platforms.Slack, workspace);
-        users.ForgetWorkspace(workspace);
-        logger.LogWarning("Removed {Count} records of Slack workspace {Workspace}: {Why}", removed, workspace, why);
     }
 
     private async Task HandleMessageAsync(string workspace, JsonObject ev, CancellationToken cancellationToken)
@@ -361,7 +347,7 @@ public sealed class SlackInboundProcessor(
     }
 
     /// <summary>The tenant from verified data: the team, or the enterprise for an org-wide install without a team.</summary>
-    private static string? Workspace(JsonObject payload, JsonNode? team, JsonNode? enterprise)
+    internal static string? Workspace(JsonObject payload, JsonNode? team, JsonNode? enterprise)
     {
         static string? S(JsonNode? n) => n is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s ? s : null;
         return S(team) ?? S(enterprise) ?? S(payload["enterprise_id"]) ?? S(payload["authorizations"]?[0]?["team_id"]) ?? S(payload["authorizations"]?[0]?["enterprise_id"]);

@@ -1,22 +1,27 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReadingBot.Core.Inbound;
 using ReadingBot.Slack.Socket;
 using ReadingBot.Slack.Web;
 
 namespace ReadingBot.Slack.Inbound;
 
 /// <summary>
-/// Takes deliveries from a socket read loop or an HTTP endpoint: reserve a queue slot, ack, then queue. Nothing
-/// here waits on a command; the ack never waits for work.
+/// Takes deliveries from a socket read loop or an HTTP endpoint into the shared pipeline: reserve a slot, ack, then
+/// queue. Nothing here waits on a command; the ack never waits for work. A full pipeline leaves a Socket Mode
+/// envelope unacked and answers an HTTP delivery 503, so Slack delivers it again later.
 /// </summary>
-public sealed class SlackIngress(InboundQueue queue, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackIngress> logger)
+public sealed class SlackIngress(InboundPipeline<SlackInboundItem> queue, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackIngress> logger)
 {
     private TimeSpan Budget => TimeSpan.FromSeconds(options.Value.InlineReplySeconds);
+
+    private TimeSpan DedupeFor => TimeSpan.FromMinutes(options.Value.DedupeMinutes);
 
     /// <summary>A Socket Mode envelope (events_api, slash_commands, interactive), called on the read loop.</summary>
     public async Task OnEnvelopeAsync(SocketModeConnection connection, JsonObject envelope)
     {
+        var receivedAt = time.GetTimestamp();
         var envelopeId = SlackWebApi.Str(envelope, "envelope_id");
         var type = SlackWebApi.Str(envelope, "type");
         if (envelopeId is null || envelope["payload"] is not JsonObject payload)
@@ -33,25 +38,25 @@ public sealed class SlackIngress(InboundQueue queue, IOptions<SlackOptions> opti
         }
 
         var retry = envelope["retry_attempt"] is JsonValue r && r.TryGetValue<int>(out var n) ? n : 0;
-        var keys = new List<string> { "envelope:" + envelopeId };
+        var keys = new List<string> { "slack:envelope:" + envelopeId };
         switch (type)
         {
             case "slash_commands":
-                var ack = new CommandAck(p => connection.AckAsync(envelopeId, p), Budget, time);
-                queue.Enqueue(new InboundItem(InboundKind.SlashCommand, payload, keys, ack, retry));
+                var ack = new FirstAnswer(() => connection.AckAsync(envelopeId, null), Budget, receivedAt, time);
+                queue.Enqueue(new SlackInboundItem(SlackInboundKind.SlashCommand, payload, keys, DedupeFor, ack, retry) { Reply = p => connection.AckAsync(envelopeId, p) });
                 return;
             case "events_api":
                 if (SlackWebApi.Str(payload, "event_id") is { } eventId)
                 {
-                    keys.Add("event:" + eventId);
+                    keys.Add("slack:event:" + eventId);
                 }
 
                 await connection.AckAsync(envelopeId, null);
-                queue.Enqueue(new InboundItem(InboundKind.Event, payload, keys, RetryAttempt: retry));
+                queue.Enqueue(new SlackInboundItem(SlackInboundKind.Event, payload, keys, DedupeFor, RetryAttempt: retry) { Removal = SlackInboundItem.RemovalOf(payload) });
                 return;
             case "interactive":
                 await connection.AckAsync(envelopeId, null);
-                queue.Enqueue(new InboundItem(InboundKind.Interactive, payload, keys, RetryAttempt: retry));
+                queue.Enqueue(new SlackInboundItem(SlackInboundKind.Interactive, payload, keys, DedupeFor, RetryAttempt: retry));
                 return;
             default:
                 queue.Release();
@@ -74,10 +79,10 @@ public sealed class SlackIngress(InboundQueue queue, IOptions<SlackOptions> opti
         var keys = new List<string>();
         if (SlackWebApi.Str(body, "event_id") is { } eventId)
         {
-            keys.Add("event:" + eventId);
+            keys.Add("slack:event:" + eventId);
         }
 
-        queue.Enqueue(new InboundItem(InboundKind.Event, body, keys, RetryAttempt: retryNum));
+        queue.Enqueue(new SlackInboundItem(SlackInboundKind.Event, body, keys, DedupeFor, RetryAttempt: retryNum) { Removal = SlackInboundItem.RemovalOf(body) });
         return Admission.Queued;
     }
 
@@ -91,8 +96,8 @@ public sealed class SlackIngress(InboundQueue queue, IOptions<SlackOptions> opti
         }
 
         var answer = new TaskCompletionSource<JsonObject?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var ack = new CommandAck(p => Task.FromResult(answer.TrySetResult(p)), Budget, time);
-        queue.Enqueue(new InboundItem(InboundKind.SlashCommand, payload, [], ack));
+        var ack = new FirstAnswer(() => Task.FromResult(answer.TrySetResult(null)), Budget, time.GetTimestamp(), time);
+        queue.Enqueue(new SlackInboundItem(SlackInboundKind.SlashCommand, payload, [], DedupeFor, ack) { Reply = p => Task.FromResult(answer.TrySetResult(p)) });
         response = answer.Task;
         return Admission.Queued;
     }
@@ -108,10 +113,10 @@ public sealed class SlackIngress(InboundQueue queue, IOptions<SlackOptions> opti
         var keys = new List<string>();
         if (SlackWebApi.Str(payload, "trigger_id") is { } trigger)
         {
-            keys.Add("trigger:" + trigger);
+            keys.Add("slack:trigger:" + trigger);
         }
 
-        queue.Enqueue(new InboundItem(InboundKind.Interactive, payload, keys));
+        queue.Enqueue(new SlackInboundItem(SlackInboundKind.Interactive, payload, keys, DedupeFor));
         return Admission.Queued;
     }
 

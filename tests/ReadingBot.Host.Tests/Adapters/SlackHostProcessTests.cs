@@ -107,6 +107,52 @@ public sealed class SlackHostProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_command_answered_before_a_kill_9_is_not_run_again_when_Slack_redelivers_it_to_the_next_process()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["READINGBOT_Slack__BotToken"] = emulator.Team().BotToken,
+            ["READINGBOT_Slack__AppToken"] = emulator.AppToken,
+            ["READINGBOT_Slack__ApiBaseUrl"] = emulator.ApiBaseUrl,
+            ["READINGBOT_Papers__Enabled"] = "false",
+            ["READINGBOT_Web__Urls"] = $"http://127.0.0.1:{FreePort()}",
+        };
+        SlackDelivery added;
+        using (var first = StartHost(environment))
+        {
+            try
+            {
+                await emulator.WaitForOpenSocketsAsync(timeout: TimeSpan.FromSeconds(60));
+                added = await emulator.SlashCommandAsync("paper add 1706.03762");
+                Assert.Contains("Added #1", SlackJson.Strings(await added.WaitForResponseAsync()));
+            }
+            finally
+            {
+                first.Kill(entireProcessTree: true);
+                await first.WaitForExitAsync();
+            }
+        }
+
+        await Eventually.TrueAsync(() => emulator.OpenSockets.Count == 0, "the killed process's socket closed");
+        using var second = StartHost(environment);
+        try
+        {
+            await emulator.WaitForOpenSocketsAsync(timeout: TimeSpan.FromSeconds(60));
+            await emulator.RedeliverSameEnvelopeAsync(added);
+            await Eventually.TrueAsync(() => added.Acks.Count == 2, "the redelivered envelope was acked");
+            var listed = await (await emulator.SlashCommandAsync("paper list")).WaitForResponseAsync();
+
+            Assert.Contains("Library (1 paper)", SlackJson.Strings(listed));
+            Assert.Single(added.Responses);
+        }
+        finally
+        {
+            second.Kill(entireProcessTree: true);
+            await second.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_rejected_bot_token_stops_the_host_with_a_clear_message()
     {
         using var host = StartHost(new()

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using ReadingBot.Core.Papers;
+using ReadingBot.TestSupport.Discord;
+using static ReadingBot.Discord.Tests.DiscordHarness;
+
+namespace ReadingBot.Discord.Tests;
+
+/// <summary>The shared inbound pipeline as Discord sees it: a full queue answers with a deferral at once.</summary>
+public sealed class PipelineTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_full_pipeline_defers_a_new_interaction_at_once_and_answers_it_later_by_an_edit()
+    {
+        var held = new HeldMetadataSource();
+        // One worker and one queue slot. Each interaction's own deferral comes from a timer 2.5 s after it arrived, so
+        // the held command, sent first, would be deferred first; the third is deferred before it only by push-back.
+        await using var bot = await StartAsync(
+            settings: new Dictionary<string, string?> { ["Discord:DeferAfterSeconds"] = "2.5", ["Discord:MaxConcurrentHandlers"] = "1", ["Discord:QueueCapacity"] = "1" },
+            services: s => s.AddSingleton<IPaperMetadataSource>(held));
+
+        var running = await bot.Emulator.SendCommandAsync(GuildA, ChannelA, Alice, "paper", "add", ("ref", "2101.00001"));
+        await held.Started.WaitAsync(Wait);
+        var waiting = await bot.Emulator.SendCommandAsync(GuildA, ChannelA, Alice, "paper", "list");
+        var pushedBack = await bot.Emulator.SendCommandAsync(GuildA, ChannelA, Bob, "paper", "list");
+        await DiscordEmulator.WaitUntilAsync(() => pushedBack.AckedAt is not null && running.AckedAt is not null, Wait, "both were answered while the first was held");
+        var deferredWhileHeld = pushedBack.CallbackType;
+        held.Release();
+
+        Assert.Equal(5, deferredWhileHeld);
+        Assert.Equal(5, running.CallbackType);
+        Assert.True(pushedBack.AckedAt < running.AckedAt, "the pushed-back interaction was deferred on arrival, before the held one's budget ran out");
+        Assert.Contains("Added #1", await running.ReplyTextAsync(Wait));
+        Assert.Contains("Library", await waiting.ReplyTextAsync(Wait));
+        Assert.Contains("Library", await pushedBack.ReplyTextAsync(Wait));
+        Assert.Empty(pushedBack.Errors);
+        Assert.Contains(bot.Emulator.Recorder.Requests, r => r.Method == "PATCH" && r.Path.Contains(pushedBack.Token, StringComparison.Ordinal));
+    }
+
+    /// <summary>A metadata source that waits until the test lets it answer.</summary>
+    private sealed class HeldMetadataSource : IPaperMetadataSource
+    {
+        private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => started.Task;
+
+        public void Release() => release.TrySetResult();
+
+        public async Task<MetadataResult> FetchAsync(PaperRef reference, CancellationToken cancellationToken)
+        {
+            started.TrySetResult();
+            await release.Task.WaitAsync(cancellationToken);
+            return new MetadataResult.Unavailable("held in this test");
+        }
+    }
+}
