@@ -7,7 +7,8 @@ namespace ReadingBot.Storage.LiteDb;
 /// <summary>
 /// Groups, read on every command: a group's document is kept in memory after its first read, so a command costs no
 /// LiteDB query for it. LiteDB is single-process, so every write to the groups collection passes through this
-/// process's stores, and each one forgets the cached copy (<see cref="GroupCache"/>).
+/// process's stores, and each one forgets the cached copy after its commit (<see cref="GroupCache"/>). A save from
+/// inside a longer transaction forgets before that transaction commits; none on the command path does.
 /// </summary>
 public sealed class LiteGroupStore(ReadingBotDatabase db) : IGroupStore
 {
@@ -20,10 +21,11 @@ public sealed class LiteGroupStore(ReadingBotDatabase db) : IGroupStore
             return cached;
         }
 
+        var readAt = db.Groups.Generation;
         var group = Groups.FindById(id.Value) is { } d ? Documents.ToGroup(d) : null;
         if (group is not null)
         {
-            db.Groups.Remember(group);
+            db.Groups.Remember(group, readAt);
         }
 
         return group;
@@ -53,20 +55,20 @@ public sealed class LiteGroupStore(ReadingBotDatabase db) : IGroupStore
     /// Saves the group's settings and names. The paper counter is the library's (it moves inside the add's
     /// transaction), so a copy read before an add never winds it back.
     /// </summary>
-    public void Save(Group group) =>
+    public void Save(Group group)
+    {
         db.InTransaction(() =>
         {
-            db.Groups.Forget(group.Id.Value);
             var document = Documents.FromGroup(group);
             if (Groups.FindById(group.Id.Value) is { } stored && stored["nextPaperNumber"].AsInt32 > group.NextPaperNumber)
             {
                 document["nextPaperNumber"] = stored["nextPaperNumber"];
             }
 
-            Groups.Upsert(document);
-            db.Groups.Forget(group.Id.Value);
-            return true;
+            return Groups.Upsert(document);
         });
+        db.Groups.Forget(group.Id.Value);
+    }
 
     public IReadOnlyList<Group> All() => Groups.FindAll().Select(Documents.ToGroup).ToList();
 }
@@ -126,8 +128,9 @@ public sealed class LiteLibraryStore(ReadingBotDatabase db) : ILibraryStore
 
     public int Count(GroupId group) => Library.Count(Where.Equal("group", group.Value));
 
-    public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at) =>
-        db.InTransaction(() =>
+    public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at)
+    {
+        var added = db.InTransaction<(LibraryEntry Entry, bool Created)>(() =>
         {
             var papers = db.Database.GetCollection(Collections.Papers);
             if (db.Database.GetCollection(Collections.PaperAliases).FindById(paper.Key) is { } alias)
@@ -154,12 +157,20 @@ public sealed class LiteLibraryStore(ReadingBotDatabase db) : ILibraryStore
             var number = groupDoc["nextPaperNumber"].AsInt32;
             groupDoc["nextPaperNumber"] = number + 1;
             groups.Update(groupDoc);
-            db.Groups.Forget(group.Value);
 
             var entry = new LibraryEntry { Group = group, Number = number, PaperKey = paper.Key, AddedBy = addedBy, AddedAt = at, GivenTitle = givenTitle, VersionRead = version };
             Library.Insert(Documents.FromEntry(entry));
             return (entry, true);
         });
+
+        // The group's paper counter moved: its cached copy goes once the transaction has committed.
+        if (added.Created)
+        {
+            db.Groups.Forget(group.Value);
+        }
+
+        return added;
+    }
 }
 
 public sealed class LiteTenantDataStore(ReadingBotDatabase db) : ITenantDataStore
@@ -167,7 +178,7 @@ public sealed class LiteTenantDataStore(ReadingBotDatabase db) : ITenantDataStor
     public int RemoveWorkspace(string platform, string workspace)
     {
         var prefix = GroupAddress.WorkspacePrefix(platform, workspace);
-        return db.InTransaction(() =>
+        var count = db.InTransaction(() =>
         {
             var removed = 0;
             foreach (var name in db.Registry.GroupOwned)
@@ -176,9 +187,10 @@ public sealed class LiteTenantDataStore(ReadingBotDatabase db) : ITenantDataStor
             }
 
             removed += db.Database.GetCollection(Collections.Groups).DeleteMany(BsonExpression.Create("_id = @0 OR _id LIKE @1", prefix, prefix + ":%"));
-            db.Groups.Clear();
             return removed;
         });
+        db.Groups.Clear();
+        return count;
     }
 }
 

@@ -38,6 +38,40 @@ public sealed class PipelineTests
         Assert.Contains(bot.Emulator.Recorder.Requests, r => r.Method == "PATCH" && r.Path.Contains(pushedBack.Token, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task In_http_mode_a_full_pipeline_answers_the_request_with_a_deferral_at_once()
+    {
+        var held = new HeldMetadataSource();
+        using var signer = new InteractionSigner();
+        using var http = new HttpClient();
+        await using var bot = await StartAsync(
+            settings: new Dictionary<string, string?>
+            {
+                ["Discord:Mode"] = "Http", ["Discord:PublicKey"] = signer.PublicKeyHex, ["Discord:DeferAfterSeconds"] = "2.5",
+                ["Discord:MaxConcurrentHandlers"] = "1", ["Discord:QueueCapacity"] = "1",
+            },
+            services: s => s.AddSingleton<IPaperMetadataSource>(held),
+            waitForSession: false);
+        await DiscordEmulator.WaitUntilAsync(() => bot.State.IsConnected, Wait, "Http mode ready");
+
+        Task<HttpResponseMessage> Send(EmulatedInteraction interaction) => signer.SendAsync(http, bot.InteractionsEndpoint, interaction.Payload, DateTimeOffset.UtcNow);
+        var running = Send(bot.Emulator.NewCommand(GuildA, ChannelA, Alice, "paper", "add", ("ref", "2101.00001")));
+        await held.Started.WaitAsync(Wait);
+        var waiting = Send(bot.Emulator.NewCommand(GuildA, ChannelA, Alice, "paper", "list"));
+        await DiscordEmulator.WaitUntilAsync(() => bot.Get<ReadingBot.Core.Inbound.InboundPipeline<ReadingBot.Discord.Inbound.DiscordInboundItem>>().Count == 1, Wait, "the second one queued");
+        var pushedBack = Send(bot.Emulator.NewCommand(GuildA, ChannelA, Bob, "paper", "list"));
+        // The held command's own deferral comes 2.5 s after it arrived; the pushed-back one is answered before that.
+        var first = await Task.WhenAny(running, pushedBack);
+        using var pushedBackResponse = await pushedBack;
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await pushedBackResponse.Content.ReadAsStringAsync())!;
+        held.Release();
+        using var runningResponse = await running;
+        using var waitingResponse = await waiting;
+
+        Assert.Same(pushedBack, first);
+        Assert.Equal(5, body["type"]!.GetValue<int>());
+    }
+
     /// <summary>A metadata source that waits until the test lets it answer.</summary>
     private sealed class HeldMetadataSource : IPaperMetadataSource
     {

@@ -91,8 +91,14 @@ public sealed class DeliveryClaims : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>For a container disposed synchronously: stop, waiting as <see cref="DisposeAsync"/> does.</summary>
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    /// <summary>For a container disposed synchronously: stop the purge timer without waiting for it.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            stopping.Cancel();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -132,8 +132,15 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
         return true;
     }
 
-    /// <summary>For a container disposed synchronously: stop, waiting as <see cref="DisposeAsync"/> does.</summary>
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    /// <summary>For a container disposed synchronously: stop taking items and cancel the running ones, without waiting.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            queue.Writer.TryComplete();
+            stopping.Cancel();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

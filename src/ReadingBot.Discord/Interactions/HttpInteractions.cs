@@ -154,7 +154,15 @@ public sealed class HttpInteractionsEndpoint(
         var responder = new InlineResponder();
         // The handler may outlive this request (a deferred reply is PATCHed later): the pipeline runs it, and this
         // request waits only for the first response. A full pipeline defers at once.
-        await ingress.AcceptInteractionAsync(interaction, responder, receivedAt, lifetime.ApplicationStopping);
+        // (The deferral of a full pipeline is answered here while the item still waits for its slot.)
+        var accepting = ingress.AcceptInteractionAsync(interaction, responder, receivedAt, lifetime.ApplicationStopping);
+        if (await Task.WhenAny(responder.Response, accepting) == accepting && !accepting.IsCompletedSuccessfully)
+        {
+            // Only when the app is stopping: nothing was taken, and Discord shows the member that it failed.
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
         await http.Response.WriteAsJsonAsync(await responder.Response.WaitAsync(http.RequestAborted), http.RequestAborted);
     }
 

@@ -227,17 +227,8 @@ public sealed class InteractionRouter(
 
     private (CommandSpec? Spec, Dictionary<string, string> Values) Read(JsonObject data)
     {
-        var name = data["name"]?.GetValue<string>() ?? "";
-        var options = data["options"] as JsonArray ?? [];
-        string? sub = null;
-        if (options.FirstOrDefault() is JsonObject first && first["type"]?.GetValue<int>() == CommandRegistration.SubCommand)
-        {
-            sub = first["name"]?.GetValue<string>();
-            options = first["options"] as JsonArray ?? [];
-        }
-
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var option in options.OfType<JsonObject>())
+        foreach (var option in LeafOptions(data).OfType<JsonObject>())
         {
             if (option["name"]?.GetValue<string>() is { } key && option["value"] is JsonValue value)
             {
@@ -245,19 +236,22 @@ public sealed class InteractionRouter(
             }
         }
 
-        return (catalogue.Find(name, sub), values);
+        return (SpecOf(catalogue, data), values);
+    }
+
+    /// <summary>The options the member filled in: the subcommand's when there is one.</summary>
+    private static JsonArray LeafOptions(JsonObject data)
+    {
+        var options = data["options"] as JsonArray ?? [];
+        return options.FirstOrDefault() is JsonObject first && first["type"]?.GetValue<int>() == CommandRegistration.SubCommand
+            ? first["options"] as JsonArray ?? []
+            : options;
     }
 
     private List<(string Name, string Value)> Suggest(GroupId group, JsonObject data)
     {
-        var (spec, _) = Read(data);
-        var options = data["options"] as JsonArray ?? [];
-        if (options.FirstOrDefault() is JsonObject first && first["type"]?.GetValue<int>() == CommandRegistration.SubCommand)
-        {
-            options = first["options"] as JsonArray ?? [];
-        }
-
-        var focused = options.OfType<JsonObject>().FirstOrDefault(o => o["focused"]?.GetValue<bool>() == true);
+        var spec = SpecOf(catalogue, data);
+        var focused = LeafOptions(data).OfType<JsonObject>().FirstOrDefault(o => o["focused"]?.GetValue<bool>() == true);
         var optionName = focused?["name"]?.GetValue<string>();
         if (spec is null || focused is null || spec.Options.FirstOrDefault(o => o.Name == optionName)?.Kind != OptionKind.PaperRef)
         {
