@@ -88,4 +88,31 @@ public sealed class DatabaseFileTests : IDisposable
         Assert.Equal("alice", Assert.Single(finished).Member);
         Assert.Equal(ReadingBotDatabase.SchemaVersion, db.Database.UserVersion);
     }
+
+    [Fact]
+    public void A_schema_3_library_gets_its_number_order_keys_on_opening()
+    {
+        Directory.CreateDirectory(directory);
+        using (var raw = new LiteDatabase(Path.Combine(directory, "readingbot.db")))
+        {
+            // Entries as schema 3 stored them (no groupNumber key), in an order that is not their number order.
+            foreach (var number in new[] { 10, 2, 1 })
+            {
+                raw.GetCollection(Collections.Library).Insert(new BsonDocument
+                {
+                    ["_id"] = $"slack:T1#{number}", ["group"] = "slack:T1", ["groupPaper"] = $"slack:T1|p{number}", ["number"] = number,
+                    ["paper"] = $"p{number}", ["addedBy"] = "alice", ["addedAt"] = new DateTime(2026, 11, 24, 9, 0, 0, DateTimeKind.Utc),
+                    ["givenTitle"] = BsonValue.Null, ["versionRead"] = BsonValue.Null,
+                });
+            }
+
+            raw.UserVersion = 3;
+        }
+
+        using var db = ReadingBotDatabase.OpenFile(directory);
+
+        Assert.Equal([1, 2, 10], new LiteLibraryStore(db).List(new GroupId("slack:T1"), 0, 10).Select(e => e.Number));
+        Assert.Equal([10], new LiteLibraryStore(db).List(new GroupId("slack:T1"), 2, 10).Select(e => e.Number));
+        Assert.Equal(ReadingBotDatabase.SchemaVersion, db.Database.UserVersion);
+    }
 }
