@@ -61,7 +61,7 @@ public static class Html
     /// </summary>
     public static string Reply(Reply reply, Func<int, string>? paperPath = null)
     {
-        var sb = new StringBuilder("<section>");
+        var sb = new StringBuilder("<section class=\"card\">");
         switch (reply)
         {
             case TextReply t:

@@ -44,7 +44,7 @@ public static class SiteStylesheet
         .tag{display:inline-block;border:1px solid var(--border);border-radius:1rem;padding:0 .5rem;font-size:.85rem;color:var(--muted)}
         .weeks{display:flex;flex-wrap:wrap;gap:.25rem .75rem;list-style:none;padding:0}
         .weeks a[aria-current]{font-weight:700}
-        figure.chart{margin:0}
+        figure.chart{margin:0;container:chart/inline-size}
         figure.chart svg{display:block;width:100%;max-width:44rem;height:auto}
         svg text{fill:var(--muted);font:13px system-ui,sans-serif}
         svg .axis-title{font-size:12px}
@@ -59,7 +59,8 @@ public static class SiteStylesheet
         .swatch.trend{height:.2rem;background:var(--trend);vertical-align:middle}
         .swatch.kept{background:var(--kept)}.swatch.frozen{background:var(--frozen)}.swatch.missed{background:var(--missed)}.swatch.not-counted{background:var(--none)}
         .swatch.open{background:var(--bg);border:1px dashed var(--muted)}
-        @media (max-width:40rem){main{padding:.75rem}.card{padding:.75rem}svg text,svg .axis-title{font-size:22px}.x-label.alt{display:none}}
+        @media (max-width:40rem){main{padding:.75rem}.card{padding:.75rem}}
+        @container chart (max-width:30rem){svg text,svg .axis-title{font-size:22px}.x-label.alt{display:none}}
         .digest h3{border-top:1px solid var(--border);padding-top:.5rem}
         .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
         input[type=search]{width:min(100%,28rem);padding:.4rem;font-size:1rem;color:var(--fg);background:var(--bg);border:1px solid var(--muted);border-radius:4px}

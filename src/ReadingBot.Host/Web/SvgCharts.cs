@@ -53,7 +53,7 @@ public static class SvgCharts
             sb.Append(CultureInfo.InvariantCulture,
                 $"<rect class=\"bar{(count == 0 ? " empty" : "")}\" x=\"{F(X(i) + (slot * 0.15))}\" y=\"{F(barTop)}\" width=\"{F(slot * 0.7)}\" height=\"{F(Y(0) - barTop)}\" rx=\"2\"><title>{E(weeks[i].Week.ToString())}: {count} {E(unit)}</title></rect>");
             // Counted back from this week, so the newest week always has its label.
-            // On a phone the labels grow and every other one is hidden (the stylesheet's "alt"), so they still never overlap.
+            // In a narrow chart the labels grow and every other one is hidden (the stylesheet's "alt"), so they still never overlap.
             if ((weeks.Count - 1 - i) % every == 0)
             {
                 var alt = (weeks.Count - 1 - i) / every % 2 == 1 ? " alt" : "";
@@ -143,7 +143,8 @@ public static class SvgCharts
 
     private static string Table(string caption, IEnumerable<string[]> rows, string[] head)
     {
-        var sb = new StringBuilder("<table class=\"sr-only\"><caption>").Append(E(caption)).Append("</caption><thead><tr>");
+        // The hidden box is a div: a table grows to its content whatever its own width says.
+        var sb = new StringBuilder("<div class=\"sr-only\"><table><caption>").Append(E(caption)).Append("</caption><thead><tr>");
         foreach (var h in head)
         {
             sb.Append("<th scope=\"col\">").Append(E(h)).Append("</th>");
@@ -155,7 +156,7 @@ public static class SvgCharts
             sb.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{E(c)}</td>"))).Append("</tr>");
         }
 
-        return sb.Append("</tbody></table>").ToString();
+        return sb.Append("</tbody></table></div>").ToString();
     }
 
     private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);

@@ -139,7 +139,7 @@ public sealed class WebPages(
             }
         }
 
-        body.Append("<section><h2>").Append(E(heading)).Append("</h2>")
+        body.Append("<section class=\"card\"><h2>").Append(E(heading)).Append("</h2>")
             .Append(List(items.Select(i => SiteLink(PaperCards.Line(i), PaperPath(v, i.Entry.Number))), string.IsNullOrWhiteSpace(query) ? "The library is empty." : "No paper matches."))
             .Append("</section>");
         return Page(v, "Library", body.ToString());
@@ -164,7 +164,7 @@ public sealed class WebPages(
         }
 
         var body = new StringBuilder(Html.Reply(streakService.ShowStreak(v.Invocation, member.UserId, picture: false)));
-        body.Append("<section><h2>Weekly streak</h2>").Append(Heatmap(v, member)).Append("</section>");
+        body.Append("<section class=\"card\"><h2>Weekly streak</h2>").Append(Heatmap(v, member)).Append("</section>");
         body.Append(Html.Reply(progressService.ShowProgress(v.Invocation, member.UserId), n => PaperPath(v, n)));
         return Page(v, member.DisplayName, body.ToString());
     }
