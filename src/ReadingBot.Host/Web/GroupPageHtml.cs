@@ -34,7 +34,8 @@ public static partial class GroupPageHtml
 
         sb.Append("</ul></section>");
 
-        sb.Append("<section class=\"card\" aria-labelledby=\"queue\"><h2 id=\"queue\">Suggestion queue</h2>");
+        sb.Append(ReadingNowSection(home, c));
+        sb.Append("<section class=\"card wide queue\" aria-labelledby=\"queue\"><h2 id=\"queue\">Suggestion queue</h2>");
         if (home.Queue.Count == 0)
         {
             sb.Append("<p class=\"muted\">No open suggestions. Suggest a paper with /paper suggest &lt;ref&gt; [why].</p>");
@@ -60,15 +61,14 @@ public static partial class GroupPageHtml
         }
 
         sb.Append("</section>");
-        sb.Append(ReadingNowSection(home, c));
         sb.Append(Leaderboard(home, c));
         sb.Append("<section class=\"card\" aria-labelledby=\"reading\"><h2 id=\"reading\">Papers read per week</h2>").Append(readingChart)
             .Append("<p class=\"muted\">A paper counts once per member: a WAYR post marking it read or implemented, or /read … done.</p></section>");
         sb.Append("<section class=\"card\" aria-labelledby=\"activity\"><h2 id=\"activity\">Members active per week</h2>")
             .Append(SvgCharts.WeeklyBars("Members who posted to WAYR per week", home.ActiveMembers, "members", "members", height: 160))
             .Append("</section>");
-        sb.Append("<section class=\"card wide\" aria-labelledby=\"members\"><h2 id=\"members\">Members</h2>")
-            .Append(List(c.Visible.Select(m => SiteLink(m.DisplayName, c.MemberPath(m.UserId))), "No members yet."))
+        sb.Append("<section class=\"card\" aria-labelledby=\"members\"><h2 id=\"members\">Members</h2>")
+            .Append(List(c.Visible.Select(m => SiteLink(m.DisplayName, c.MemberPath(m.UserId))), "No members yet.").Replace("<ul>", "<ul class=\"inline\">", StringComparison.Ordinal))
             .Append("</section>");
         return sb.Append("</div>").ToString();
     }
@@ -104,7 +104,7 @@ public static partial class GroupPageHtml
         }
 
         events.AddRange(h.Picked.Select(w => $"Paper of the week {E(w.Week.ToString())}{(w.AutoPicked ? " (picked automatically)" : w.PickedBy is { } by ? $", picked by {c.Name(by)}" : "")}{(w.Presenter is { } pr ? $", presented by {c.Name(pr)}" : "")}"));
-        sb.Append("<section class=\"card\" aria-labelledby=\"history\"><h2 id=\"history\">The group's history with it</h2>").Append(List(events, ""));
+        sb.Append("<section class=\"card wide\" aria-labelledby=\"history\"><h2 id=\"history\">The group's history with it</h2>").Append(List(events, ""));
         sb.Append("<h3>WAYR mentions</h3>").Append(List(h.Mentions.Select(m => $"{SiteLink(m.Week.ToString(), $"{c.Viewer.BasePath}/wayr?week={m.Week}")}: {c.Name(m.Author)} — {E(Status(m.Status))}{(m.Note.Length > 0 ? ": " + E(PaperCards.Excerpt(m.Note, 280)) : "")}"), "No WAYR post names it yet."));
         sb.Append("</section>");
         sb.Append("<section class=\"card\" aria-labelledby=\"discussion\"><h2 id=\"discussion\">Discussion</h2>")

@@ -28,7 +28,8 @@ public static class SiteStylesheet
         .card{background:var(--card);border:1px solid var(--border);border-radius:8px;padding:1rem;min-width:0}
         .grid{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem}
         .grid>section{margin:0}
-        @media (min-width:60rem){.grid{grid-template-columns:repeat(2,minmax(0,1fr))}.wide{grid-column:1/-1}}
+        @media (min-width:60rem){.grid{grid-template-columns:repeat(2,minmax(0,1fr))}.wide{grid-column:1/-1}.queue ol.rows{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));column-gap:2rem}}
+        ul.inline{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;list-style:none;padding:0}ul.inline li{margin:0}
         .muted,.byline{color:var(--muted)}
         .paper-title{font-size:1.3rem;margin:.25rem 0}
         .abstract{margin:.5rem 0}
@@ -60,7 +61,8 @@ public static class SiteStylesheet
         .swatch.kept{background:var(--kept)}.swatch.frozen{background:var(--frozen)}.swatch.missed{background:var(--missed)}.swatch.not-counted{background:var(--none)}
         .swatch.open{background:var(--bg);border:1px dashed var(--muted)}
         @media (max-width:40rem){main{padding:.75rem}.card{padding:.75rem}}
-        @container chart (max-width:30rem){svg text,svg .axis-title{font-size:22px}.x-label.alt{display:none}}
+        @container chart (max-width:36rem){svg text,svg .axis-title{font-size:18px}.x-label.alt{display:none}}
+        @container chart (max-width:24rem){svg text,svg .axis-title{font-size:22px}}
         .digest h3{border-top:1px solid var(--border);padding-top:.5rem}
         .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
         input[type=search]{width:min(100%,28rem);padding:.4rem;font-size:1rem;color:var(--fg);background:var(--bg);border:1px solid var(--muted);border-radius:4px}

@@ -74,6 +74,7 @@ public sealed class GroupPageBrowserTests(GroupSite site) : IClassFixture<GroupS
 
         await dark.GotoAsync(site.Url(site.Home));
         await light.GotoAsync(site.Url(site.Home));
+        await dark.ScreenshotAsync(new() { Path = Path.Combine(GroupSite.Artefacts, "home-dark-1280.png"), FullPage = true });
 
         Assert.Equal("rgb(13, 17, 23)", await dark.EvalOnSelectorAsync<string>("body", "e => getComputedStyle(e).backgroundColor"));
         Assert.Equal("rgb(230, 237, 243)", await dark.EvalOnSelectorAsync<string>("body", "e => getComputedStyle(e).color"));
