@@ -45,9 +45,13 @@ public static class SettingCatalogue
     public static readonly SettingDefinition PublicPage = new(
         "public-page", "whether the group's web page is public and read-only at a stable link (on/off)", SettingScope.Group, "off", true, NormalizeOnOff);
 
+    /// <summary>The group's name on its web page; empty means the platform's server or workspace name where known.</summary>
+    public static readonly SettingDefinition Name = new(
+        "name", "the group's name on its web page (empty: the platform's name, else \"Reading group\")", SettingScope.Group, "", true, NormalizeName);
+
     private static readonly SettingDefinition[] Known =
     [
-        TimeZone, Channel, Moderators,
+        Name, TimeZone, Channel, Moderators,
         Weeks.WeeklySchedule.Announce, Weeks.WeeklySchedule.Meeting, Weeks.WeeklySchedule.Reminders,
         Weeks.WeeklySchedule.AutoPick, Weeks.WeeklySchedule.AutoPickCutoff, Weeks.WeeklySchedule.Presenters,
         Wayr.WayrSettings.Open, Wayr.WayrSettings.Close, Wayr.WayrSettings.MinNote, Wayr.WayrSettings.Discussion,
@@ -77,6 +81,23 @@ public static class SettingCatalogue
         "off" or "no" or "false" => "off",
         _ => throw new SettingValueException($"'{Clip(value)}' is not on or off. Use on or off."),
     };
+
+    /// <summary>A name of one line, at most 80 characters; <c>-</c> clears it.</summary>
+    public static string NormalizeName(string value)
+    {
+        var collapsed = string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (collapsed == "-")
+        {
+            return "";
+        }
+
+        if (collapsed.Length is 0 or > 80 || collapsed.Any(char.IsControl))
+        {
+            throw new SettingValueException("Give the group a name of at most 80 characters, such as Transformers Reading Club (- clears it).");
+        }
+
+        return collapsed;
+    }
 
     public static string NormalizeChannel(string value)
     {

@@ -28,7 +28,11 @@ public static class Html
     /// <summary>A link inside the site; <paramref name="path"/> is built by us from encoded parts.</summary>
     public static string SiteLink(string text, string path) => $"<a href=\"{E(path)}\">{E(text)}</a>";
 
-    public static string Document(string title, string nav, string body) =>
+    /// <summary>
+    /// The page around <paramref name="body"/>: the group's name in the title and the header, a skip link, and
+    /// <paramref name="heading"/> as the one <c>h1</c>.
+    /// </summary>
+    public static string Document(string heading, string groupName, string nav, string body) =>
         $"""
         <!DOCTYPE html>
         <html lang="en">
@@ -36,13 +40,15 @@ public static class Html
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="referrer" content="no-referrer">
-        <title>{E(title)}</title>
+        <meta name="color-scheme" content="light dark">
+        <title>{E(heading == groupName ? groupName : $"{heading} — {groupName}")}</title>
         <link rel="stylesheet" href="{StylesheetPath}">
         </head>
         <body>
-        <header><nav>{nav}</nav></header>
-        <main>
-        <h1>{E(title)}</h1>
+        <a class="skip" href="#main">Skip to content</a>
+        <header><p class="brand">{E(groupName)}</p><nav aria-label="Pages">{nav}</nav></header>
+        <main id="main" tabindex="-1">
+        <h1>{E(heading)}</h1>
         {body}
         </main>
         </body>
@@ -55,7 +61,7 @@ public static class Html
     /// </summary>
     public static string Reply(Reply reply, Func<int, string>? paperPath = null)
     {
-        var sb = new StringBuilder("<section>");
+        var sb = new StringBuilder("<section class=\"card\">");
         switch (reply)
         {
             case TextReply t:
@@ -116,19 +122,8 @@ public static class Html
         return items.Count == 0 ? $"<p class=\"muted\">{E(emptyText)}</p>" : "<ul>" + string.Concat(items.Select(i => $"<li>{i}</li>")) + "</ul>";
     }
 
-    public const string Stylesheet = """
-        body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;background:#fff}
-        header{background:#24292f;padding:.5rem 1rem}
-        nav a{color:#fff;margin-right:1rem;text-decoration:none}
-        main{max-width:48rem;margin:0 auto;padding:1rem}
-        h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:1.5rem}
-        dt{font-weight:600}dd{margin:0 0 .5rem 0}
-        .muted{color:#656d76}
-        ul{padding-left:1.2rem}li{margin:.25rem 0}
-        input[type=search]{width:70%;padding:.4rem;font-size:1rem}
-        svg{max-width:100%;height:auto}
-        a{color:#0969da;overflow-wrap:anywhere}
-        """;
+    /// <summary>The one stylesheet (<see cref="SiteStylesheet"/>).</summary>
+    public const string Stylesheet = SiteStylesheet.Css;
 }
 
 /// <summary>An HTML, CSS, feed or not-found answer with the site's security headers: strict CSP, nosniff, no referrer, no caching of private pages.</summary>

@@ -18,6 +18,7 @@ public static class WebComposition
         services.AddSingleton<LinkSigner>();
         services.AddSingleton<IDashboardLinks, DashboardLinks>();
         services.AddSingleton<IOwnFeedLinks, OwnFeedLinkReader>();
+        services.AddSingleton<GroupPageQuery>();
         services.AddSingleton<WebPages>();
         return services;
     }

@@ -29,14 +29,11 @@ public sealed class WebPages(
     LinkSigner signer,
     IGroupStore groups,
     IMemberStore members,
-    WeeklyPaperService weekly,
-    WayrService wayrService,
+    GroupPageQuery pages,
     StreakService streakService,
     ReadingBot.Core.Progress.ProgressService progressService,
     IWayrStore wayr,
     IDigestStore digests,
-    IProgressStore progress,
-    IDiscussionStore discussions,
     ILibraryStore entries,
     LibraryService library,
     PaperSearchIndex index,
@@ -81,15 +78,9 @@ public sealed class WebPages(
 
     public IResult Home(WebViewer v)
     {
-        var body = new StringBuilder();
-        body.Append(Reply(weekly.Show(v.Invocation)));
-        body.Append(Reply(weekly.Queue(v.Invocation, QueueOnHome), n => PaperPath(v, n)));
-        body.Append(Reply(streakService.Leaderboard(v.Invocation)));
-        body.Append("<section><h2>Papers read per week</h2>").Append(ReadingChart(v)).Append("</section>");
-        body.Append("<section><h2>Members</h2>")
-            .Append(List(VisibleMembers(v).Select(m => SiteLink(m.DisplayName, MemberPath(v, m.UserId))), "No members yet."))
-            .Append("</section>");
-        return Page(v, "Reading group", body.ToString());
+        var c = Context(v);
+        var home = pages.Home(v.Invocation.Group, QueueOnHome);
+        return Page(v, home.Name, GroupPageHtml.Home(home, c, v.Invocation.Group, ReadingChart(v)));
     }
 
     public IResult Wayr(WebViewer v, string? weekText)
@@ -102,17 +93,23 @@ public sealed class WebPages(
             return WebResult.NotFound();
         }
 
-        var weeks = new[] { current }.Concat(wayr.ClosedWeeks(v.Group, 52).Select(w => w.Week)).Distinct().OrderByDescending(w => w).ToList();
-        var body = new StringBuilder("<section><h2>Weeks</h2>")
-            .Append(List(weeks.Select(w => SiteLink(w == current ? $"{w} (this week)" : w.ToString(), $"{v.BasePath}/wayr?week={Uri.EscapeDataString(w.ToString())}")), "No weeks yet."))
-            .Append("</section>");
-        body.Append(Reply(wayrService.List(v.Invocation, week.ToString())));
-        if (digests.Find(v.Group, week) is { } digest)
+        // The calendar week is "this week" only while its WAYR is open: once it closes it is listed as closed.
+        var closed = wayr.ClosedWeeks(v.Group, 52);
+        var currentClosed = closed.Any(w => w.Week == current);
+        var weeks = closed.Select(w => (w.Week, Label: $"{w.Week} (#{w.Number.ToString(CultureInfo.InvariantCulture)}, closed)")).ToList();
+        if (!currentClosed)
         {
-            body.Append(Reply(new CardReply(DigestBuilder.Render(digest))));
+            weeks.Add((current, $"{current} (this week)"));
         }
 
-        return Page(v, $"What Are You Reading — {week}", body.ToString());
+        weeks = weeks.OrderByDescending(w => w.Week).ToList();
+        var number = wayr.FindWeek(v.Group, week)?.Number;
+        var state = week == current && !currentClosed ? "this week, open" : week > current ? "not open yet" : "closed";
+        var heading = number is null ? $"What Are You Reading — {week}" : $"What Are You Reading #{number.Value.ToString(CultureInfo.InvariantCulture)} — {week}";
+        var body = $"<p class=\"muted\">{E(week.ToString())}: {E(state)}.</p>" + GroupPageHtml.Wayr(
+            Context(v), week, weeks, wayr.Posts(v.Group, week), key => library.FindByKey(v.Group, key),
+            n => entries.FindByNumber(v.Group, n) is { } e ? library.Item(e) : null, digests.Find(v.Group, week));
+        return Page(v, heading, body);
     }
 
     public IResult Library(WebViewer v, string? query, string? pageText)
@@ -142,7 +139,7 @@ public sealed class WebPages(
             }
         }
 
-        body.Append("<section><h2>").Append(E(heading)).Append("</h2>")
+        body.Append("<section class=\"card\"><h2>").Append(E(heading)).Append("</h2>")
             .Append(List(items.Select(i => SiteLink(PaperCards.Line(i), PaperPath(v, i.Entry.Number))), string.IsNullOrWhiteSpace(query) ? "The library is empty." : "No paper matches."))
             .Append("</section>");
         return Page(v, "Library", body.ToString());
@@ -156,26 +153,7 @@ public sealed class WebPages(
         }
 
         var item = library.Item(entry);
-        var body = new StringBuilder(Html.Reply(library.Show(v.Invocation, "#" + number.ToString(CultureInfo.InvariantCulture))));
-        var links = new List<string> { Link("Paper page", item.Paper.Url) };
-        if (item.Paper.PdfUrl is not null)
-        {
-            links.Add(Link("PDF", item.Paper.PdfUrl));
-        }
-
-        if (item.Paper.Doi is not null)
-        {
-            links.Add(Link("doi:" + item.Paper.Doi, "https://doi.org/" + item.Paper.Doi));
-        }
-
-        body.Append("<section><h2>Links</h2>").Append(List(links, "")).Append("</section>");
-        body.Append("<section><h2>Discussion</h2>")
-            .Append(List(discussions.ForPaper(v.Group, item.Paper.Key).OrderBy(n => n.At).Select(n => $"{Name(v, n.Author)} ({E(n.Week.ToString())}): {Lines(n.Text)}"), "No discussion notes yet."))
-            .Append("</section>");
-        body.Append("<section><h2>Who read it</h2>")
-            .Append(List(progress.ForPaper(v.Group, item.Paper.Key).OrderByDescending(p => p.Pass).Select(p => $"{Name(v, p.Member)} — {E(ReadingBot.Core.Progress.ProgressService.PassName(p.Pass))}"), "Nobody has recorded a pass yet."))
-            .Append("</section>");
-        return Page(v, $"{item.Label} {item.Title}", body.ToString());
+        return Page(v, $"{item.Label} {item.Title}", GroupPageHtml.Paper(pages.Paper(v.Invocation.Group, item), Context(v), v.Invocation.Group));
     }
 
     public IResult Member(WebViewer v, string memberId)
@@ -186,7 +164,7 @@ public sealed class WebPages(
         }
 
         var body = new StringBuilder(Html.Reply(streakService.ShowStreak(v.Invocation, member.UserId, picture: false)));
-        body.Append("<section><h2>Weekly streak</h2>").Append(Heatmap(v, member)).Append("</section>");
+        body.Append("<section class=\"card\"><h2>Weekly streak</h2>").Append(Heatmap(v, member)).Append("</section>");
         body.Append(Html.Reply(progressService.ShowProgress(v.Invocation, member.UserId), n => PaperPath(v, n)));
         return Page(v, member.DisplayName, body.ToString());
     }
@@ -206,73 +184,23 @@ public sealed class WebPages(
             : WebResult.NotFound();
     }
 
-    /// <summary>The group's papers read per week as SVG bars, oldest first (see <see cref="ReadingCharts.Reading"/>).</summary>
-    public string ReadingChart(WebViewer v)
-    {
-        var weeks = charts.Reading(v.Invocation.Group).Weeks;
-        const int bar = 14;
-        const int gap = 4;
-        const int height = 80;
-        var most = Math.Max(1, weeks.Max(w => w.Count));
-        var sb = new StringBuilder().Append(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{weeks.Count * (bar + gap)}\" height=\"{height}\" viewBox=\"0 0 {weeks.Count * (bar + gap)} {height}\" role=\"img\" aria-label=\"Papers read per week, last {weeks.Count} weeks\">");
-        for (var i = 0; i < weeks.Count; i++)
-        {
-            var count = weeks[i].Count;
-            var h = count == 0 ? 2 : Math.Max(4, count * (height - 4) / most);
-            sb.Append(CultureInfo.InvariantCulture,
-                $"<rect class=\"read-week\" x=\"{i * (bar + gap)}\" y=\"{height - h}\" width=\"{bar}\" height=\"{h}\" rx=\"2\" fill=\"{(count == 0 ? "#d0d7de" : "#0969da")}\"><title>{E(weeks[i].Week.ToString())}: {count.ToString(CultureInfo.InvariantCulture)} read</title></rect>");
-        }
+    /// <summary>The group's papers read per week as SVG bars with a four-week moving average, oldest first (see <see cref="ReadingCharts.Reading"/>).</summary>
+    public string ReadingChart(WebViewer v) =>
+        SvgCharts.WeeklyBars("Papers read per week", charts.Reading(v.Invocation.Group).Weeks, "read", "papers read", averageWeeks: 4);
 
-        sb.Append("</svg><p class=\"muted\">Oldest first, this week last; a paper counts once per member.</p>");
-        return sb.ToString();
-    }
+    /// <summary>The member's weeks as a contribution-graph row, oldest first, coloured by the ledger.</summary>
+    public string Heatmap(WebViewer v, Member member) =>
+        SvgCharts.Heatmap(charts.Heatmap(v.Invocation.Group, member.UserId, member.DisplayName).Weeks);
 
-    /// <summary>Weeks as cells, oldest first, coloured by the ledger: kept, frozen, missed, or not counted.</summary>
-    public string Heatmap(WebViewer v, Member member)
-    {
-        var weeks = charts.Heatmap(v.Invocation.Group, member.UserId, member.DisplayName).Weeks;
-        const int columns = 13;
-        const int cell = 16;
-        const int gap = 4;
-        var rows = (weeks.Count + columns - 1) / columns;
-        var sb = new StringBuilder().Append(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{columns * (cell + gap)}\" height=\"{rows * (cell + gap)}\" viewBox=\"0 0 {columns * (cell + gap)} {rows * (cell + gap)}\" role=\"img\" aria-label=\"Weekly streak, last {weeks.Count} weeks\">");
-        for (var i = 0; i < weeks.Count; i++)
-        {
-            var (colour, label) = weeks[i].Cell switch
-            {
-                StreakCell.Kept => ("#2da44e", "kept"),
-                StreakCell.Frozen => ("#54aeff", "frozen"),
-                StreakCell.Missed => ("#cf222e", "missed"),
-                StreakCell.Open => ("#d0d7de", "open"),
-                _ => ("#d0d7de", "not counted"),
-            };
-            sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"week {label.Replace(' ', '-')}\" x=\"{(i % columns) * (cell + gap)}\" y=\"{(i / columns) * (cell + gap)}\" width=\"{cell}\" height=\"{cell}\" rx=\"3\" fill=\"{colour}\"><title>{E(weeks[i].Week.ToString())}: {label}</title></rect>");
-        }
-
-        sb.Append("</svg><p class=\"muted\">Green kept, blue frozen, red missed, grey not counted; oldest first, this week last.</p>");
-        return sb.ToString();
-    }
-
-    private IEnumerable<Member> VisibleMembers(WebViewer v) =>
-        members.List(v.Group).Where(m => !v.IsPublic || m.Setting(SettingCatalogue.Leaderboard) != "off").OrderBy(m => m.DisplayName, StringComparer.OrdinalIgnoreCase);
-
-    private string Name(WebViewer v, string userId)
-    {
-        var member = members.Find(v.Group, userId);
-        return member is null ? E(userId) : !v.IsPublic || member.Setting(SettingCatalogue.Leaderboard) != "off"
-            ? SiteLink(member.DisplayName, MemberPath(v, member.UserId))
-            : E(member.DisplayName);
-    }
-
-    private static string MemberPath(WebViewer v, string userId) => $"{v.BasePath}/members/{Uri.EscapeDataString(userId)}";
+    private IEnumerable<Member> VisibleMembers(WebViewer v) => Context(v).Visible;
 
     private static string PaperPath(WebViewer v, int number) => $"{v.BasePath}/papers/{number.ToString(CultureInfo.InvariantCulture)}";
 
-    private static WebResult Page(WebViewer v, string title, string body)
+    private PageContext Context(WebViewer v) => new(v, members.List(v.Group));
+
+    private static WebResult Page(WebViewer v, string heading, string body)
     {
         var nav = SiteLink("Home", v.BasePath + "/") + SiteLink("WAYR", v.BasePath + "/wayr") + SiteLink("Library", v.BasePath + "/library");
-        return WebResult.Page(Document(title, nav, body));
+        return WebResult.Page(Document(heading, GroupNames.Of(v.Invocation.Group), nav, body));
     }
 }

@@ -188,4 +188,101 @@ public sealed class WebPageTests : IAsyncLifetime
         Assert.Contains("DTSTART;TZID=Europe/Berlin:20270325T180000", ics, StringComparison.Ordinal);
         Assert.Contains("DTSTART;TZID=Europe/Berlin:20270401T180000", ics, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_title_and_heading_carry_the_name_a_moderator_set_and_Reading_group_until_then()
+    {
+        var home = await web.DashboardPathAsync();
+        var (_, before, _) = await web.GetAsync(home);
+
+        var refused = await web.TextAsync("/settings name Not Ours", "bob");
+        var set = await web.TextAsync("/settings name   Transformers <Reading> Club ", "alice", moderator: true);
+        var (_, after, _) = await web.GetAsync(home);
+        var (_, paper, _) = await web.GetAsync(home + "papers/1");
+
+        Assert.Contains("<title>Reading group</title>", before, StringComparison.Ordinal);
+        Assert.StartsWith("Only moderators", refused.Replace("Error: ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal("name is now Transformers <Reading> Club.", set);
+        Assert.Contains("<title>Transformers &lt;Reading&gt; Club</title>", after, StringComparison.Ordinal);
+        Assert.Contains("<h1>Transformers &lt;Reading&gt; Club</h1>", after, StringComparison.Ordinal);
+        Assert.Contains("<title>#1 Attention Is All You Need — Transformers &lt;Reading&gt; Club</title>", paper, StringComparison.Ordinal);
+        Assert.StartsWith("Error:", await web.TextAsync("/settings name " + new string('x', 81), "alice", moderator: true), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task This_weeks_paper_on_the_home_page_links_its_page_here_with_who_suggested_it_and_why()
+    {
+        await web.SendAsync("/week pick #2 2026-W48", "alice", moderator: true);
+        var home = await web.DashboardPathAsync();
+
+        var (_, body, _) = await web.GetAsync(home);
+
+        Assert.Contains($"<h3 class=\"paper-title this-week-paper\"><a href=\"{home}papers/2\">#2 &lt;script&gt;", body, StringComparison.Ordinal);
+        Assert.Contains("<dt>Suggested by</dt>", body, StringComparison.Ordinal);
+        Assert.Contains("because it is tricky", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_closed_week_is_never_labelled_this_week_and_its_digest_is_sections_with_paper_links()
+    {
+        var zone = web.Services.GetRequiredService<IGroupStore>().Find(WebHarness.GroupA.Id)!.Zone();
+        await web.SendAsync("/wayr #1 read: the attention figure", "alice");
+        web.Time.SetUtcNow(WeeklySchedule.ToInstant(new WeekKey(2026, 48).Monday.AddDays(6), new TimeOnly(20, 0), zone));
+        await web.Services.GetRequiredService<WeeklyScheduler>().RunDueAsync(CancellationToken.None);
+        var home = await web.DashboardPathAsync();
+
+        // Still Sunday of week 48 in the group's zone: the calendar week is this one, but its WAYR has closed.
+        var (_, current, _) = await web.GetAsync(home + "wayr");
+        var (_, closed, _) = await web.GetAsync(home + "wayr?week=2026-W48");
+
+        Assert.DoesNotContain("(this week)", current, StringComparison.Ordinal);
+        Assert.Contains("2026-W48 (#1, closed)", current, StringComparison.Ordinal);
+        Assert.Contains("<section class=\"card digest\"", closed, StringComparison.Ordinal);
+        Assert.Contains("<h3>What we read</h3><ul><li>", closed, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"{home}papers/1\">#1 Attention Is All You Need</a> — 1 reader", closed, StringComparison.Ordinal);
+        Assert.DoesNotContain("•", closed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_paper_page_shows_its_title_each_link_and_each_discussion_note_once()
+    {
+        await web.SendAsync("/week pick #1 2026-W48", "alice", moderator: true);
+        await web.SendAsync("/discuss the scaled dot product is the key idea", "carol");
+        await web.SendAsync("/wayr #1 reading: the attention figure", "bob");
+
+        var (_, body, _) = await web.GetAsync(await web.DashboardPathAsync() + "papers/1");
+
+        Assert.Equal(1, Count(body, "href=\"https://example.org/attention\""));
+        Assert.Equal(1, Count(body, "the scaled dot product is the key idea"));
+        Assert.Equal(1, Count(body, "<h1>"));
+        Assert.Equal(2, Count(body, "Attention Is All You Need"));
+        Assert.Contains("Paper of the week 2026-W48, picked by", body, StringComparison.Ordinal);
+        Assert.Contains("bob</a> — reading: the attention figure", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_reading_chart_has_axes_week_labels_a_moving_average_and_a_table_for_screen_readers()
+    {
+        await web.SendAsync("/read #1 done", "alice");
+
+        var (_, body, _) = await web.GetAsync(await web.DashboardPathAsync());
+
+        Assert.Equal(4, Count(body, "<line class=\"axis\""));
+        Assert.Contains("<text class=\"y-label\"", body, StringComparison.Ordinal);
+        Assert.Contains(">23 Nov</text>", body, StringComparison.Ordinal);
+        Assert.Contains("<polyline class=\"trend\"", body, StringComparison.Ordinal);
+        Assert.Contains("<div class=\"sr-only\"><table><caption>Papers read per week</caption>", body, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>2026-W48</td><td>23 Nov</td><td>1</td><td>", body, StringComparison.Ordinal);
+    }
+
+    private static int Count(string text, string part)
+    {
+        var n = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            n++;
+        }
+
+        return n;
+    }
 }
