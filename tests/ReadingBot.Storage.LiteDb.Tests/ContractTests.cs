@@ -84,3 +84,13 @@ public sealed class PaperMergeTests() : PaperMergeContract(LiteStoreSet.Open)
         }
     }
 }
+
+public sealed class MemberStoreTests() : MemberStoreContract(LiteStoreSet.Open);
+
+public sealed class DeliveryBatchTests() : DeliveryBatchContract(LiteStoreSet.Open);
+
+public sealed class WeeklyStoreTests() : WeeklyStoreContract(LiteStoreSet.Open);
+
+public sealed class WayrAndStreakStoreTests() : WayrAndStreakStoreContract(LiteStoreSet.Open);
+
+public sealed class SignalStoreTests() : SignalStoreContract(LiteStoreSet.Open);

@@ -23,3 +23,13 @@ public sealed class ThreadLinkStoreTests() : ThreadLinkStoreContract(PgStoreSet.
 public sealed class WayrStoreTests() : WayrStoreContract(PgStoreSet.Open);
 
 public sealed class PaperMergeTests() : PaperMergeContract(PgStoreSet.Open);
+
+public sealed class MemberStoreTests() : MemberStoreContract(PgStoreSet.Open);
+
+public sealed class DeliveryBatchTests() : DeliveryBatchContract(PgStoreSet.Open);
+
+public sealed class WeeklyStoreTests() : WeeklyStoreContract(PgStoreSet.Open);
+
+public sealed class WayrAndStreakStoreTests() : WayrAndStreakStoreContract(PgStoreSet.Open);
+
+public sealed class SignalStoreTests() : SignalStoreContract(PgStoreSet.Open);
