@@ -97,6 +97,19 @@ public sealed class PostgresDatabase : IDisposable
         return null;
     }
 
+    /// <summary>Whether the server answers a trivial query now (for health checks).</summary>
+    public bool IsReachable()
+    {
+        try
+        {
+            return Query("SELECT 1", r => r.GetInt32(0)).Count == 1;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException or IOException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     internal PostgresSession Session() => new(source.OpenConnection(), transactional: false);
 
     /// <summary>Runs <paramref name="work"/> in one transaction, committed when it returns and rolled back when it throws.</summary>

@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Weeks;
+using ReadingBot.Storage.Contract;
 using ReadingBot.Storage.LiteDb;
 
 namespace ReadingBot.Storage.Postgres.Tests;
@@ -84,7 +83,7 @@ public sealed class ConnectionStringTests
     [Fact]
     public void An_unreachable_server_is_one_line_naming_the_setting_without_the_secret()
     {
-        var ex = Assert.Throws<PostgresUnavailableException>(() => PostgresDatabase.Open($"Host=127.0.0.1;Port={ClosedPort()};Username=bot;Password={Password};Timeout=5"));
+        var ex = Assert.Throws<PostgresUnavailableException>(() => PostgresDatabase.Open($"Host=127.0.0.1;Port={TestServer.ClosedPort()};Username=bot;Password={Password};Timeout=5"));
 
         Assert.StartsWith("Storage:ConnectionString", ex.Message, StringComparison.Ordinal);
         Assert.Contains("cannot be reached", ex.Message, StringComparison.Ordinal);
@@ -117,13 +116,6 @@ public sealed class ConnectionStringTests
         var ex = Assert.Throws<PostgresUnavailableException>(() => PostgresDatabase.Open(" "));
 
         Assert.StartsWith("Storage:ConnectionString is empty", ex.Message, StringComparison.Ordinal);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

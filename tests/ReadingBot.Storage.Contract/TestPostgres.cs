@@ -1,6 +1,8 @@
+using System.Net;
+using System.Net.Sockets;
 using Npgsql;
 
-namespace ReadingBot.Storage.Postgres.Tests;
+namespace ReadingBot.Storage.Contract;
 
 /// <summary>
 /// The PostgreSQL server the tests use: <c>READINGBOT_TEST_POSTGRES</c>, which .ci/run sets to the throwaway cluster
@@ -16,6 +18,14 @@ public static class TestServer
             : throw new InvalidOperationException(
                 $"{Variable} is not set{(Environment.GetEnvironmentVariable("CI") == "true" ? " in CI: .ci/run must start PostgreSQL and export it" : "")}. " +
                 "Run the tests with .ci/run (it starts a throwaway PostgreSQL cluster), or set it to a server's connection string, e.g. Host=127.0.0.1;Port=5432;Username=postgres.");
+
+    /// <summary>A loopback port nothing listens on (it was free a moment ago): a server that cannot be reached.</summary>
+    public static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>A new, empty schema: each test gets its own, so tests are independent and run in parallel.</summary>
     public static TestSchema CreateSchema() => new();
