@@ -40,7 +40,9 @@ public static class ReadingBotHost
     public const int ExitBadConfiguration = 3;
     public const int ExitCannotListen = 4;
 
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Error);
+    /// <summary>Runs the bot, or with <c>migrate --to-postgres "…"</c> first, copies its LiteDB data into PostgreSQL (<see cref="MigrateToPostgres"/>).</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        MigrateToPostgres.IsCommand(args) ? MigrateToPostgres.RunAsync(args, Console.Out, Console.Error) : RunAsync(args, Console.Error);
 
     /// <summary>Runs the bot until it is stopped; every way it can fail ends in one line on <paramref name="errors"/> and a non-zero code.</summary>
     /// <param name="args">The command line.</param>
