@@ -51,8 +51,6 @@ public abstract class DeliveryBatchContract(Func<StoreSet> open) : StoreContract
 
 public abstract class WeeklyStoreContract(Func<StoreSet> open) : StoreContract(open)
 {
-    private static readonly WeekKey Week = new(2026, 49);
-
     [Fact]
     public void A_suggestion_is_added_once_and_votes_toggle()
     {
@@ -123,8 +121,6 @@ public abstract class WeeklyStoreContract(Func<StoreSet> open) : StoreContract(o
 
 public abstract class WayrAndStreakStoreContract(Func<StoreSet> open) : StoreContract(open)
 {
-    private static readonly WeekKey Week = new(2026, 49);
-
     [Fact]
     public void Weeks_are_numbered_per_group_and_a_closed_week_takes_no_posts()
     {

@@ -11,7 +11,6 @@ public abstract class PaperMergeContract : StoreContract
 {
     private const string Removed = "url:https://papers.nips.cc/paper/4824-imagenet";
     private const string Survivor = "doi:10.1145/3065386";
-    private static readonly WeekKey Week = WeekKey.TryParse("2026-W49", out var w) ? w : throw new InvalidOperationException();
 
     private readonly ILibraryStore library;
     private readonly IPaperIdentityStore identities;

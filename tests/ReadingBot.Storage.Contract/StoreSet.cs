@@ -55,6 +55,9 @@ public abstract class StoreContract(Func<StoreSet> open) : IDisposable
 {
     protected static readonly DateTimeOffset At = new(2026, 11, 26, 10, 15, 30, 123, TimeSpan.Zero);
 
+    /// <summary>The week most tests file their records under.</summary>
+    protected static readonly WeekKey Week = new(2026, 49);
+
     protected StoreSet Stores { get; } = open();
 
     public void Dispose()
