@@ -40,7 +40,9 @@ public static class ReadingBotHost
     public const int ExitBadConfiguration = 3;
     public const int ExitCannotListen = 4;
 
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Error);
+    /// <summary>Runs the bot, or with <c>migrate --to-postgres "…"</c> first, copies its LiteDB data into PostgreSQL (<see cref="MigrateToPostgres"/>).</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        MigrateToPostgres.IsCommand(args) ? MigrateToPostgres.RunAsync(args, Console.Out, Console.Error) : RunAsync(args, Console.Error);
 
     /// <summary>Runs the bot until it is stopped; every way it can fail ends in one line on <paramref name="errors"/> and a non-zero code.</summary>
     /// <param name="args">The command line.</param>
@@ -66,21 +68,21 @@ public static class ReadingBotHost
         }
 
         var dataDirectory = DataDirectory(builder.Configuration);
-        ReadingBotDatabase database;
+        OpenedStorage storage;
         try
         {
-            database = ReadingBotDatabase.OpenFile(dataDirectory);
+            storage = OpenedStorage.Open(builder.Configuration, dataDirectory);
         }
-        catch (DatabaseUnavailableException ex)
+        catch (StorageUnavailableException ex)
         {
             await errors.WriteLineAsync("ReadingBot cannot start: " + ex.Message);
-            return ExitDatabaseUnavailable;
+            return ex.ExitCode;
         }
 
-        using var _ = database;
+        using var _ = storage;
         // Said at every start, so nobody has to guess where the group's data went.
-        await errors.WriteLineAsync($"ReadingBot: data in {dataDirectory} (move it with --data <dir> or READINGBOT_DATA).");
-        ConfigureServices(builder, database);
+        await errors.WriteLineAsync($"ReadingBot: {storage.Description(dataDirectory)}.");
+        ConfigureServices(builder, storage, dataDirectory);
         extraServices?.Invoke(builder.Services);
 
         var web = builder.Configuration.GetSection("Web").Get<WebOptions>() ?? new WebOptions();
@@ -209,16 +211,22 @@ public static class ReadingBotHost
         configuration.AddCommandLine(args, new Dictionary<string, string> { ["--data"] = "Data" });
     }
 
-    private static void ConfigureServices(WebApplicationBuilder builder, ReadingBotDatabase database)
+    private static void ConfigureServices(WebApplicationBuilder builder, OpenedStorage storage, string dataDirectory)
     {
         var services = builder.Services;
-        var adapters = services.AddReadingBot(builder.Configuration, database);
+        var adapters = services.AddReadingBot(builder.Configuration, storage);
         services.AddHostServices(builder.Configuration, adapters);
+        if (storage.LiteDb is null)
+        {
+            // The web's link secret is kept beside a LiteDB file; without one it lives in this process's memory, so
+            // links last until a restart and one process cannot check another's (to be kept in the shared store).
+            services.AddSingleton(_ => new WebSecret(ReadingBotDatabase.OpenMemory()));
+        }
 
         if (LocalChatEnabled(builder.Configuration))
         {
             services.AddSingleton(LocalTerminal.FromConsole());
-            services.AddSingleton(new LocalFiles(Path.GetDirectoryName(database.FilePath!)!));
+            services.AddSingleton(new LocalFiles(dataDirectory));
             services.AddSingleton<IChatOutbound, LocalChatOutbound>();
             services.AddInboundPipeline<LocalChatItem, LocalChatHandler>(_ => new InboundPipelineOptions("Local", Capacity: 1, Workers: 1));
             services.AddHostedService<LocalChatService>();
@@ -226,7 +234,7 @@ public static class ReadingBotHost
     }
 
     /// <summary>
-    /// What only the host has around <see cref="ReadingBotComposition.AddReadingBot"/>: the web, the local chat's
+    /// What only the host has around <see cref="ReadingBotComposition.AddReadingBot(IServiceCollection, IConfiguration, OpenedStorage)"/>: the web, the local chat's
     /// options, the timers of the scheduler and of recommendations, and the adapters' <c>/healthz</c> statuses.
     /// </summary>
     internal static IServiceCollection AddHostServices(this IServiceCollection services, IConfiguration configuration, ChatAdapters adapters)
@@ -266,19 +274,9 @@ public static class ReadingBotHost
     {
         app.MapReadingBot();
         app.MapWeb();
-        app.MapGet("/healthz", (ReadingBotDatabase db, IEnumerable<IChatAdapterStatus> adapters) =>
+        app.MapGet("/healthz", (OpenedStorage storage, IEnumerable<IChatAdapterStatus> adapters) =>
         {
-            bool databaseOpen;
-            try
-            {
-                _ = db.Database.UserVersion;
-                databaseOpen = true;
-            }
-            catch (Exception)
-            {
-                databaseOpen = false;
-            }
-
+            var databaseOpen = storage.IsOpen();
             var statuses = adapters.ToDictionary(a => a.Name, a => a.IsConnected ? "connected" : "disconnected");
             var healthy = databaseOpen && statuses.Values.All(s => s == "connected");
             return Results.Json(new { status = healthy ? "healthy" : "unhealthy", database = databaseOpen ? "open" : "closed", adapters = statuses },

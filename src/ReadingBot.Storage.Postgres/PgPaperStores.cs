@@ -1,0 +1,130 @@
+using Npgsql;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Papers;
+
+namespace ReadingBot.Storage.Postgres;
+
+/// <summary>The shared paper records (one per key, for every group).</summary>
+public sealed class PgPaperStore(PostgresDatabase db) : IPaperStore
+{
+    internal const string Columns =
+        "paper_key, source, url, title, authors, abstract, year, venue, published, updated, categories, pdf_url, doi, arxiv_id, journal_ref, latest_version, state, attempts, next_attempt_at, last_error, fetched_at";
+
+    internal const string Insert = $"INSERT INTO papers ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+
+    internal const string UpdateAll =
+        """
+        DO UPDATE SET source = excluded.source, url = excluded.url, title = excluded.title, authors = excluded.authors,
+            abstract = excluded.abstract, year = excluded.year, venue = excluded.venue, published = excluded.published,
+            updated = excluded.updated, categories = excluded.categories, pdf_url = excluded.pdf_url, doi = excluded.doi,
+            arxiv_id = excluded.arxiv_id, journal_ref = excluded.journal_ref, latest_version = excluded.latest_version,
+            state = excluded.state, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at,
+            last_error = excluded.last_error, fetched_at = excluded.fetched_at
+        """;
+
+    internal const string Upsert = $"{Insert} ON CONFLICT (paper_key) {UpdateAll}";
+
+    public Paper? Find(string key) => db.QueryFirst($"SELECT {Columns} FROM papers WHERE paper_key = $1", Read, key);
+
+    public void Save(Paper paper) => db.Execute(Upsert, Values(paper));
+
+    public IReadOnlyList<Paper> FindDue(DateTimeOffset now, int limit) => db.Query(
+        $"""
+        SELECT {Columns} FROM papers WHERE state = 'Pending' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+        ORDER BY next_attempt_at NULLS FIRST, paper_key LIMIT $2
+        """,
+        Read, now, limit);
+
+    internal static object?[] Values(Paper p) =>
+    [
+        p.Key, p.Source.ToString(), p.Url, p.Title, p.Authors.ToArray(), p.Abstract, p.Year, p.Venue, p.Published, p.Updated,
+        p.Categories.ToArray(), p.PdfUrl, p.Doi, p.ArxivId, p.JournalRef, p.LatestVersion, p.State.ToString(), p.Attempts,
+        p.NextAttemptAt, p.LastError, p.FetchedAt,
+    ];
+
+    internal static Paper Read(NpgsqlDataReader r) => new()
+    {
+        Key = r.GetString(0),
+        Source = r.Enum<PaperSource>(1),
+        Url = r.GetString(2),
+        Title = r.OptionalString(3),
+        Authors = r.Strings(4),
+        Abstract = r.OptionalString(5),
+        Year = r.OptionalInt(6),
+        Venue = r.OptionalString(7),
+        Published = r.OptionalInstant(8),
+        Updated = r.OptionalInstant(9),
+        Categories = r.Strings(10),
+        PdfUrl = r.OptionalString(11),
+        Doi = r.OptionalString(12),
+        ArxivId = r.OptionalString(13),
+        JournalRef = r.OptionalString(14),
+        LatestVersion = r.OptionalString(15),
+        State = r.Enum<MetadataState>(16),
+        Attempts = r.GetInt32(17),
+        NextAttemptAt = r.OptionalInstant(18),
+        LastError = r.OptionalString(19),
+        FetchedAt = r.OptionalInstant(20),
+    };
+}
+
+public sealed class PgLibraryStore(PostgresDatabase db) : ILibraryStore
+{
+    private const string Columns = "group_id, number, paper_key, added_by, added_at, given_title, version_read";
+
+    public LibraryEntry? FindByNumber(GroupId group, int number) =>
+        db.QueryFirst($"SELECT {Columns} FROM library WHERE group_id = $1 AND number = $2", Read, group.Value, number);
+
+    public LibraryEntry? FindByPaper(GroupId group, string paperKey) =>
+        db.QueryFirst($"SELECT {Columns} FROM library WHERE group_id = $1 AND paper_key = $2", Read, group.Value, paperKey);
+
+    public IReadOnlyList<LibraryEntry> List(GroupId group, int skip, int take) =>
+        db.Query($"SELECT {Columns} FROM library WHERE group_id = $1 ORDER BY number OFFSET $2 LIMIT $3", Read, group.Value, skip, take);
+
+    public int Count(GroupId group) =>
+        db.Query("SELECT count(*)::int FROM library WHERE group_id = $1", r => r.GetInt32(0), group.Value)[0];
+
+    public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at) =>
+        db.InTransaction<(LibraryEntry, bool)>(session =>
+        {
+            // The record was merged into another one while the add fetched its metadata: the entry goes there.
+            if (session.QueryFirst("SELECT target_key FROM paper_aliases WHERE removed_key = $1", r => r.GetString(0), paper.Key) is { } target)
+            {
+                paper = session.QueryFirst($"SELECT {PgPaperStore.Columns} FROM papers WHERE paper_key = $1", PgPaperStore.Read, target) ?? paper with { Key = target };
+            }
+
+            // The group's row lock orders concurrent adds to one group (other processes' too): the check below then
+            // sees every add committed before this one, and the counter hands out each number once.
+            var number = session.Query("SELECT next_paper_number FROM groups WHERE group_id = $1 FOR UPDATE", r => r.GetInt32(0), group.Value);
+            if (number.Count == 0)
+            {
+                throw new InvalidOperationException($"group {group} is not stored");
+            }
+
+            if (session.QueryFirst($"SELECT {Columns} FROM library WHERE group_id = $1 AND paper_key = $2", Read, group.Value, paper.Key) is { } existing)
+            {
+                return (existing, false);
+            }
+
+            var entry = new LibraryEntry { Group = group, Number = number[0], PaperKey = paper.Key, AddedBy = addedBy, AddedAt = at, GivenTitle = givenTitle, VersionRead = version };
+            session.ExecuteBatch(
+            [
+                // Keep the shared record unless this add brings better metadata than it holds.
+                ($"{PgPaperStore.Insert} ON CONFLICT (paper_key) {PgPaperStore.UpdateAll} WHERE $17 = 'Resolved' AND papers.state <> 'Resolved'", PgPaperStore.Values(paper)),
+                ("UPDATE groups SET next_paper_number = next_paper_number + 1 WHERE group_id = $1", [group.Value]),
+                ($"INSERT INTO library ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7)", [group.Value, entry.Number, entry.PaperKey, addedBy, at, givenTitle, version]),
+            ]);
+            return (entry, true);
+        });
+
+    private static LibraryEntry Read(NpgsqlDataReader r) => new()
+    {
+        Group = new GroupId(r.GetString(0)),
+        Number = r.GetInt32(1),
+        PaperKey = r.GetString(2),
+        AddedBy = r.GetString(3),
+        AddedAt = r.Instant(4),
+        GivenTitle = r.OptionalString(5),
+        VersionRead = r.OptionalString(6),
+    };
+}

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Npgsql;
+using ReadingBot.Core.Groups;
+using ReadingBot.Core.Ports;
+using ReadingBot.Core.Recommendations;
+using ReadingBot.Core.Roadmaps;
+
+namespace ReadingBot.Storage.Postgres;
+
+/// <summary>The delivery log: one <c>INSERT … ON CONFLICT</c> decides, so of two processes racing on one key one wins.</summary>
+public sealed class PgDeliveryLog(PostgresDatabase db) : IDeliveryLog
+{
+    // A key is (re)recorded when it is new or its record has expired; RETURNING names the keys that were.
+    private const string Record =
+        """
+        INSERT INTO deliveries AS d (delivery_key, expires_at) SELECT * FROM unnest($1::text[], $2::timestamptz[])
+        ON CONFLICT (delivery_key) DO UPDATE SET expires_at = excluded.expires_at WHERE d.expires_at <= $3
+        RETURNING delivery_key
+        """;
+
+    public bool TryRecord(string key, DateTimeOffset now, DateTimeOffset expiresAt) => TryRecordAll([new DeliveryKey(key, expiresAt)], now)[0];
+
+    /// <summary>Every key in one statement (so one commit); a key given twice is new at most once, as it would be one by one.</summary>
+    public IReadOnlyList<bool> TryRecordAll(IReadOnlyList<DeliveryKey> keys, DateTimeOffset now)
+    {
+        var firsts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            firsts.TryAdd(keys[i].Key, i);
+        }
+
+        var distinct = firsts.Values.Select(i => keys[i]).ToList();
+        var recorded = distinct.Count == 0
+            ? []
+            : db.Query(Record, r => r.GetString(0), distinct.Select(k => k.Key).ToArray(), distinct.Select(k => k.ExpiresAt.ToUniversalTime()).ToArray(), now).ToHashSet(StringComparer.Ordinal);
+        return [.. keys.Select((k, i) => firsts[k.Key] == i && recorded.Contains(k.Key))];
+    }
+
+    public int Purge(DateTimeOffset now) => db.Execute("DELETE FROM deliveries WHERE expires_at < $1", now);
+}
+
+public sealed class PgAdapterStateStore(PostgresDatabase db) : IAdapterStateStore
+{
+    public string? Get(string key) => db.QueryFirst("SELECT value FROM adapter_state WHERE state_key = $1", r => r.GetString(0), key);
+
+    public void Set(string key, string value) =>
+        db.Execute("INSERT INTO adapter_state (state_key, value) VALUES ($1, $2) ON CONFLICT (state_key) DO UPDATE SET value = excluded.value", key, value);
+}
+
+public sealed class PgThreadLinkStore(PostgresDatabase db) : IThreadLinkStore
+{
+    public void Save(ThreadLink link) => db.Execute(
+        """
+        INSERT INTO threads (group_id, thread_id, purpose, subject, created_at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (group_id, thread_id) DO UPDATE SET purpose = excluded.purpose, subject = excluded.subject, created_at = excluded.created_at
+        """,
+        link.Group.Value, link.ThreadId, link.Purpose.ToString(), link.Subject, link.CreatedAt);
+
+    public ThreadLink? Find(GroupId group, string threadId) => db.QueryFirst(
+        "SELECT purpose, subject, created_at FROM threads WHERE group_id = $1 AND thread_id = $2",
+        r => new ThreadLink(group, threadId, r.Enum<ThreadPurpose>(0), r.GetString(1), r.Instant(2)), group.Value, threadId);
+}
+
+/// <summary>Likes: one row per group, member and paper.</summary>
+public sealed class PgLikeStore(PostgresDatabase db) : ILikeStore
+{
+    public bool Toggle(GroupId group, string userId, string paperKey, DateTimeOffset at)
+    {
+        // Insert first: of two racing toggles the second waits for the first's row, finds it and removes it, so two
+        // toggles always cancel out.
+        if (db.Execute("INSERT INTO likes (group_id, member, paper_key, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", group.Value, userId, paperKey, at) == 1)
+        {
+            return true;
+        }
+
+        db.Execute("DELETE FROM likes WHERE group_id = $1 AND member = $2 AND paper_key = $3", group.Value, userId, paperKey);
+        return false;
+    }
+
+    public IReadOnlyList<PaperLike> ForMember(GroupId group, string userId) =>
+        db.Query("SELECT member, paper_key, at FROM likes WHERE group_id = $1 AND member = $2 ORDER BY at", r => Read(group, r), group.Value, userId);
+
+    public IReadOnlyList<PaperLike> ForGroup(GroupId group) =>
+        db.Query("SELECT member, paper_key, at FROM likes WHERE group_id = $1 ORDER BY at", r => Read(group, r), group.Value);
+
+    private static PaperLike Read(GroupId group, NpgsqlDataReader r) => new(group, r.GetString(0), r.GetString(1), r.Instant(2));
+}
+
+/// <summary>Each group's roadmap (its sections as jsonb) and members' progress on it.</summary>
+public sealed class PgRoadmapStore(PostgresDatabase db) : IRoadmapStore
+{
+    public Roadmap? Find(GroupId group) => db.QueryFirst(
+        "SELECT title, source, imported_at, imported_by, sections::text FROM roadmaps WHERE group_id = $1",
+        r => new Roadmap
+        {
+            Group = group,
+            Title = r.GetString(0),
+            Source = r.GetString(1),
+            ImportedAt = r.OptionalInstant(2),
+            ImportedBy = r.OptionalString(3),
+            Sections = (JsonSerializer.Deserialize<List<SectionJson>>(r.GetString(4)) ?? [])
+                .Select(s => new RoadmapSection(s.title, s.items.Select(i => new RoadmapItem(i.paper, i.title, i.note)).ToList())).ToList(),
+        },
+        group.Value);
+
+    public void Save(Roadmap roadmap) => db.Execute(
+        """
+        INSERT INTO roadmaps (group_id, title, source, imported_at, imported_by, sections) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (group_id) DO UPDATE SET title = excluded.title, source = excluded.source, imported_at = excluded.imported_at,
+            imported_by = excluded.imported_by, sections = excluded.sections
+        """,
+        roadmap.Group.Value, roadmap.Title, roadmap.Source, roadmap.ImportedAt, roadmap.ImportedBy,
+        new Jsonb(JsonSerializer.Serialize(roadmap.Sections.Select(s => new SectionJson(s.Title, s.Items.Select(i => new ItemJson(i.PaperKey, i.Title, i.Note)).ToList())))));
+
+    public RoadmapProgress? FindProgress(GroupId group, string memberId) => db.QueryFirst(
+        "SELECT done, updated_at FROM roadmap_progress WHERE group_id = $1 AND member = $2",
+        r => new RoadmapProgress { Group = group, MemberId = memberId, Done = r.Strings(0), UpdatedAt = r.Instant(1) }, group.Value, memberId);
+
+    public void SaveProgress(RoadmapProgress progress) => db.Execute(
+        """
+        INSERT INTO roadmap_progress (group_id, member, done, updated_at) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (group_id, member) DO UPDATE SET done = excluded.done, updated_at = excluded.updated_at
+        """,
+        progress.Group.Value, progress.MemberId, progress.Done.ToArray(), progress.UpdatedAt);
+
+    // The stored shape: the LiteDB document's field names, so the paper merge can rename "paper" in place.
+#pragma warning disable IDE1006, CA1812 // JSON field names; instantiated by the serializer
+    private sealed record SectionJson(string title, List<ItemJson> items);
+
+    private sealed record ItemJson(string paper, string title, string? note);
+#pragma warning restore IDE1006, CA1812
+}
