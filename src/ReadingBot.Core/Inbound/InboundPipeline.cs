@@ -136,7 +136,7 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
         waiting.Enqueue(item);
         if (runHere)
         {
-            Pump();
+            Pump(item);
         }
         else
         {
@@ -221,8 +221,11 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
         Schedule();
     }
 
-    /// <summary>Runs waiting items here while fewer than the workers' number run; an item that waits is left to finish on its own.</summary>
-    private void Pump()
+    /// <summary>
+    /// Runs waiting items here, oldest first, while fewer than the workers' number run, until <paramref name="own"/>
+    /// has run (an item that waits is left to finish on its own).
+    /// </summary>
+    private void Pump(TItem own)
     {
         while (!waiting.IsEmpty)
         {
@@ -251,11 +254,19 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
             if (run.IsCompleted)
             {
                 Finished();
-                continue;
+            }
+            else
+            {
+                // It waits: the caller goes on, and the item takes the next turn when it ends.
+                _ = FinishLaterAsync(run);
             }
 
-            // It waits: the caller goes on, and the item pumps the queue when it ends, on the thread that ends it.
-            _ = FinishLaterAsync(run);
+            if (ReferenceEquals(item, own))
+            {
+                // The request's own delivery has run; what is left goes to the pool.
+                Schedule();
+                return;
+            }
         }
     }
 
