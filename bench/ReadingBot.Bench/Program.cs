@@ -14,6 +14,7 @@ var cases = new (string Name, string What, Func<string[], Task> Run)[]
     ("store", "LiteDB hot paths: votes, paper adds, reads", StoreBench.RunAsync),
     ("weekly", "the weekly close of 1,000 groups (WeeklyScheduler.RunDueAsync)", WeeklyBench.RunAsync),
     ("load", "in-process command handling at 250/500/1000/2000 commands/s (open loop)", LoadBench.RunAsync),
+    ("cost", "what one command costs in process: CPU and bytes allocated per step, one at a time", CostBench.RunAsync),
     ("micro", "BenchmarkDotNet micro-benchmarks (short in-process job)", MicroBench.RunAsync),
     ("web", "the group pages of five years of history (260 weeks, 1,000 papers, 50 members): render time and weight", WebBench.RunAsync),
     ("discord", "slash-command interactions through the Discord emulator at increasing rates", a => DiscordLoad.RunAsync(a)),

@@ -44,8 +44,13 @@ public sealed class LitePaperIdentityStore(ReadingBotDatabase db) : IPaperIdenti
     }
 
     // Synchronous by design: LiteDB binds a transaction to the calling thread.
-    public IReadOnlyList<GroupId> Merge(Paper survivor, string removedKey) =>
-        db.InTransaction(() => MergeInto(db.Database, survivor, removedKey));
+    public IReadOnlyList<GroupId> Merge(Paper survivor, string removedKey)
+    {
+        var touched = db.InTransaction(() => MergeInto(db.Database, survivor, removedKey));
+        // Library entries moved between records in any number of groups: the cached views go, after the commit.
+        db.ClearCaches();
+        return touched;
+    }
 
     /// <summary>The merge without its transaction, for <see cref="Merge"/> and the schema migration.</summary>
     internal static IReadOnlyList<GroupId> MergeInto(LiteDatabase database, Paper survivor, string removedKey)

@@ -77,8 +77,23 @@ public sealed class LiteMemberStore(ReadingBotDatabase db) : IMemberStore
 {
     private ILiteCollection<BsonDocument> Members => db.Database.GetCollection(Collections.Members);
 
-    public Member? Find(GroupId group, string userId) =>
-        Members.FindById(Documents.MemberId(group, userId)) is { } d ? Documents.ToMember(d) : null;
+    public Member? Find(GroupId group, string userId)
+    {
+        var id = Documents.MemberId(group, userId);
+        if (db.Members.TryGet(id, out var cached))
+        {
+            return cached;
+        }
+
+        var readAt = db.Members.Generation;
+        var member = Members.FindById(id) is { } d ? Documents.ToMember(d) : null;
+        if (member is not null)
+        {
+            db.Members.Remember(id, member, readAt);
+        }
+
+        return member;
+    }
 
     public Member? FindByIdOrName(GroupId group, string idOrName)
     {
@@ -87,7 +102,12 @@ public sealed class LiteMemberStore(ReadingBotDatabase db) : IMemberStore
             ?? List(group).FirstOrDefault(m => string.Equals(m.DisplayName, text, StringComparison.OrdinalIgnoreCase));
     }
 
-    public void Save(Member member) => Members.Upsert(Documents.FromMember(member));
+    public void Save(Member member)
+    {
+        var document = Documents.FromMember(member);
+        Members.Upsert(document);
+        db.Members.Forget(document["_id"].AsString);
+    }
 
     public IReadOnlyList<Member> List(GroupId group) =>
         Members.Find(Where.Equal("group", group.Value)).Select(Documents.ToMember).OrderBy(m => m.JoinedAt).ToList();
@@ -120,13 +140,34 @@ public sealed class LiteLibraryStore(ReadingBotDatabase db) : ILibraryStore
     public LibraryEntry? FindByPaper(GroupId group, string paperKey) =>
         Library.FindOne(Where.Equal("groupPaper", $"{group.Value}|{paperKey}")) is { } d ? Documents.ToEntry(d) : null;
 
-    public IReadOnlyList<LibraryEntry> List(GroupId group, int skip, int take) =>
+    public IReadOnlyList<LibraryEntry> List(GroupId group, int skip, int take)
+    {
+        if (db.Libraries.TryGet(group.Value, out var view) && view.Pages.TryGetValue((skip, take), out var kept))
+        {
+            return kept;
+        }
+
+        var readAt = db.Libraries.Generation;
         // In the order of the groupNumber index: LiteDB sorts an ORDER BY in an 800 KB buffer per query, so the page
         // is read along the index instead (docs/benchmarks.md, issue #15).
-        Library.Find(Where.Between(Documents.GroupNumberKey, Documents.GroupNumber(group, 0), Documents.GroupNumber(group, int.MaxValue)), skip, take)
-            .Select(Documents.ToEntry).ToList();
+        IReadOnlyList<LibraryEntry> page = Library.Find(Where.Between(Documents.GroupNumberKey, Documents.GroupNumber(group, 0), Documents.GroupNumber(group, int.MaxValue)), skip, take)
+            .Select(Documents.ToEntry).ToList().AsReadOnly();
+        db.Libraries.Update(group.Value, v => (v ?? LibraryView.Empty).WithPage(skip, take, page), readAt);
+        return page;
+    }
 
-    public int Count(GroupId group) => Library.Count(Where.Equal("group", group.Value));
+    public int Count(GroupId group)
+    {
+        if (db.Libraries.TryGet(group.Value, out var view) && view.Count is { } kept)
+        {
+            return kept;
+        }
+
+        var readAt = db.Libraries.Generation;
+        var count = Library.Count(Where.Equal("group", group.Value));
+        db.Libraries.Update(group.Value, v => (v ?? LibraryView.Empty) with { Count = count }, readAt);
+        return count;
+    }
 
     public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at)
     {
@@ -163,10 +204,11 @@ public sealed class LiteLibraryStore(ReadingBotDatabase db) : ILibraryStore
             return (entry, true);
         });
 
-        // The group's paper counter moved: its cached copy goes once the transaction has committed.
+        // The group's paper counter and library moved: their cached copies go once the transaction has committed.
         if (added.Created)
         {
             db.Groups.Forget(group.Value);
+            db.Libraries.Forget(group.Value);
         }
 
         return added;
@@ -189,44 +231,22 @@ public sealed class LiteTenantDataStore(ReadingBotDatabase db) : ITenantDataStor
             removed += db.Database.GetCollection(Collections.Groups).DeleteMany(BsonExpression.Create("_id = @0 OR _id LIKE @1", prefix, prefix + ":%"));
             return removed;
         });
-        db.Groups.Clear();
+        db.ClearCaches();
         return count;
     }
 }
 
+/// <summary>The delivery log on the database's <see cref="DeliveryJournal"/>.</summary>
 public sealed class LiteDeliveryLog(ReadingBotDatabase db) : ReadingBot.Core.Ports.IDeliveryLog
 {
-    private ILiteCollection<BsonDocument> Deliveries => db.Database.GetCollection(Collections.Deliveries);
-
     public bool TryRecord(string key, DateTimeOffset now, DateTimeOffset expiresAt) =>
-        db.InTransaction(() => Record(key, now, expiresAt));
+        db.Deliveries.TryRecordAll([new ReadingBot.Core.Ports.DeliveryKey(key, expiresAt)], now)[0];
 
-    /// <summary>Every key in one transaction: one commit for a batch of deliveries.</summary>
+    /// <summary>Every key with one write: one system call for a batch of deliveries.</summary>
     public IReadOnlyList<bool> TryRecordAll(IReadOnlyList<ReadingBot.Core.Ports.DeliveryKey> keys, DateTimeOffset now) =>
-        db.InTransaction(() =>
-        {
-            var first = new bool[keys.Count];
-            for (var i = 0; i < keys.Count; i++)
-            {
-                first[i] = Record(keys[i].Key, now, keys[i].ExpiresAt);
-            }
+        db.Deliveries.TryRecordAll(keys, now);
 
-            return first;
-        });
-
-    public int Purge(DateTimeOffset now) => Deliveries.DeleteMany(Where.Below("expiresAt", Documents.Instant(now)));
-
-    private bool Record(string key, DateTimeOffset now, DateTimeOffset expiresAt)
-    {
-        var existing = Deliveries.FindById(key);
-        if (existing is not null && Documents.ReadInstant(existing["expiresAt"]) > now)
-        {
-            return false;
-        }
-
-        Deliveries.Upsert(new BsonDocument { ["_id"] = key, ["expiresAt"] = Documents.Instant(expiresAt) });
-        return true;
-    }
+    public int Purge(DateTimeOffset now) => db.Deliveries.Purge(now);
 }
 
 public sealed class LiteAdapterStateStore(ReadingBotDatabase db) : ReadingBot.Core.Ports.IAdapterStateStore

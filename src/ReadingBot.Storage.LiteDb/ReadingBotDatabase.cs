@@ -18,18 +18,29 @@ public sealed class ReadingBotDatabase : IDisposable
     private readonly FileStream? lockFile;
     private readonly object checkpointGate = new();
 
-    private ReadingBotDatabase(LiteDatabase database, FileStream? lockFile, string? path)
+    private ReadingBotDatabase(LiteDatabase database, FileStream? lockFile, string? path, DeliveryJournal deliveries)
     {
         Database = database;
         this.lockFile = lockFile;
         FilePath = path;
+        Deliveries = deliveries;
         Migrate();
+        MoveDeliveriesToJournal();
     }
 
     public LiteDatabase Database { get; }
 
     /// <summary>Groups read on the command path, kept in memory (see <see cref="GroupCache"/>).</summary>
     public GroupCache Groups { get; } = new();
+
+    /// <summary>Members read on the command path, by member id.</summary>
+    public ReadCache<Core.Groups.Member> Members { get; } = new();
+
+    /// <summary>Each group's library size and pages as read on the command path, by group id.</summary>
+    public ReadCache<LibraryView> Libraries { get; } = new(10_000);
+
+    /// <summary>The claimed delivery ids (see <see cref="DeliveryJournal"/>): beside the data file, not in it.</summary>
+    public DeliveryJournal Deliveries { get; }
 
     /// <summary>The declared collections and their indexes (see <see cref="Collections.Declarations"/>).</summary>
     public CollectionRegistry Registry { get; } = new(Collections.Declarations);
@@ -66,21 +77,33 @@ public sealed class ReadingBotDatabase : IDisposable
             throw new DatabaseUnavailableException($"The database {path} cannot be opened: permission denied. Check the owner of {directory}.", ex);
         }
 
+        DeliveryJournal journal;
+        try
+        {
+            journal = DeliveryJournal.Open(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            lockStream.Dispose();
+            throw new DatabaseUnavailableException($"The delivery journal {Path.Combine(directory, DeliveryJournal.FileName)} cannot be opened ({ex.Message}). Check the owner of {directory}, or move the file aside.", ex);
+        }
+
         try
         {
             var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, Documents.CreateMapper());
-            return new ReadingBotDatabase(db, lockStream, path);
+            return new ReadingBotDatabase(db, lockStream, path, journal);
         }
         catch (Exception ex) when (ex is LiteException or InvalidCastException or IOException or FormatException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
         {
             lockStream.Dispose();
+            journal.Dispose();
             throw new DatabaseUnavailableException($"The database {path} cannot be read; it may be damaged or not a ReadingBot database ({ex.GetType().Name}: {FirstLine(ex.Message)}). Move it aside to start afresh, or restore a backup.", ex);
         }
     }
 
     /// <summary>A database on a stream, for tests and benchmarks: the real engine, no file.</summary>
     public static ReadingBotDatabase OpenMemory(Stream? stream = null) =>
-        new(new LiteDatabase(stream ?? new MemoryStream(), Documents.CreateMapper()), null, null);
+        new(new LiteDatabase(stream ?? new MemoryStream(), Documents.CreateMapper()), null, null, DeliveryJournal.InMemory());
 
     /// <summary>Writes committed pages into the data file and fsyncs it; called after critical writes and on a timer.</summary>
     public void Checkpoint()
@@ -88,6 +111,7 @@ public sealed class ReadingBotDatabase : IDisposable
         lock (checkpointGate)
         {
             Database.Checkpoint();
+            Deliveries.Sync();
         }
     }
 
@@ -115,8 +139,8 @@ public sealed class ReadingBotDatabase : IDisposable
                 Database.Rollback();
             }
 
-            // The work may have read or forgotten a group inside the transaction: start the cache afresh.
-            Groups.Clear();
+            // The work may have read or forgotten a record inside the transaction: start the caches afresh.
+            ClearCaches();
 
             throw;
         }
@@ -191,7 +215,33 @@ public sealed class ReadingBotDatabase : IDisposable
     public void Dispose()
     {
         Database.Dispose();
+        Deliveries.Dispose();
         lockFile?.Dispose();
+    }
+
+    /// <summary>Forgets every cached record (after a rollback, or a change too wide to forget one by one).</summary>
+    public void ClearCaches()
+    {
+        Groups.Clear();
+        Members.Clear();
+        Libraries.Clear();
+    }
+
+    /// <summary>
+    /// Delivery ids claimed by a version that kept them in the database move to the journal, so a redelivery that
+    /// comes just after an upgrade is still known.
+    /// </summary>
+    private void MoveDeliveriesToJournal()
+    {
+        var old = Database.GetCollection(Collections.Deliveries);
+        if (old.Count() == 0)
+        {
+            return;
+        }
+
+        var keys = old.FindAll().Select(d => new Core.Ports.DeliveryKey(d["_id"].AsString, Documents.ReadInstant(d["expiresAt"]))).ToList();
+        Deliveries.TryRecordAll(keys, DateTimeOffset.MinValue);
+        old.DeleteAll();
     }
 
     private static string FirstLine(string message)

@@ -8,6 +8,8 @@ public sealed class GroupStoreTests() : GroupStoreContract(PgStoreSet.Open);
 
 public sealed class LibraryStoreTests() : LibraryStoreContract(PgStoreSet.Open);
 
+public sealed class ReadAfterWriteTests() : ReadAfterWriteContract(PgStoreSet.Open);
+
 public sealed class DeliveryLogTests() : DeliveryLogContract(PgStoreSet.Open);
 
 public sealed class PaperStoreTests() : PaperStoreContract(PgStoreSet.Open);

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -57,22 +57,32 @@ public sealed record InboundPipelineOptions(string Name, int Capacity, int Worke
 /// <summary>
 /// The inbound pipeline every platform shares (Discord, Slack, the local chat): a bounded queue whose slots are taken
 /// before a delivery is acknowledged (so "full" means "not acknowledged", never "acknowledged and dropped"), durable
-/// deduplication through <see cref="DeliveryClaims"/>, tenant removal, and a few workers that run each delivery in a
-/// DI scope of its own. An adapter keeps what is its own: parse the payload, and render and send the reply. Workers
-/// start with the pipeline and stop when the container disposes it, after the hosted services have stopped.
+/// deduplication through <see cref="DeliveryClaims"/>, tenant removal, and at most <c>Workers</c> deliveries running
+/// at once, each in a DI scope of its own. An adapter keeps what is its own: parse the payload, and render and send
+/// the reply.
 /// </summary>
+/// <remarks>
+/// No worker sits waiting on a queue. A delivery from a socket's reader is handed to the thread pool in one work item,
+/// which goes on with whatever queued behind it while the deliveries complete without waiting (a command answered from
+/// the store), so a burst costs one hand-off, not one per delivery and per step. A delivery from an HTTP request runs
+/// on the request's own thread until it first waits. A delivery that waits (the network, a commit in progress) frees
+/// its thread, and takes the next waiting one when it ends. A reader never runs a handler itself: a handler that
+/// blocks its thread must not hold up heartbeats and acks. Stopping cancels the running ones.
+/// </remarks>
 public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
     where TItem : IInboundItem
 {
-    private readonly Channel<TItem> queue = Channel.CreateUnbounded<TItem>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly ConcurrentQueue<TItem> waiting = new();
     private readonly SemaphoreSlim slots;
     private readonly DeliveryClaims claims;
     private readonly ITenantDataStore tenants;
     private readonly IServiceScopeFactory scopes;
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
+    private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int workers;
     private int disposed;
-    private readonly Task[] workers;
+    private int running;
     private long processed;
     private long repeated;
 
@@ -80,19 +90,19 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
     {
         Name = options.Name;
         Capacity = Math.Max(1, options.Capacity);
+        workers = Math.Max(1, options.Workers);
         slots = new SemaphoreSlim(Capacity, Capacity);
         this.claims = claims;
         this.tenants = tenants;
         this.scopes = scopes;
         logger = loggers.CreateLogger("ReadingBot.Core.Inbound.InboundPipeline." + options.Name);
-        workers = [.. Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => Task.Run(RunAsync))];
     }
 
     public string Name { get; }
 
     public int Capacity { get; }
 
-    /// <summary>Deliveries waiting for a worker.</summary>
+    /// <summary>Deliveries waiting for a turn to run.</summary>
     public int Count => Capacity - slots.CurrentCount;
 
     /// <summary>Deliveries whose handler ran (tests and the benchmark read it).</summary>
@@ -110,25 +120,39 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
     /// <summary>Gives back a slot that was reserved and not used.</summary>
     public void Release() => slots.Release();
 
-    /// <summary>Queues an item into a slot reserved before.</summary>
-    public void Enqueue(TItem item)
+    /// <summary>
+    /// Queues an item into a slot reserved before. With <paramref name="runHere"/> (an HTTP request, which has a thread
+    /// of its own) the item runs on the caller until it first waits; otherwise (a socket's reader, which must go on
+    /// reading heartbeats and acks whatever a handler does) a pool thread takes it, and any that queue behind it.
+    /// </summary>
+    public void Enqueue(TItem item, bool runHere = false)
     {
-        if (!queue.Writer.TryWrite(item))
+        if (Volatile.Read(ref disposed) != 0)
         {
             slots.Release();
             throw new ObjectDisposedException(nameof(InboundPipeline<TItem>), "the inbound pipeline has stopped");
         }
+
+        waiting.Enqueue(item);
+        if (runHere)
+        {
+            Pump(item);
+        }
+        else
+        {
+            Schedule();
+        }
     }
 
     /// <summary>Reserves and queues at once; false when full.</summary>
-    public bool TryEnqueue(TItem item)
+    public bool TryEnqueue(TItem item, bool runHere = false)
     {
         if (!TryReserve())
         {
             return false;
         }
 
-        Enqueue(item);
+        Enqueue(item, runHere);
         return true;
     }
 
@@ -137,7 +161,6 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
     {
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
-            queue.Writer.TryComplete();
             stopping.Cancel();
         }
     }
@@ -149,25 +172,128 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
             return;
         }
 
-        queue.Writer.TryComplete();
         await stopping.CancelAsync();
+        if (Volatile.Read(ref running) == 0)
+        {
+            drained.TrySetResult();
+        }
+
         // In-flight deliveries get a few seconds to send what they have (a deferred reply, an ack).
-        await Task.WhenAny(Task.WhenAll(workers), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        await Task.WhenAny(drained.Task, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    /// <summary>Takes a turn to run for a pool thread, which drains what is waiting (one hand-off for a burst).</summary>
+    private void Schedule()
+    {
+        while (!waiting.IsEmpty)
+        {
+            var now = Volatile.Read(ref running);
+            if (now >= workers)
+            {
+                // Whichever running item finishes next takes this one.
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref running, now + 1, now) == now)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static pipeline => pipeline.RunTurn(), this, preferLocal: false);
+                return;
+            }
+        }
+    }
+
+    /// <summary>On a pool thread, holding one turn: runs waiting items until one waits or none is left.</summary>
+    private void RunTurn()
+    {
+        while (waiting.TryDequeue(out var item))
+        {
+            slots.Release();
+            var run = RunOneAsync(item);
+            if (!run.IsCompleted)
+            {
+                _ = FinishLaterAsync(run);
+                return;
+            }
+        }
+
+        Finished();
+        // An item queued between the last look and giving the turn back would otherwise wait for the next one.
+        Schedule();
+    }
+
+    /// <summary>
+    /// Runs waiting items here, oldest first, while fewer than the workers' number run, until <paramref name="own"/>
+    /// has run (an item that waits is left to finish on its own).
+    /// </summary>
+    private void Pump(TItem own)
+    {
+        while (!waiting.IsEmpty)
+        {
+            var now = Volatile.Read(ref running);
+            if (now >= workers)
+            {
+                // Whichever running item finishes next takes this one.
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref running, now + 1, now) != now)
+            {
+                continue;
+            }
+
+            if (!waiting.TryDequeue(out var item))
+            {
+                // Another caller took it; the loop re-checks for an item queued meanwhile.
+                Finished();
+                continue;
+            }
+
+            // The slot was the item's place in the queue; the running count bounds what runs at once.
+            slots.Release();
+            var run = RunOneAsync(item);
+            if (run.IsCompleted)
+            {
+                Finished();
+            }
+            else
+            {
+                // It waits: the caller goes on, and the item takes the next turn when it ends.
+                _ = FinishLaterAsync(run);
+            }
+
+            if (ReferenceEquals(item, own))
+            {
+                // The request's own delivery has run; what is left goes to the pool.
+                Schedule();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Runs one item; never throws (a failure is logged and answered with the stand-in).</summary>
+    private Task RunOneAsync(TItem item) =>
+        stopping.IsCancellationRequested ? AnswerStandInAsync(item) : ProcessAsync(item, stopping.Token);
+
+    private async Task FinishLaterAsync(Task run)
     {
         try
         {
-            await foreach (var item in queue.Reader.ReadAllAsync(stopping.Token).ConfigureAwait(false))
-            {
-                // The slot was the item's place in the queue; the workers themselves bound what runs at once.
-                slots.Release();
-                await ProcessAsync(item, stopping.Token).ConfigureAwait(false);
-            }
+            await run.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        finally
         {
+            Finished();
+        }
+
+        // Not run here: this may be any thread that completed the item's last wait.
+        Schedule();
+    }
+
+    private void Finished()
+    {
+        if (Interlocked.Decrement(ref running) == 0 && Volatile.Read(ref disposed) != 0)
+        {
+            drained.TrySetResult();
         }
     }
 

@@ -60,13 +60,16 @@ public sealed class DiscordIngress(
         };
         if (item is not null)
         {
-            await EnqueueAsync(item, cancellationToken);
+            await EnqueueAsync(item, runHere: false, cancellationToken);
         }
     }
 
-    /// <summary>An HTTP interaction, verified and claimed by the endpoint; its first response is the HTTP reply.</summary>
+    /// <summary>
+    /// An HTTP interaction, verified and claimed by the endpoint; its first response is the HTTP reply, so it runs on
+    /// the request's thread, and a command answered at once costs no hand-off.
+    /// </summary>
     public Task AcceptInteractionAsync(JsonObject interaction, IInteractionResponder responder, long receivedAt, CancellationToken cancellationToken) =>
-        EnqueueAsync(Interaction(interaction, [], responder, receivedAt), cancellationToken);
+        EnqueueAsync(Interaction(interaction, [], responder, receivedAt), runHere: true, cancellationToken);
 
     private DiscordInboundItem Interaction(JsonObject data, IReadOnlyList<string> keys, IInteractionResponder responder, long receivedAt)
     {
@@ -92,7 +95,7 @@ public sealed class DiscordIngress(
         return item with { Answer = answer, DeferEphemeral = ephemeral };
     }
 
-    private async Task EnqueueAsync(DiscordInboundItem item, CancellationToken cancellationToken)
+    private async Task EnqueueAsync(DiscordInboundItem item, bool runHere, CancellationToken cancellationToken)
     {
         if (!pipeline.TryReserve())
         {
@@ -104,7 +107,7 @@ public sealed class DiscordIngress(
             await pipeline.ReserveAsync(cancellationToken);
         }
 
-        pipeline.Enqueue(item);
+        pipeline.Enqueue(item, runHere);
     }
 
     // unavailable=true is an outage, not a removal: keep the data.

@@ -97,7 +97,8 @@ public sealed class SlackIngress(InboundPipeline<SlackInboundItem> queue, IOptio
 
         var answer = new TaskCompletionSource<JsonObject?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var ack = new FirstAnswer(() => Task.FromResult(answer.TrySetResult(null)), Budget, time.GetTimestamp(), time);
-        queue.Enqueue(new SlackInboundItem(SlackInboundKind.SlashCommand, payload, [], DedupeFor, ack) { Reply = p => Task.FromResult(answer.TrySetResult(p)) });
+        // The request waits for this answer anyway: the command runs on its thread, with no hand-off.
+        queue.Enqueue(new SlackInboundItem(SlackInboundKind.SlashCommand, payload, [], DedupeFor, ack) { Reply = p => Task.FromResult(answer.TrySetResult(p)) }, runHere: true);
         response = answer.Task;
         return Admission.Queued;
     }

@@ -27,6 +27,22 @@ public sealed class InboundPipelineTests
     }
 
     [Fact]
+    public async Task A_socket_reader_hands_its_delivery_on_and_an_http_request_runs_its_own()
+    {
+        await using var rig = Rig.Start(workers: 2);
+        var fromReader = new Item(["slack:envelope:1"]);
+        var fromRequest = new Item(["discord:interaction:2"]);
+        // Threads of their own, as a reader's loop and a request are: the pool never runs work on them.
+        var reader = RunOnOwnThread(() => rig.Pipeline.TryEnqueue(fromReader));
+        await rig.UntilAsync(() => rig.Handler.Handled.Count == 1);
+        var request = RunOnOwnThread(() => rig.Pipeline.TryEnqueue(fromRequest, runHere: true));
+        await rig.UntilAsync(() => rig.Handler.Handled.Count == 2);
+
+        Assert.Equal(request, fromRequest.RanOnThread);
+        Assert.NotEqual(reader, fromReader.RanOnThread);
+    }
+
+    [Fact]
     public async Task A_key_claimed_by_an_earlier_process_is_not_run_again()
     {
         var log = new MemoryDeliveryLog();
@@ -137,6 +153,9 @@ public sealed class InboundPipelineTests
 
         public FirstAnswer? Answer { get; init; }
 
+        /// <summary>The managed thread the handler started on.</summary>
+        public int? RanOnThread { get; set; }
+
         public TenantRemoval? Removal { get; init; }
     }
 
@@ -156,6 +175,7 @@ public sealed class InboundPipelineTests
 
         public async Task HandleAsync(Item item, CancellationToken cancellationToken)
         {
+            item.RanOnThread = Environment.CurrentManagedThreadId;
             Interlocked.Increment(ref started);
             if (Hold is { } hold)
             {
@@ -231,6 +251,19 @@ public sealed class InboundPipelineTests
         }
 
         public int Purge(DateTimeOffset now) => 0;
+    }
+
+    private static int RunOnOwnThread(Action work)
+    {
+        var id = 0;
+        var thread = new Thread(() =>
+        {
+            id = Environment.CurrentManagedThreadId;
+            work();
+        });
+        thread.Start();
+        thread.Join();
+        return id;
     }
 
     private sealed class Rig : IAsyncDisposable
