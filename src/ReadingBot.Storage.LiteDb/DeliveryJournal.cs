@@ -120,6 +120,15 @@ public sealed class DeliveryJournal : IDisposable
         }
     }
 
+    /// <summary>Every id held now with its expiry (the copy to another store reads it).</summary>
+    public IReadOnlyList<DeliveryKey> Snapshot()
+    {
+        lock (gate)
+        {
+            return [.. live.Select(e => new DeliveryKey(e.Key, DateTimeOffset.FromUnixTimeMilliseconds(e.Value)))];
+        }
+    }
+
     /// <summary>Makes what was written durable against a power loss too (with each checkpoint).</summary>
     public void Sync()
     {

@@ -151,7 +151,11 @@ internal static class MigrateToPostgres
         var sql = $"INSERT INTO {copy.Table} ({names}) VALUES ({values}) ON CONFLICT DO NOTHING";
         var read = 0;
         var copied = 0;
-        foreach (var batch in source.Database.GetCollection(copy.Collection).FindAll().Chunk(BatchSize))
+        // Delivery ids live in the journal beside the data file, not in the collection (it is emptied at open).
+        var documents = copy.Collection == Collections.Deliveries
+            ? source.Deliveries.Snapshot().Select(k => new LiteDB.BsonDocument { ["_id"] = k.Key, ["expiresAt"] = Documents.Instant(k.ExpiresAt) })
+            : source.Database.GetCollection(copy.Collection).FindAll();
+        foreach (var batch in documents.Chunk(BatchSize))
         {
             read += batch.Length;
             copied += destination.InTransaction(session => session.ExecuteBatch(batch.Select(d => (sql, copy.Columns.Select(c => c.Read(d)).ToArray()))));
