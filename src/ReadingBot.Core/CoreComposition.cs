@@ -37,6 +37,7 @@ public static class CoreComposition
         services.AddSingleton<TextCommandParser>();
         services.AddSingleton(sp => new GroupDefaults(sp.GetRequiredService<IOptions<GroupsOptions>>().Value.DefaultTimeZone));
         services.AddSingleton<GroupDirectory>();
+        services.AddSingleton<WorkspaceNames>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<LibraryOptions>>().Value);
         services.AddSingleton<LibraryService>();
         services.AddSingleton<PaperIdentity>();

@@ -15,7 +15,7 @@ namespace ReadingBot.Discord;
 
 /// <summary>
 /// Handles one Discord delivery from the shared pipeline (deduplicated there, and a server removal done there):
-/// interactions from the Gateway or the HTTP endpoint, and messages in threads the bot opened.
+/// interactions from the Gateway or the HTTP endpoint, messages in threads the bot opened, and servers' names.
 /// </summary>
 public sealed class DiscordEventProcessor(
     InteractionRouter interactions,
@@ -24,6 +24,7 @@ public sealed class DiscordEventProcessor(
     IThreadLinkStore threads,
     DiscordRestClient rest,
     DiscordConnectionState state,
+    GuildNames guildNames,
     IOptions<DiscordOptions> options,
     ILogger<DiscordEventProcessor> logger) : IInboundHandler<DiscordInboundItem>
 {
@@ -35,6 +36,14 @@ public sealed class DiscordEventProcessor(
             {
                 case DiscordInboundKind.Interaction when item.Responder is { } responder:
                     await interactions.HandleAsync(item.Data, responder, item.Answer, item.DeferEphemeral, cancellationToken);
+                    if (item.Data["guild_id"]?.GetValue<string>() is { } guildId)
+                    {
+                        guildNames.EnsureKnown(guildId);
+                    }
+
+                    break;
+                case DiscordInboundKind.ServerSeen:
+                    guildNames.Seen(item.Data);
                     break;
                 case DiscordInboundKind.Message:
                     await MessageAsync(item.Data, cancellationToken);

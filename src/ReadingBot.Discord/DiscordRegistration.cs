@@ -50,6 +50,7 @@ public static class DiscordRegistration
             return new InboundPipelineOptions("Discord", o.QueueCapacity, o.MaxConcurrentHandlers);
         });
         services.AddSingleton<DiscordIngress>();
+        services.AddSingleton<GuildNames>();
         services.AddSingleton<InteractionSignatureVerifier>();
         services.AddSingleton<HttpInteractionsEndpoint>();
         services.AddSingleton<DiscordOutbound>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReadingBot.Core.Groups;
 using ReadingBot.Core.Inbound;
 using ReadingBot.Core.Ports;
 using ReadingBot.Slack.Inbound;
@@ -68,13 +69,14 @@ internal sealed class SocketModeStarter(IOptions<SlackOptions> options, SocketMo
 /// Checks the bot token with auth.test before the adapter starts: a rejected token stops the host with a clear
 /// message (as a configuration failure); an unreachable Slack only warns, and the adapter keeps retrying.
 /// </summary>
-internal sealed class SlackStartupCheck(SlackWebApi api, SlackConnectionState state, ILogger<SlackStartupCheck> logger) : IHostedService
+internal sealed class SlackStartupCheck(SlackWebApi api, SlackConnectionState state, WorkspaceNames names, ILogger<SlackStartupCheck> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
             var me = await api.AuthTestAsync(cancellationToken);
+            names.Learn(Platforms.Slack, me.TeamId, me.TeamName);
             logger.LogInformation("Slack bot token works for workspace {Team} (bot user {User})", me.TeamId, me.UserId);
         }
         catch (SlackApiException ex) when (ex.IsAuthFailure)

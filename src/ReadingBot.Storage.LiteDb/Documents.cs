@@ -63,6 +63,7 @@ public static class Documents
         ["createdAt"] = Instant(g.CreatedAt),
         ["nextPaperNumber"] = g.NextPaperNumber,
         ["settings"] = Map(g.Settings),
+        ["platformName"] = g.PlatformName,
     };
 
     public static Group ToGroup(BsonDocument d) => new()
@@ -74,6 +75,7 @@ public static class Documents
         CreatedAt = ReadInstant(d["createdAt"]),
         NextPaperNumber = d["nextPaperNumber"].AsInt32,
         Settings = ReadMap(d["settings"]),
+        PlatformName = d["platformName"].IsString ? d["platformName"].AsString : "",
     };
 
     public static string MemberId(GroupId group, string userId) => $"{group.Value}|{userId}";

@@ -11,7 +11,7 @@ namespace ReadingBot.Storage.Postgres;
 /// </summary>
 public sealed class PgGroupStore(PostgresDatabase db) : IGroupStore
 {
-    private const string Columns = "group_id, platform, workspace, scope, created_at, next_paper_number, settings";
+    private const string Columns = "group_id, platform, workspace, scope, created_at, next_paper_number, settings, platform_name";
 
     public Group? Find(GroupId id) => db.QueryFirst($"SELECT {Columns} FROM groups WHERE group_id = $1", Read, id.Value);
 
@@ -24,7 +24,7 @@ public sealed class PgGroupStore(PostgresDatabase db) : IGroupStore
 
         var group = create();
         // Two first commands of a new group may race: the insert that loses changes nothing, and both read the winner.
-        db.Execute($"INSERT INTO groups ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (group_id) DO NOTHING", Values(group));
+        db.Execute($"INSERT INTO groups ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (group_id) DO NOTHING", Values(group));
         return Find(id) ?? group;
     }
 
@@ -34,9 +34,9 @@ public sealed class PgGroupStore(PostgresDatabase db) : IGroupStore
     /// </summary>
     public void Save(Group group) => db.Execute(
         $"""
-        INSERT INTO groups ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO groups ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         ON CONFLICT (group_id) DO UPDATE SET platform = excluded.platform, workspace = excluded.workspace, scope = excluded.scope,
-            created_at = excluded.created_at, settings = excluded.settings,
+            created_at = excluded.created_at, settings = excluded.settings, platform_name = excluded.platform_name,
             next_paper_number = GREATEST(groups.next_paper_number, excluded.next_paper_number)
         """,
         Values(group));
@@ -44,7 +44,7 @@ public sealed class PgGroupStore(PostgresDatabase db) : IGroupStore
     public IReadOnlyList<Group> All() => db.Query($"SELECT {Columns} FROM groups ORDER BY group_id", Read);
 
     private static object?[] Values(Group g) =>
-        [g.Id.Value, g.Platform, g.Workspace, g.Scope, g.CreatedAt, g.NextPaperNumber, Maps.Write(g.Settings)];
+        [g.Id.Value, g.Platform, g.Workspace, g.Scope, g.CreatedAt, g.NextPaperNumber, Maps.Write(g.Settings), g.PlatformName];
 
     private static Group Read(NpgsqlDataReader r) => new()
     {
@@ -55,6 +55,7 @@ public sealed class PgGroupStore(PostgresDatabase db) : IGroupStore
         CreatedAt = r.Instant(4),
         NextPaperNumber = r.GetInt32(5),
         Settings = Maps.Read(r.GetString(6)),
+        PlatformName = r.GetString(7),
     };
 }
 

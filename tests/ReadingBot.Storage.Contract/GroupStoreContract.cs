@@ -47,4 +47,16 @@ public abstract class GroupStoreContract(Func<StoreSet> open) : StoreContract(op
         Assert.Equal(2, second.Number);
         Assert.Equal("C1", Stores.Groups.Find(group.Id)!.Settings["channel"]);
     }
+
+    [Fact]
+    public void The_platforms_name_for_the_workspace_is_kept_and_a_new_group_starts_without_one()
+    {
+        var group = AddGroup("g1");
+        Assert.Equal("", Stores.Groups.Find(group.Id)!.PlatformName);
+
+        Stores.Groups.Save(Stores.Groups.Find(group.Id)! with { PlatformName = "Café Transformers 🤖" });
+
+        Assert.Equal("Café Transformers 🤖", Stores.Groups.Find(group.Id)!.PlatformName);
+        Assert.Equal("Café Transformers 🤖", Assert.Single(Stores.Groups.All(), g => g.Id == group.Id).PlatformName);
+    }
 }

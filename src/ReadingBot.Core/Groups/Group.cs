@@ -12,6 +12,12 @@ public sealed record Group
     /// <summary>The number the next paper added to the library gets (<c>#1</c>, <c>#2</c>, …).</summary>
     public int NextPaperNumber { get; init; } = 1;
 
+    /// <summary>
+    /// The workspace's own name on its platform (the Discord server's, the Slack workspace's), as the adapter last
+    /// learned it; empty when it has not said. For display only, never identity.
+    /// </summary>
+    public string PlatformName { get; init; } = "";
+
     /// <summary>Group settings by key; see <see cref="Settings.SettingCatalogue"/> for keys and defaults.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

@@ -3,10 +3,10 @@ using ReadingBot.Core.Settings;
 namespace ReadingBot.Core.Groups;
 
 /// <summary>Finds or creates the group and member behind a command, and answers who may moderate.</summary>
-public sealed class GroupDirectory(IGroupStore groups, IMemberStore members, TimeProvider time, GroupDefaults defaults)
+public sealed class GroupDirectory(IGroupStore groups, IMemberStore members, WorkspaceNames names, TimeProvider time, GroupDefaults defaults)
 {
-    public Group EnsureGroup(GroupAddress address) =>
-        groups.GetOrAdd(address.Id, () => new Group
+    /// <summary>The address's group, created on first use, carrying the platform's latest name for its workspace.</summary>
+    public Group EnsureGroup(GroupAddress address) => names.Apply(groups.GetOrAdd(address.Id, () => new Group
         {
             Id = address.Id,
             Platform = address.Platform,
@@ -14,7 +14,8 @@ public sealed class GroupDirectory(IGroupStore groups, IMemberStore members, Tim
             Scope = address.Scope,
             CreatedAt = time.GetUtcNow(),
             Settings = defaults.InitialSettings(),
-        });
+            PlatformName = names.Find(address.Platform, address.Workspace) ?? "",
+        }));
 
     public Member EnsureMember(GroupId group, Actor actor)
     {

@@ -13,8 +13,11 @@ public static class GroupNames
     /// <summary>The name when the moderators set none and the platform gave none.</summary>
     public const string Fallback = "Reading group";
 
-    /// <summary>The moderators' <c>/settings name</c>, else <see cref="Fallback"/>.</summary>
-    public static string Of(Group group) => group.Setting(SettingCatalogue.Name) is { Length: > 0 } name ? name : Fallback;
+    /// <summary>The moderators' <c>/settings name</c>, else the platform's name for the workspace, else <see cref="Fallback"/>.</summary>
+    public static string Of(Group group) =>
+        group.Setting(SettingCatalogue.Name) is { Length: > 0 } name ? name
+        : group.PlatformName.Length > 0 ? group.PlatformName
+        : Fallback;
 }
 
 /// <summary>A week of the plan: its paper (or a break, or nothing yet), when the group meets, who presents.</summary>

@@ -14,6 +14,9 @@ public enum DiscordInboundKind
     Interaction,
     Message,
     ServerRemoved,
+
+    /// <summary>GUILD_CREATE or GUILD_UPDATE: the server's name may be new.</summary>
+    ServerSeen,
 }
 
 /// <summary>
@@ -55,6 +58,7 @@ public sealed class DiscordIngress(
             "INTERACTION_CREATE" when data["id"]?.GetValue<string>() is { } id && data["token"]?.GetValue<string>() is { } token =>
                 Interaction(data, ["discord:interaction:" + id], new CallbackResponder(rest, id, token), receivedAt),
             "MESSAGE_CREATE" => new DiscordInboundItem(DiscordInboundKind.Message, data, [], TimeSpan.Zero),
+            "GUILD_CREATE" or "GUILD_UPDATE" when data["name"] is not null => new DiscordInboundItem(DiscordInboundKind.ServerSeen, data, [], TimeSpan.Zero),
             "GUILD_DELETE" when Removal(data) is { } removal => new DiscordInboundItem(DiscordInboundKind.ServerRemoved, data, [], TimeSpan.Zero) { Removal = removal },
             _ => null,
         };

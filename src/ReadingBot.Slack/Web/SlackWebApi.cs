@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 
 namespace ReadingBot.Slack.Web;
 
-/// <summary>What auth.test says about our bot token.</summary>
-public sealed record SlackIdentity(string TeamId, string? EnterpriseId, string UserId, string? BotId, bool IsEnterpriseInstall);
+/// <summary>What auth.test says about our bot token (<paramref name="TeamName"/> is the workspace's name, shown on its web page).</summary>
+public sealed record SlackIdentity(string TeamId, string? EnterpriseId, string UserId, string? BotId, bool IsEnterpriseInstall, string? TeamName = null);
 
 /// <summary>
 /// Slack's Web API over <see cref="HttpClient"/>: bearer auth, JSON bodies for writes and form bodies for reads,
@@ -51,7 +51,8 @@ public sealed partial class SlackWebApi(HttpClient http, IOptions<SlackOptions> 
             Str(r, "enterprise_id"),
             Str(r, "user_id") ?? "",
             Str(r, "bot_id"),
-            r["is_enterprise_install"]?.GetValueKind() == JsonValueKind.True);
+            r["is_enterprise_install"]?.GetValueKind() == JsonValueKind.True,
+            Str(r, "team"));
         return identity;
     }
 

@@ -24,6 +24,7 @@ namespace ReadingBot.TestSupport.Slack;
 public sealed partial class SlackEmulator : IAsyncDisposable
 {
     public const string DefaultTeam = "T0READING";
+    public const string DefaultTeamName = "Reading Circle";
     public const string AppId = "A0READING";
     public const string GeneralChannel = "C0GENERAL";
     public const string QuietChannel = "C0QUIET";
@@ -53,7 +54,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
         Options = options;
         AppToken = "xapp-1-" + AppId + "-1-emulator";
         SigningSecret = "emulator-signing-secret-" + Guid.NewGuid().ToString("N")[..8];
-        var team = AddTeam(DefaultTeam, "reading");
+        var team = AddTeam(DefaultTeam, "reading", DefaultTeamName);
         team.Users[Alice] = new EmulatedUser { Id = Alice, Name = "alice" };
         team.Users[Admin] = new EmulatedUser { Id = Admin, Name = "admin", IsAdmin = true };
         AddChannel(DefaultTeam, GeneralChannel, "general");
@@ -99,9 +100,9 @@ public sealed partial class SlackEmulator : IAsyncDisposable
         return emulator;
     }
 
-    public EmulatedTeam AddTeam(string id, string domain)
+    public EmulatedTeam AddTeam(string id, string domain, string? name = null)
     {
-        var team = new EmulatedTeam { Id = id, Domain = domain, BotToken = $"xoxb-{id}-emulator" };
+        var team = new EmulatedTeam { Id = id, Domain = domain, Name = name, BotToken = $"xoxb-{id}-emulator" };
         teams[id] = team;
         return team;
     }
@@ -452,7 +453,7 @@ public sealed partial class SlackEmulator : IAsyncDisposable
     {
         ["ok"] = true,
         ["url"] = $"https://{team.Domain}.slack.com/",
-        ["team"] = team.Domain,
+        ["team"] = team.Name ?? team.Domain,
         ["user"] = "readingbot",
         ["team_id"] = team.Id,
         ["user_id"] = team.BotUserId,

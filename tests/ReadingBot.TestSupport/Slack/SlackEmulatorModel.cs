@@ -98,6 +98,9 @@ public sealed class EmulatedTeam
 {
     public required string Id { get; init; }
     public required string Domain { get; init; }
+
+    /// <summary>The workspace's name, as auth.test's <c>team</c> gives it (its domain when unset).</summary>
+    public string? Name { get; init; }
     public required string BotToken { get; init; }
     public string BotUserId { get; init; } = "U0BOT";
     public string BotId { get; init; } = "B0BOT";
