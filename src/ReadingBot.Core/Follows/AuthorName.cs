@@ -87,9 +87,26 @@ public sealed record AuthorName(string Surname, IReadOnlyList<string> GivenNames
         return true;
     }
 
-    /// <summary>The arXiv <c>au:</c> terms that find this surname in either spelling (joined, and with its spaces as underscores).</summary>
-    public IReadOnlyList<string> ArxivTerms() =>
-        SurnameWords.Count > 1 ? ["au:" + Surname, "au:" + string.Join('_', SurnameWords)] : ["au:" + Surname];
+    /// <summary>
+    /// The arXiv <c>au:</c> terms that find this surname in either spelling: joined, and split after a particle
+    /// (<c>au:lecun</c> and <c>au:le_cun</c>, whichever way the follower wrote it). arXiv matches words, so each
+    /// spelling needs its own term; the extra ones only widen the search, and <see cref="SamePersonAs"/> filters.
+    /// </summary>
+    public IReadOnlyList<string> ArxivTerms()
+    {
+        var terms = new List<string> { "au:" + Surname };
+        if (SurnameWords.Count > 1)
+        {
+            terms.Add("au:" + string.Join('_', SurnameWords));
+        }
+        else
+        {
+            terms.AddRange(Particles.Where(p => Surname.StartsWith(p, StringComparison.Ordinal) && Surname.Length - p.Length >= 3)
+                .Order(StringComparer.Ordinal).Select(p => $"au:{p}_{Surname[p.Length..]}"));
+        }
+
+        return terms;
+    }
 
     /// <summary>The name as one line: given names (initials with a dot) and the surname words.</summary>
     public override string ToString() =>

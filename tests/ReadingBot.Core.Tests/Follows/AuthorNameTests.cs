@@ -32,7 +32,8 @@ public sealed class AuthorNameTests
     public void A_surname_with_a_particle_is_searched_in_both_spellings()
     {
         Assert.Equal(["au:lecun", "au:le_cun"], Name("Yann Le Cun").ArxivTerms());
-        Assert.Equal(["au:lecun"], Name("Y. LeCun").ArxivTerms());
+        Assert.Equal(["au:lecun", "au:le_cun"], Name("Y. LeCun").ArxivTerms());
+        Assert.Equal(["au:olah"], Name("Chris Olah").ArxivTerms());
         Assert.Equal("Y. Le Cun", Name("y. le cun").ToString());
     }
 
@@ -44,8 +45,8 @@ public sealed class AuthorNameTests
     {
         var followed = new[] { "Yann LeCun", "Y. LeCun", "Bernhard Schölkopf", "Chris Olah", "Andrej Karpathy" }.Select(Name).ToList();
 
-        Assert.Equal(["(au:karpathy OR au:lecun OR au:olah OR au:scholkopf)"], ArxivAuthorBatches.Queries(followed));
-        Assert.Equal(["(au:karpathy OR au:lecun)", "(au:olah OR au:scholkopf)"], ArxivAuthorBatches.Queries(followed, maxTerms: 2));
+        Assert.Equal(["(au:karpathy OR au:le_cun OR au:lecun OR au:olah OR au:scholkopf)"], ArxivAuthorBatches.Queries(followed));
+        Assert.Equal(["(au:karpathy OR au:le_cun)", "(au:lecun OR au:olah)", "(au:scholkopf)"], ArxivAuthorBatches.Queries(followed, maxTerms: 2));
         Assert.All(ArxivAuthorBatches.Queries(followed, maxChars: 30), q => Assert.True(q.Length <= 30, q));
     }
 
