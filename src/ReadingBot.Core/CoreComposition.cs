@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ReadingBot.Core.Charts;
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Exports;
+using ReadingBot.Core.Follows;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Ports;
@@ -94,6 +95,8 @@ public static class CoreComposition
         services.AddOptions<RecommendationOptions>().Bind(configuration.GetSection("Recommendations")).ValidateSettings("Recommendations", new RecommendationOptionsAnnotations(), RecommendationOptions.Rules);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<RecommendationOptions>>().Value);
         services.TryAddSingleton<IPaperFeed, NoPaperFeed>();
+        services.TryAddSingleton<IArxivSearch, NoArxivSearch>();
+        services.AddSingleton<FollowedAuthorFinder>();
         // The WAYR and reading-progress features add their evidence as IReadingSignalSource registrations.
         services.AddSingleton<IReadingSignals, ReadingSignals>();
         services.AddSingleton<RecommendationEngine>();

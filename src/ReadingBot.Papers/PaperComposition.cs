@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReadingBot.Core.Follows;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Recommendations;
 using ReadingBot.Core.Settings;
@@ -30,6 +31,7 @@ public static class PaperComposition
         services.AddSingleton<SafeHttpClient>();
         services.AddSingleton(sp => new ArxivRequestGate(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(sp.GetRequiredService<PaperSourcesOptions>().Arxiv.MinIntervalSeconds)));
         services.AddSingleton<ArxivClient>();
+        services.AddSingleton<ArxivSearchClient>();
         services.AddSingleton<CrossrefClient>();
         services.AddSingleton<OpenReviewClient>();
         services.AddSingleton<PageMetadataClient>();
@@ -41,8 +43,9 @@ public static class PaperComposition
     }
 
     /// <summary>
-    /// The arXiv feed of new papers for recommendations, through the arXiv client's base URL and request gate (needs
-    /// <see cref="AddPaperSources"/>); it replaces Core's empty feed unless <c>Papers:Enabled=false</c>.
+    /// The arXiv feed of new papers for recommendations and the arXiv search that follows use, through the arXiv
+    /// client's base URL and request gate (needs <see cref="AddPaperSources"/>); they replace Core's empty ones unless
+    /// <c>Papers:Enabled=false</c>.
     /// </summary>
     public static IServiceCollection AddArxivPaperFeed(this IServiceCollection services, IConfiguration configuration)
     {
@@ -50,6 +53,8 @@ public static class PaperComposition
         {
             services.RemoveAll<IPaperFeed>();
             services.AddSingleton<IPaperFeed, ArxivFeedClient>();
+            services.RemoveAll<IArxivSearch>();
+            services.AddSingleton<IArxivSearch>(sp => sp.GetRequiredService<ArxivSearchClient>());
         }
 
         return services;

@@ -44,4 +44,44 @@ public sealed record ArxivFixture(string Id, int Version, string Title, IReadOnl
         new("1406.2661", 1, "Generative Adversarial Networks", [new("Ian J. Goodfellow"), new("Yoshua Bengio")],
             "A placeholder summary about a generator and a discriminator trained against each other.") { Categories = ["stat.ML"], Published = new(2014, 6, 10, 0, 0, 0, TimeSpan.Zero) },
     ];
+
+    /// <summary>
+    /// Papers for following authors and topics, kept out of <see cref="Standard"/> so category listings elsewhere
+    /// stay as they are: one author written three ways (initials, a space in the surname, diacritics elsewhere),
+    /// two namesakes in different fields, and a cross-listed paper in its fourth version.
+    /// </summary>
+    public static IReadOnlyList<ArxivFixture> Following { get; } =
+    [
+        new("2611.01001", 1, "Energy-Based Models for Self-Supervised Vision", [new("Yann LeCun", "NYU"), new("Bea Coder")],
+            "A placeholder summary about energy-based self-supervised learning, written for tests.")
+        {
+            Categories = ["cs.CV", "cs.LG"], Published = new(2026, 11, 2, 10, 0, 0, TimeSpan.Zero), Updated = new(2026, 11, 2, 10, 0, 0, TimeSpan.Zero),
+            Comment = "Code: https://github.com/example/ebm-vision",
+        },
+        new("2611.02002", 4, "Joint Embedding Predictive Architectures Revisited", [new("Y. LeCun"), new("Cy Researcher")],
+            "A placeholder summary about joint embedding predictive architectures and world models.")
+        {
+            Categories = ["cs.LG", "cs.AI"], Published = new(2026, 11, 9, 10, 0, 0, TimeSpan.Zero), Updated = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero),
+        },
+        new("2611.03003", 1, "Hierarchical Planning with Learned World Models", [new("Yann Le Cun"), new("Ada Theorist")],
+            "A placeholder summary about hierarchical planning, not about sparse autoencoders.")
+        {
+            Categories = ["cs.AI"], Published = new(2026, 11, 16, 10, 0, 0, TimeSpan.Zero), Updated = new(2026, 11, 16, 10, 0, 0, TimeSpan.Zero),
+        },
+        new("2611.04004", 2, "Kernel Methods for Causal Inference", [new("Bernhard Schölkopf", "MPI-IS")],
+            "A placeholder summary about kernel methods and causal discovery with sparse autoencoders as a baseline.")
+        {
+            Categories = ["stat.ML", "cs.LG"], Published = new(2026, 11, 3, 10, 0, 0, TimeSpan.Zero), Updated = new(2026, 11, 10, 10, 0, 0, TimeSpan.Zero),
+        },
+        new("2611.05005", 1, "Sparse Autoencoders Find Interpretable Features", [new("Wei Wang", "Interpretability Lab")],
+            "A placeholder summary about sparse autoencoders and mechanistic interpretability of language models.")
+        {
+            Categories = ["cs.LG"], Published = new(2026, 11, 18, 10, 0, 0, TimeSpan.Zero), Updated = new(2026, 11, 18, 10, 0, 0, TimeSpan.Zero),
+        },
+        new("2611.06006", 1, "Spin Chains at Low Temperature", [new("Wei Wang", "Condensed Matter Institute")],
+            "A placeholder summary about quantum spin chains and their phase transitions.")
+        {
+            Categories = ["cond-mat.str-el"], Published = new(2026, 11, 19, 10, 0, 0, TimeSpan.Zero), Updated = new(2026, 11, 19, 10, 0, 0, TimeSpan.Zero),
+        },
+    ];
 }

@@ -19,7 +19,8 @@ namespace ReadingBot.TestSupport.Papers;
 public sealed record RecordedRequest(string Path, string Query, long StartTicks, long EndTicks);
 
 /// <summary>
-/// arXiv, Crossref, OpenReview and ordinary web pages on one Kestrel server at 127.0.0.1 with a free port, each
+/// arXiv (id_list and the search_query grammar, see <see cref="ArxivSearchQuery"/>), Semantic Scholar, Crossref,
+/// OpenReview and ordinary web pages on one Kestrel server at 127.0.0.1 with a free port, each
 /// answering in the source's real format (arXiv's 2026 Atom shape with its error and empty feeds, 429 with
 /// Retry-After, 503; Crossref's JSON; OpenReview's API v2 JSON; HTML with meta tags). Records every request.
 /// </summary>
@@ -27,6 +28,7 @@ public sealed partial class PaperSourcesEmulator : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> arxivFailures = new();
+    private readonly List<string> arxivSearches = [];
     private int arxivInFlight;
 
     private PaperSourcesEmulator(WebApplication app) => this.app = app;
@@ -68,11 +70,42 @@ public sealed partial class PaperSourcesEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Every well-formed <c>search_query</c> arXiv was asked, decoded, in arrival order.</summary>
+    public IReadOnlyList<string> ArxivSearches
+    {
+        get
+        {
+            lock (Requests)
+            {
+                return arxivSearches.ToList();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The pauses between consecutive arXiv requests, from the end of one to the start of the next, as the
+    /// emulator saw them: what arXiv's one-request-per-3-seconds rule is about.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> ArxivGaps()
+    {
+        var requests = ArxivRequests.OrderBy(r => r.StartTicks).ToList();
+        return requests.Skip(1).Select((r, i) => Stopwatch.GetElapsedTime(requests[i].EndTicks, r.StartTicks)).ToList();
+    }
+
     public int CountRequests(string prefix)
     {
         lock (Requests)
         {
             return Requests.Count(r => r.Path.StartsWith(prefix, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Adds papers to what the arXiv emulator knows (for example <see cref="ArxivFixture.Following"/>).</summary>
+    public void AddArxiv(IEnumerable<ArxivFixture> papers)
+    {
+        foreach (var f in papers)
+        {
+            Arxiv[f.Id] = f;
         }
     }
 
@@ -91,15 +124,13 @@ public sealed partial class PaperSourcesEmulator : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.BaseUrl = address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
         emulator.AddStandardData();
+        emulator.AddSemanticScholarData();
         return emulator;
     }
 
     private void AddStandardData()
     {
-        foreach (var f in ArxivFixture.Standard)
-        {
-            Arxiv[f.Id] = f;
-        }
+        AddArxiv(ArxivFixture.Standard);
 
         Crossref["10.1145/3065386"] = """
             {"indexed":{"date-parts":[[2025,1,1]]},"publisher":"Association for Computing Machinery (ACM)","issue":"6",
@@ -190,6 +221,7 @@ public sealed partial class PaperSourcesEmulator : IAsyncDisposable
         });
 
         app.MapGet("/arxiv/api/query", ArxivQueryAsync);
+        MapSemanticScholar();
         app.MapGet("/crossref/works/{**doi}", (string doi, HttpContext context) => CrossrefAsync(doi, context));
         app.MapGet("/openreview/notes", OpenReviewAsync);
         app.MapGet("/pages/redirect-loop", (HttpContext c) => { c.Response.StatusCode = 302; c.Response.Headers.Location = "/pages/redirect-loop-b"; return Task.CompletedTask; });
@@ -246,19 +278,6 @@ public sealed partial class PaperSourcesEmulator : IAsyncDisposable
 
             var ids = (context.Request.Query["id_list"].ToString() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             context.Response.ContentType = "application/atom+xml; charset=utf-8";
-            var search = context.Request.Query["search_query"].ToString();
-            if (ids.Length == 0 && !string.IsNullOrWhiteSpace(search))
-            {
-                // The category listing: search_query=cat:cs.LG OR cat:cs.CL, newest submissions first, max_results of them.
-                var categories = search.Split(" OR ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Where(t => t.StartsWith("cat:", StringComparison.Ordinal)).Select(t => t[4..]).ToHashSet(StringComparer.Ordinal);
-                var max = int.TryParse(context.Request.Query["max_results"], out var m) ? m : 10;
-                var listed = Arxiv.Values.Where(f => f.Categories.Any(categories.Contains))
-                    .OrderByDescending(f => f.Published).ThenBy(f => f.Id, StringComparer.Ordinal).Take(max).ToList();
-                await context.Response.WriteAsync(Feed("", listed));
-                return;
-            }
-
             var bad = ids.FirstOrDefault(id => !WellFormed(id));
             if (bad is not null)
             {
@@ -267,14 +286,49 @@ public sealed partial class PaperSourcesEmulator : IAsyncDisposable
                 return;
             }
 
-            var found = ids.Select(id => Arxiv.TryGetValue(StripVersion(id), out var f) ? f : null).Where(f => f is not null).Select(f => f!).ToList();
-            await context.Response.WriteAsync(Feed(string.Join(",", ids), found));
+            var search = context.Request.Query["search_query"].ToString();
+            var page = ArxivPage.Read(context.Request.Query);
+            if (page.Error is not null)
+            {
+                context.Response.StatusCode = 400;
+                await context.Response.WriteAsync(ErrorFeed(page.Error));
+                return;
+            }
+
+            if (string.IsNullOrWhiteSpace(search))
+            {
+                var found = Listed(ids);
+                await context.Response.WriteAsync(Feed(search, string.Join(",", ids), page, found.Count, found.Skip(page.Start).Take(page.Max).ToList()));
+                return;
+            }
+
+            var query = ArxivSearchQuery.TryParse(search, out var problem);
+            if (query is null)
+            {
+                context.Response.StatusCode = 400;
+                await context.Response.WriteAsync(ErrorFeed($"malformed search_query: {problem}"));
+                return;
+            }
+
+            lock (Requests)
+            {
+                arxivSearches.Add(search);
+            }
+
+            // With an id_list as well, arXiv returns those of the listed papers that match the query.
+            IEnumerable<ArxivFixture> pool = ids.Length == 0 ? Arxiv.Values : Listed(ids);
+            var matched = pool.Select(f => (Paper: f, Score: query.Score(f))).Where(m => m.Score > 0).ToList();
+            var sorted = page.Sort(matched);
+            await context.Response.WriteAsync(Feed(search, string.Join(",", ids), page, sorted.Count, sorted.Skip(page.Start).Take(page.Max).ToList()));
         }
         finally
         {
             Interlocked.Decrement(ref arxivInFlight);
         }
     }
+
+    private List<ArxivFixture> Listed(string[] ids) =>
+        ids.Select(id => Arxiv.TryGetValue(StripVersion(id), out var f) ? f : null).Where(f => f is not null).Select(f => f!).ToList();
 
     // As arXiv checks: the pattern, and 4 digits after the dot before 2015, 5 from 2015 on.
     private static bool WellFormed(string id)
@@ -304,18 +358,20 @@ public sealed partial class PaperSourcesEmulator : IAsyncDisposable
 
     // The 2026 shape: prefixes declared on the root, http ids with https links, primary_category with only a
     // term, authors (with affiliations) last, optional comment and journal_ref.
-    private static string Feed(string idList, IReadOnlyList<ArxivFixture> entries)
+    private static string Feed(string search, string idList, ArxivPage page, int total, IReadOnlyList<ArxivFixture> entries)
     {
+        var start = page.Start.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var max = page.Max.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var sb = new StringBuilder();
         sb.Append("<?xml version='1.0' encoding='UTF-8'?>\n");
         sb.Append("<feed xmlns:opensearch=\"http://a9.com/-/spec/opensearch/1.1/\" xmlns:arxiv=\"http://arxiv.org/schemas/atom\" xmlns=\"http://www.w3.org/2005/Atom\">\n");
         sb.Append("  <id>https://arxiv.org/api/8GZcUc1MEh1UR2WRJTQQnKMrA5E</id>\n");
-        sb.Append($"  <title>arXiv Query: search_query=&amp;id_list={X(idList)}&amp;start=0&amp;max_results=10</title>\n");
+        sb.Append($"  <title>arXiv Query: search_query={X(search)}&amp;id_list={X(idList)}&amp;start={start}&amp;max_results={max}</title>\n");
         sb.Append("  <updated>2026-11-26T00:00:00Z</updated>\n");
-        sb.Append($"  <link href=\"https://arxiv.org/api/query?search_query=&amp;start=0&amp;max_results=10&amp;id_list={X(idList)}\" type=\"application/atom+xml\"/>\n");
-        sb.Append("  <opensearch:itemsPerPage>10</opensearch:itemsPerPage>\n");
-        sb.Append($"  <opensearch:totalResults>{entries.Count}</opensearch:totalResults>\n");
-        sb.Append("  <opensearch:startIndex>0</opensearch:startIndex>\n");
+        sb.Append($"  <link href=\"https://arxiv.org/api/query?search_query={X(Uri.EscapeDataString(search))}&amp;start={start}&amp;max_results={max}&amp;id_list={X(idList)}\" type=\"application/atom+xml\"/>\n");
+        sb.Append($"  <opensearch:itemsPerPage>{max}</opensearch:itemsPerPage>\n");
+        sb.Append($"  <opensearch:totalResults>{total}</opensearch:totalResults>\n");
+        sb.Append($"  <opensearch:startIndex>{start}</opensearch:startIndex>\n");
         foreach (var f in entries)
         {
             var v = $"{f.Id}v{f.Version}";
