@@ -97,6 +97,10 @@ public static class CoreComposition
         services.TryAddSingleton<IPaperFeed, NoPaperFeed>();
         services.TryAddSingleton<IArxivSearch, NoArxivSearch>();
         services.AddSingleton<FollowedAuthorFinder>();
+        services.AddOptions<FollowOptions>().Bind(configuration.GetSection("Follow")).ValidateSettings("Follow", new FollowOptionsAnnotations());
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<FollowOptions>>().Value);
+        services.AddSingleton<FollowService>();
+        services.AddSingleton<FollowRefresher>();
         // The WAYR and reading-progress features add their evidence as IReadingSignalSource registrations.
         services.AddSingleton<IReadingSignals, ReadingSignals>();
         services.AddSingleton<RecommendationEngine>();

@@ -60,6 +60,8 @@ public static class Collections
         new(LiteLikeStore.Likes, GroupOwned: true, Index("group"), Index("groupMember")),
         new(LiteRoadmapStore.Roadmaps, GroupOwned: true),
         new(LiteRoadmapStore.Progress, GroupOwned: true, Index("group")),
+        new(LiteFollowStore.FollowsCollection, GroupOwned: true, Index("group"), Index("groupOwner")),
+        new(LiteFollowStore.MatchesCollection, GroupOwned: true, Index("group"), Index("groupOwner")),
     ];
 
     private static IndexDeclaration Index(string field, bool unique = false) => new(field, unique);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Exports;
+using ReadingBot.Core.Follows;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Ports;
@@ -59,6 +60,7 @@ public static class StorageComposition
         services.AddSingleton<IDigestStore>(sp => sp.GetRequiredService<LiteStreakStore>());
         services.AddSingleton<IRoadmapStore, LiteRoadmapStore>();
         services.TryAddSingleton<ILikeStore, LiteLikeStore>();
+        services.AddSingleton<IFollowStore, LiteFollowStore>();
         services.AddHostedService<CheckpointService>();
         return services;
     }

@@ -152,6 +152,8 @@ public static class Tables
         new("likes", "likes"),
         new("roadmaps", "roadmaps"),
         new("roadmapProgress", "roadmap_progress"),
+        new("follows", "follows"),
+        new("followMatches", "follow_matches"),
     ];
 }
 

@@ -4,6 +4,7 @@ using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Ports;
 using ReadingBot.Core.Recommendations;
+using ReadingBot.Core.Follows;
 using ReadingBot.Core.Roadmaps;
 using ReadingBot.Core.Streaks;
 using ReadingBot.Core.Wayr;
@@ -43,6 +44,7 @@ public static class PostgresComposition
         services.AddSingleton<IDigestStore>(sp => sp.GetRequiredService<PgStreakStore>());
         services.AddSingleton<IRoadmapStore, PgRoadmapStore>();
         services.AddSingleton<ILikeStore, PgLikeStore>();
+        services.AddSingleton<IFollowStore, PgFollowStore>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using ReadingBot.Core.Follows;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Ports;
@@ -146,5 +147,75 @@ public abstract class WayrStoreContract(Func<StoreSet> open) : StoreContract(ope
         var weeks = store.PostsBetween(mine, new WeekKey(2026, 1), new WeekKey(2026, 10)).Select(p => p.Week.ToString()).Order(StringComparer.Ordinal);
 
         Assert.Equal(["2026-W01", "2026-W09", "2026-W10"], weeks);
+    }
+}
+
+public abstract class FollowStoreContract(Func<StoreSet> open) : StoreContract(open)
+{
+    private static readonly GroupId One = new("discord:1");
+    private static readonly GroupId Two = new("discord:2");
+
+    private static Follow Author(GroupId group, string owner, string key = "yann|lecun") => new(group, owner, FollowKind.Author, key, "Yann LeCun", owner, At);
+
+    private static FollowMatch Match(GroupId group, string owner, string paper, DateTimeOffset at, string? arxivId = "2611.01001") =>
+        new(group, owner, paper, "A title", "https://arxiv.org/abs/2611.01001", arxivId, "by Yann LeCun", at);
+
+    [Fact]
+    public void A_follow_is_saved_once_per_owner_kind_and_key_and_removed_by_them()
+    {
+        Assert.True(Stores.Follows.Add(Author(One, "u1")));
+        Assert.False(Stores.Follows.Add(Author(One, "u1") with { Text = "Y. LeCun" }));
+        Assert.True(Stores.Follows.Add(Author(One, Follow.GroupOwner)));
+        Assert.True(Stores.Follows.Add(new Follow(One, "u1", FollowKind.Topic, "yann|lecun", "yann lecun", "u1", At.AddSeconds(1))));
+
+        Assert.Equal([FollowKind.Author, FollowKind.Topic], Stores.Follows.ForOwner(One, "u1").Select(f => f.Kind));
+        Assert.Equal(Author(One, "u1"), Stores.Follows.ForOwner(One, "u1")[0]);
+        Assert.Equal(3, Stores.Follows.CountForGroup(One));
+
+        Assert.True(Stores.Follows.Remove(One, "u1", FollowKind.Author, "yann|lecun"));
+        Assert.False(Stores.Follows.Remove(One, "u1", FollowKind.Author, "yann|lecun"));
+        Assert.Equal([FollowKind.Topic], Stores.Follows.ForOwner(One, "u1").Select(f => f.Kind));
+    }
+
+    [Fact]
+    public void Follows_and_matches_stay_in_their_group()
+    {
+        Stores.Follows.Add(Author(One, "u1"));
+        Stores.Follows.Add(Author(Two, "u1"));
+        Stores.Follows.AddMatch(Match(One, "u1", "arxiv:2611.01001", At));
+
+        Assert.Single(Stores.Follows.ForOwner(Two, "u1"));
+        Assert.Equal(1, Stores.Follows.CountForGroup(Two));
+        Assert.Empty(Stores.Follows.Matches(Two, "u1", DateTimeOffset.MinValue));
+        Assert.Equal(["discord:1", "discord:2"], Stores.Follows.All().Select(f => f.Group.Value).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_match_is_kept_once_per_owner_and_paper_and_read_back_newest_first_since_a_time()
+    {
+        Assert.True(Stores.Follows.AddMatch(Match(One, "u1", "arxiv:2611.01001", At)));
+        Assert.False(Stores.Follows.AddMatch(Match(One, "u1", "arxiv:2611.01001", At.AddHours(6)) with { Why = "topic: x" }));
+        Assert.True(Stores.Follows.AddMatch(Match(One, Follow.GroupOwner, "arxiv:2611.01001", At)));
+        Assert.True(Stores.Follows.AddMatch(Match(One, "u1", "doi:10.1/x", At.AddDays(1), arxivId: null)));
+
+        var matches = Stores.Follows.Matches(One, "u1", At);
+
+        Assert.Equal(["doi:10.1/x", "arxiv:2611.01001"], matches.Select(m => m.PaperKey));
+        Assert.Null(matches[0].ArxivId);
+        Assert.Equal(Match(One, "u1", "arxiv:2611.01001", At), matches[1]);
+        Assert.Equal(["doi:10.1/x"], Stores.Follows.Matches(One, "u1", At.AddSeconds(1)).Select(m => m.PaperKey));
+    }
+
+    [Fact]
+    public void Removing_a_workspace_removes_its_follows_and_matches()
+    {
+        AddGroup("1");
+        Stores.Follows.Add(Author(One, "u1"));
+        Stores.Follows.AddMatch(Match(One, "u1", "arxiv:2611.01001", At));
+
+        Stores.Tenants.RemoveWorkspace(Platforms.Discord, "1");
+
+        Assert.Empty(Stores.Follows.All());
+        Assert.Empty(Stores.Follows.Matches(One, "u1", DateTimeOffset.MinValue));
     }
 }

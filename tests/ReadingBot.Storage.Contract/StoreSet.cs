@@ -1,4 +1,5 @@
 using ReadingBot.Core.Exports;
+using ReadingBot.Core.Follows;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Ports;
@@ -34,6 +35,7 @@ public abstract class StoreSet : IDisposable
     public required IDigestStore Digests { get; init; }
     public required IRoadmapStore Roadmaps { get; init; }
     public required ILikeStore Likes { get; init; }
+    public required IFollowStore Follows { get; init; }
 
     /// <summary>Every stored record of every collection or table, as JSON text, with the collection's name.</summary>
     public abstract IEnumerable<(string Collection, string Json)> AllStoredRecords();

@@ -94,3 +94,5 @@ public sealed class WeeklyStoreTests() : WeeklyStoreContract(LiteStoreSet.Open);
 public sealed class WayrAndStreakStoreTests() : WayrAndStreakStoreContract(LiteStoreSet.Open);
 
 public sealed class SignalStoreTests() : SignalStoreContract(LiteStoreSet.Open);
+
+public sealed class FollowStoreTests() : FollowStoreContract(LiteStoreSet.Open);

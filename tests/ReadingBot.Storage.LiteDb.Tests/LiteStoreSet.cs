@@ -40,6 +40,7 @@ public sealed class LiteStoreSet : StoreSet
             Digests = streaks,
             Roadmaps = new LiteRoadmapStore(db),
             Likes = new LiteLikeStore(db),
+            Follows = new LiteFollowStore(db),
         };
     }
 

@@ -35,3 +35,5 @@ public sealed class WeeklyStoreTests() : WeeklyStoreContract(PgStoreSet.Open);
 public sealed class WayrAndStreakStoreTests() : WayrAndStreakStoreContract(PgStoreSet.Open);
 
 public sealed class SignalStoreTests() : SignalStoreContract(PgStoreSet.Open);
+
+public sealed class FollowStoreTests() : FollowStoreContract(PgStoreSet.Open);

@@ -45,6 +45,7 @@ public sealed class PgStoreSet : StoreSet
             Digests = streaks,
             Roadmaps = new PgRoadmapStore(db),
             Likes = new PgLikeStore(db),
+            Follows = new PgFollowStore(db),
         };
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReadingBot.Core.Exports;
+using ReadingBot.Core.Follows;
 using ReadingBot.Core.Help;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Progress;
@@ -28,6 +29,7 @@ public static class CommandModules
         services.AddCommandModule<ProgressCommands>();
         services.AddCommandModule<RecommendationCommands>();
         services.AddCommandModule<RoadmapCommands>();
+        services.AddCommandModule<FollowCommands>();
         services.AddCommandModule<ExportCommands>();
         services.AddCommandModule<DashboardCommands>();
         services.AddCommandModule<SettingsCommands>();

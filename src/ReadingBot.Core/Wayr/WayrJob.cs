@@ -22,6 +22,7 @@ public sealed class WayrJob(
     IDigestStore digests,
     LibraryService library,
     Recommendations.RecommendationService recommendations,
+    Follows.IFollowStore follows,
     OutboundMessenger outbound,
     Charts.ReadingCharts charts,
     TimeProvider time) : IScheduledJob
@@ -177,6 +178,18 @@ public sealed class WayrJob(
         if (suggestions.Count > 0)
         {
             digest = digest with { Sections = [.. digest.Sections, new DigestSection("You might like", suggestions)] };
+        }
+
+        // The group's follows (moderators' /follow … group): each paper once, found during this WAYR week.
+        var followed = follows.Matches(group.Id, Follows.Follow.GroupOwner, weekStart)
+            .Where(m => m.FoundAt < closesAt)
+            .OrderBy(m => m.FoundAt).ThenBy(m => m.PaperKey, StringComparer.Ordinal)
+            .Take(15)
+            .Select(m => $"{m.Title} ({m.Why}) — add it with /paper add {m.ArxivId ?? m.Url}")
+            .ToList();
+        if (followed.Count > 0)
+        {
+            digest = digest with { Sections = [.. digest.Sections, new DigestSection("New from who and what you follow", followed)] };
         }
 
         return new WeekClose(wayrWeek with { Closed = true, ClosedAt = now }, entries, after, standings, digest);

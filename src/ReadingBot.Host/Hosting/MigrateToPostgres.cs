@@ -83,6 +83,10 @@ internal static class MigrateToPostgres
         new(LiteRoadmapStore.Roadmaps, "roadmaps", Group, Text("title", "title"), Text("source", "source"), Instant("imported_at", "importedAt"),
             Text("imported_by", "importedBy"), Json("sections", "sections")),
         new(LiteRoadmapStore.Progress, "roadmap_progress", Group, Text("member", "member"), Strings("done", "done"), Instant("updated_at", "updatedAt")),
+        new(LiteFollowStore.FollowsCollection, "follows", Group, Text("owner", "owner"), Text("kind", "kind"), Text("follow_key", "key"), Text("text", "text"),
+            Text("added_by", "addedBy"), Instant("at", "at")),
+        new(LiteFollowStore.MatchesCollection, "follow_matches", Group, Text("owner", "owner"), Text("paper_key", "paper"), Text("title", "title"),
+            Text("url", "url"), Text("arxiv_id", "arxivId"), Text("why", "why"), Instant("found_at", "foundAt")),
     ];
 
     /// <summary>The collections this command copies: every one LiteDB declares (a test keeps the two lists equal).</summary>

@@ -253,6 +253,7 @@ public static class ReadingBotHost
         }
 
         services.AddHostedService<RecommendationBackgroundService>();
+        services.AddHostedService<FollowBackgroundService>();
         return services;
     }
 

@@ -54,6 +54,7 @@ public static class PaperTesting
         return TestBot.Create(services =>
         {
             services.AddPaperSources(configuration);
+            services.AddArxivPaperFeed(configuration);
             configure?.Invoke(services);
         }, settings);
     }

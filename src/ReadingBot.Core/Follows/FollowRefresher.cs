@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using ReadingBot.Core.Papers;
+using ReadingBot.Core.Ports;
+using ReadingBot.Core.Recommendations;
+
+namespace ReadingBot.Core.Follows;
+
+/// <summary>What one refresh did.</summary>
+public sealed record FollowRefreshResult(int Authors, int Topics, int Papers, int NewMatches, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// One refresh of every group's follows: followed authors' new papers from arXiv in batched <c>au:</c> queries (one
+/// set of queries for all groups, however many follow the same person), then every followed topic over those papers
+/// and the category feed's, each match stored once per owner and paper. It reaches back from the last successful
+/// refresh with an overlap (arXiv announces a day's papers with yesterday's dates), or <c>Follow:LookbackDays</c>.
+/// </summary>
+public sealed class FollowRefresher(
+    IFollowStore store,
+    FollowedAuthorFinder finder,
+    RecommendationEngine engine,
+    IAdapterStateStore state,
+    FollowOptions options,
+    TimeProvider time,
+    ILogger<FollowRefresher> logger)
+{
+    public const string WatermarkKey = "follows:refreshedAt";
+
+    private static readonly TimeSpan Overlap = TimeSpan.FromDays(2);
+
+    public async Task<FollowRefreshResult> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var follows = store.All();
+        var authorFollows = follows.Where(f => f.Kind == FollowKind.Author)
+            .Select(f => (Follow: f, Name: AuthorName.Parse(f.Text)))
+            .Where(f => f.Name is not null)
+            .GroupBy(f => f.Follow.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (Name: g.First().Name!, Follows: g.Select(x => x.Follow).ToList()), StringComparer.Ordinal);
+        var topicFollows = follows.Where(f => f.Kind == FollowKind.Topic)
+            .Select(f => (Follow: f, TopicQuery.Parse(f.Text).Query))
+            .Where(f => f.Query is not null)
+            .ToList();
+        if (authorFollows.Count == 0 && topicFollows.Count == 0)
+        {
+            return new FollowRefreshResult(0, 0, 0, 0, []);
+        }
+
+        var lookback = now - TimeSpan.FromDays(options.LookbackDays);
+        var since = LastRefresh() is { } last && last - Overlap > lookback ? last - Overlap : lookback;
+        var added = 0;
+        IReadOnlyList<string> problems = [];
+        var papers = new Dictionary<string, Paper>(StringComparer.Ordinal);
+        if (authorFollows.Count > 0)
+        {
+            var byName = authorFollows.Values.ToDictionary(a => a.Name, a => a.Follows);
+            (var matches, problems) = await finder.NewPapersAsync(byName.Keys, since, options.PageSize, options.MaxPages, cancellationToken);
+            foreach (var match in matches)
+            {
+                papers.TryAdd(match.Paper.Key, match.Paper);
+                foreach (var follow in match.Authors.SelectMany(a => byName[a]))
+                {
+                    added += Record(follow, match.Paper, $"by {follow.Text}", now) ? 1 : 0;
+                }
+            }
+        }
+
+        if (topicFollows.Count > 0)
+        {
+            foreach (var paper in engine.Snapshot.FeedPapers.Values.Where(p => p.Published >= lookback))
+            {
+                papers.TryAdd(paper.Key, paper);
+            }
+
+            var candidates = papers.Values.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+            var index = new TopicIndex<Follow>(topicFollows.Select(t => (t.Follow, t.Query!)));
+            var hits = index.MatchAll(candidates.Select(p => p.Title + "\n" + p.Abstract).ToList());
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                foreach (var hit in hits[i])
+                {
+                    added += Record(hit.Item, candidates[i], "topic: " + string.Join(", ", hit.Terms), now) ? 1 : 0;
+                }
+            }
+        }
+
+        if (problems.Count == 0)
+        {
+            state.Set(WatermarkKey, now.ToString("O", CultureInfo.InvariantCulture));
+        }
+
+        logger.LogInformation("Follow refresh: {Authors} authors, {Topics} topics, {Papers} papers, {New} new matches, {Problems} problems",
+            authorFollows.Count, topicFollows.Count, papers.Count, added, problems.Count);
+        return new FollowRefreshResult(authorFollows.Count, topicFollows.Count, papers.Count, added, problems);
+    }
+
+    private DateTimeOffset? LastRefresh() =>
+        state.Get(WatermarkKey) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
+
+    private bool Record(Follow follow, Paper paper, string why, DateTimeOffset now) =>
+        store.AddMatch(new FollowMatch(follow.Group, follow.Owner, paper.Key, paper.Title ?? paper.PendingLabel, paper.Url, paper.ArxivId, why, now));
+}
