@@ -16,6 +16,7 @@ var cases = new (string Name, string What, Func<string[], Task> Run)[]
     ("load", "in-process command handling at 250/500/1000/2000 commands/s (open loop)", LoadBench.RunAsync),
     ("cost", "what one command costs in process: CPU and bytes allocated per step, one at a time", CostBench.RunAsync),
     ("micro", "BenchmarkDotNet micro-benchmarks (short in-process job)", MicroBench.RunAsync),
+    ("follow", "issue #17: one follow refresh for 5,000 authors (requests at arXiv's 3 s) and a day's 2,000 papers against 2,000 topics", FollowBench.RunAsync),
     ("web", "the group pages of five years of history (260 weeks, 1,000 papers, 50 members): render time and weight", WebBench.RunAsync),
     ("discord", "slash-command interactions through the Discord emulator at increasing rates", a => DiscordLoad.RunAsync(a)),
     ("slack", "slash commands through the Slack Socket Mode emulator", a => SlackSocketModeLoad.RunAsync(a)),

@@ -34,6 +34,9 @@ internal sealed class SyntheticCorpus
 
     public static int TopicOf(int index) => index % Topics;
 
+    /// <summary>The 5,000 author names papers draw from.</summary>
+    public IReadOnlyList<string> Names => names;
+
     public (string Title, string Abstract, string[] Authors) Paper(int index)
     {
         var random = new Random(unchecked((index * 7919) + 1));

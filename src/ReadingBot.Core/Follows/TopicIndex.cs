@@ -1,7 +1,7 @@
 namespace ReadingBot.Core.Follows;
 
 /// <summary>A topic that matched a text, and the terms that did (as replies show them).</summary>
-public sealed record TopicHit<T>(T Item, IReadOnlyList<string> Terms);
+public readonly record struct TopicHit<T>(T Item, IReadOnlyList<string> Terms);
 
 /// <summary>
 /// Matches many texts against many topics at once. Only the topics' own words are looked up (a word of a paper that
@@ -98,7 +98,7 @@ public sealed class TopicIndex<T>
                 foreach (var k in candidates)
                 {
                     var topic = topics[k];
-                    if (topic.Required.All(term => Holds(term, sequence, present, t)) && !topic.Excluded.Any(term => Holds(term, sequence, present, t)))
+                    if (HoldsAll(topic.Required, sequence, present, t) && !HoldsAny(topic.Excluded, sequence, present, t))
                     {
                         (hits ??= []).Add(new TopicHit<T>(topic.Item, topic.Shown));
                     }
@@ -130,6 +130,32 @@ public sealed class TopicIndex<T>
         {
             into.Add(!word.IsEmpty && lookup.TryGetValue(word, out var id) ? id : -1);
         }
+    }
+
+    private static bool HoldsAll(int[][] terms, int[] sequence, int[] present, int text)
+    {
+        foreach (var term in terms)
+        {
+            if (!Holds(term, sequence, present, text))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool HoldsAny(int[][] terms, int[] sequence, int[] present, int text)
+    {
+        foreach (var term in terms)
+        {
+            if (Holds(term, sequence, present, text))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Holds(int[] term, int[] sequence, int[] present, int text)
