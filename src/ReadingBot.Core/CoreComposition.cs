@@ -52,6 +52,7 @@ public static class CoreComposition
         services.AddSingleton<IScheduledJob, WeeklyPaperJob>();
         services.AddSingleton<WayrJob>();
         services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
+        services.AddSingleton<IScheduledJob, FollowDigestJob>();
         services.AddSingleton<WayrService>();
         services.AddSingleton<StreakService>();
         services.AddSingleton<ProgressService>();

@@ -18,6 +18,9 @@ namespace ReadingBot.Discord;
 /// </summary>
 public sealed class DiscordOutbound(DiscordRestClient rest, IGroupStore groups) : IChatOutbound
 {
+    // A member's DM channel with the bot never changes: opened once per process.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> directChannels = new(StringComparer.Ordinal);
+
     public string Platform => Platforms.Discord;
 
     public async Task<PostedMessage> PostAsync(OutboundPost post, CancellationToken cancellationToken)
@@ -25,6 +28,11 @@ public sealed class DiscordOutbound(DiscordRestClient rest, IGroupStore groups) 
         if (post.Group.Platform != Platforms.Discord)
         {
             throw new OutboundException($"the Discord adapter cannot post for a {post.Group.Platform} group");
+        }
+
+        if (post.DirectTo is { } member)
+        {
+            post = post with { ChannelId = await DirectChannelAsync(member, cancellationToken), InThreadId = null, ThreadTitle = null };
         }
 
         var channel = post.InThreadId ?? post.ChannelId ?? HomeChannel(post.Group);
@@ -45,6 +53,10 @@ public sealed class DiscordOutbound(DiscordRestClient rest, IGroupStore groups) 
 
             return new PostedMessage(post.InThreadId is null ? channel : post.ChannelId ?? channel, messageId, threadId);
         }
+        catch (DiscordRestException ex) when (post.DirectTo is not null && ex.Code == 50007)
+        {
+            throw new DirectMessagesClosedException($"Discord user {post.DirectTo} does not take direct messages from the bot (code 50007).", ex);
+        }
         catch (DiscordRestException ex) when (ex.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden || ex.Code is 10003 or 50001 or 50013 or 50083)
         {
             throw new OutboundException(ex.Code switch
@@ -54,6 +66,27 @@ public sealed class DiscordOutbound(DiscordRestClient rest, IGroupStore groups) 
                 50083 => $"The Discord thread {channel} is archived.",
                 _ => $"Discord refused the post in channel {channel} ({(int)ex.Status}, code {ex.Code}).",
             }, ex);
+        }
+    }
+
+    /// <summary>The member's DM channel with the bot (<c>POST /users/@me/channels</c>).</summary>
+    private async Task<string> DirectChannelAsync(string member, CancellationToken cancellationToken)
+    {
+        if (directChannels.TryGetValue(member, out var known))
+        {
+            return known;
+        }
+
+        try
+        {
+            var channel = await rest.SendAsync(HttpMethod.Post, "users/@me/channels", new JsonObject { ["recipient_id"] = member }, null, cancellationToken) as JsonObject ?? [];
+            var id = channel["id"]?.GetValue<string>() ?? throw new OutboundException("Discord opened a direct message channel but returned no id");
+            directChannels[member] = id;
+            return id;
+        }
+        catch (DiscordRestException ex) when (ex.Code is 50007 or 10013 or 50035)
+        {
+            throw new DirectMessagesClosedException($"Discord will not open a direct message with user {member} (code {ex.Code}).", ex);
         }
     }
 

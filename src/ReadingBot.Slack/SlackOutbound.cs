@@ -39,6 +39,11 @@ public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups, ILogger<S
             throw new OutboundException($"This bot is installed in Slack workspace {me.TeamId}, not {post.Group.Workspace}; it cannot post there.");
         }
 
+        if (post.DirectTo is { } member)
+        {
+            post = post with { ChannelId = await DirectChannelAsync(member, cancellationToken), InThreadId = null, ThreadTitle = null, DirectTo = null };
+        }
+
         string? threadTs = null;
         var channel = post.ChannelId;
         if (post.InThreadId is { Length: > 0 } threadId)
@@ -173,6 +178,26 @@ public sealed class SlackOutbound(SlackWebApi api, IGroupStore groups, ILogger<S
                 && SlackWebApi.Str(metadata["event_payload"], "key") == key) is { } found
             ? SlackWebApi.Str(found, "ts")
             : null;
+    }
+
+    /// <summary>
+    /// The bot's IM channel with the member (conversations.open, scope im:write). A member Slack will not let the bot
+    /// write to (deactivated, not visible to the app, or a bot) is a <see cref="DirectMessagesClosedException"/>.
+    /// </summary>
+    private async Task<string> DirectChannelAsync(string member, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await api.OpenDirectMessageAsync(member, cancellationToken);
+        }
+        catch (SlackApiException ex) when (ex.Error is "user_disabled" or "user_not_found" or "user_not_visible" or "cannot_dm_bot")
+        {
+            throw new DirectMessagesClosedException($"Slack does not let the bot write to {member} directly ({ex.Error}).", ex);
+        }
+        catch (SlackApiException ex)
+        {
+            throw new OutboundException($"Could not open a direct message with {member} on Slack: {SlackWebApi.Describe(ex.Error)}.", ex);
+        }
     }
 
     private string HomeChannel(GroupAddress address)

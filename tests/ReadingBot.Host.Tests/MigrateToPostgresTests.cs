@@ -106,6 +106,8 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         Assert.Equal("Europe/Berlin", new Storage.Postgres.PgGroupStore(postgres).Find(group)!.Settings["timezone"]);
         Assert.Equal(2, new Storage.Postgres.PgGroupStore(postgres).Find(group)!.NextPaperNumber);
         Assert.Equal("arxiv:1706.03762", new Storage.Postgres.PgPaperIdentityStore(postgres).Canonical("url:https://example.org/attention"));
+        Assert.Equal("Yann LeCun", Assert.Single(new Storage.Postgres.PgFollowStore(postgres).ForOwner(group, "alice")).Text);
+        Assert.Equal("1706.03762", Assert.Single(new Storage.Postgres.PgFollowStore(postgres).Matches(group, "alice", At)).ArxivId);
     }
 
     private async Task<string> Migrate(TestSchema schema)
@@ -155,6 +157,9 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         var roadmaps = new LiteRoadmapStore(db);
         roadmaps.Save(new Core.Roadmaps.Roadmap { Group = group, Title = "Vision", Source = "starter", Sections = [new Core.Roadmaps.RoadmapSection("CNNs", [new Core.Roadmaps.RoadmapItem(paper.Key, "AlexNet")])] });
         roadmaps.SaveProgress(new Core.Roadmaps.RoadmapProgress { Group = group, MemberId = "alice", Done = [paper.Key], UpdatedAt = At });
+        var follows = new LiteFollowStore(db);
+        follows.Add(new Core.Follows.Follow(group, "alice", Core.Follows.FollowKind.Author, "yann|lecun", "Yann LeCun", "alice", At));
+        follows.AddMatch(new Core.Follows.FollowMatch(group, "alice", paper.Key, "Attention", paper.Url, "1706.03762", "by Yann LeCun", At));
         return group;
     }
 }

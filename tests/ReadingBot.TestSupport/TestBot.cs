@@ -116,6 +116,9 @@ public sealed class RecordingOutbound(string platform = Platforms.Local) : IChat
     /// <summary>Posts for these groups fail as a deleted channel would.</summary>
     public HashSet<string> FailingGroups { get; } = [];
 
+    /// <summary>Members whose direct messages are closed: a post to them is refused as the platforms refuse it.</summary>
+    public HashSet<string> ClosedDirectMessages { get; } = [];
+
     /// <summary>A matching post dies before it is recorded: the process died after the claim, before the send.</summary>
     public Predicate<OutboundPost>? DieBeforeSending { get; set; }
 
@@ -127,6 +130,11 @@ public sealed class RecordingOutbound(string platform = Platforms.Local) : IChat
         if (FailingGroups.Contains(post.Group.Id.Value))
         {
             throw new OutboundException("the home channel does not exist any more");
+        }
+
+        if (post.DirectTo is { } member && ClosedDirectMessages.Contains(member))
+        {
+            throw new DirectMessagesClosedException($"{member} does not take direct messages");
         }
 
         if (DieBeforeSending?.Invoke(post) == true)

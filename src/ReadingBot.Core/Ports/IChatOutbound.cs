@@ -27,6 +27,12 @@ public sealed record OutboundPost(GroupAddress Group, string? ChannelId, Reply C
     /// looks for it from this time on and returns it instead of posting again.
     /// </summary>
     public DateTimeOffset? EarlierAttemptAt { get; init; }
+
+    /// <summary>
+    /// When set, the post goes to this member privately (a direct message from the bot in the group's workspace)
+    /// instead of a channel; <see cref="ChannelId"/> and threads are ignored.
+    /// </summary>
+    public string? DirectTo { get; init; }
 }
 
 /// <summary>Where a post landed: the thread id is set when a thread was started or posted into.</summary>
@@ -43,7 +49,10 @@ public interface IChatOutbound
 }
 
 /// <summary>A post the platform refused or could not take; the message is safe to show to moderators.</summary>
-public sealed class OutboundException(string message, Exception? inner = null) : Exception(message, inner);
+public class OutboundException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The member does not take direct messages from the bot (closed DMs, blocked bot, Messages tab off).</summary>
+public sealed class DirectMessagesClosedException(string message, Exception? inner = null) : OutboundException(message, inner);
 
 /// <summary>Routes outbound posts to the adapter of the group's platform.</summary>
 public sealed class OutboundMessenger(IEnumerable<IChatOutbound> adapters)

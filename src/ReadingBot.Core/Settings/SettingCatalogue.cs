@@ -42,6 +42,9 @@ public static class SettingCatalogue
     public static readonly SettingDefinition Leaderboard = new(
         "leaderboard", "whether you appear on the leaderboard (on/off)", SettingScope.Member, "on", false, NormalizeOnOff);
 
+    public static readonly SettingDefinition FollowDm = new(
+        "follow-dm", "whether you get a weekly direct message with new papers by who and what you follow (on/off)", SettingScope.Member, "off", false, NormalizeOnOff);
+
     public static readonly SettingDefinition PublicPage = new(
         "public-page", "whether the group's web page is public and read-only at a stable link (on/off)", SettingScope.Group, "off", true, NormalizeOnOff);
 
@@ -56,7 +59,7 @@ public static class SettingCatalogue
         Weeks.WeeklySchedule.AutoPick, Weeks.WeeklySchedule.AutoPickCutoff, Weeks.WeeklySchedule.Presenters,
         Wayr.WayrSettings.Open, Wayr.WayrSettings.Close, Wayr.WayrSettings.MinNote, Wayr.WayrSettings.Discussion,
         Wayr.WayrSettings.FreezeEvery, Wayr.WayrSettings.FreezeMax,
-        PublicPage, Leaderboard,
+        PublicPage, Leaderboard, FollowDm,
     ];
 
     public static IReadOnlyList<SettingDefinition> All => Known;

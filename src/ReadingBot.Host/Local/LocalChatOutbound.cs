@@ -28,17 +28,18 @@ public sealed class LocalChatOutbound(LocalTerminal terminal, LocalFiles files, 
         }
 
         var id = NextId();
-        var where = post.InThreadId is { } thread ? $"thread {thread}" : "#" + (post.ChannelId ?? "home");
+        var where = post.DirectTo is { } member ? $"a direct message to {member}"
+            : post.InThreadId is { } thread ? $"thread {thread}" : "#" + (post.ChannelId ?? "home");
         var text = files.Render(post.Content);
         string? threadId = post.InThreadId;
-        if (post.ThreadTitle is not null)
+        if (post.ThreadTitle is not null && post.DirectTo is null)
         {
             threadId = "t" + id;
             text += $"\n(thread {threadId} opened: {post.ThreadTitle}; reply in it with /thread {threadId} <text>)";
         }
 
         terminal.WriteBlock($"[bot in {where}] {text}");
-        var posted = new PostedMessage(post.ChannelId ?? "home", id, threadId);
+        var posted = new PostedMessage(post.DirectTo is { } to ? "dm:" + to : post.ChannelId ?? "home", id, threadId);
         if (post.Key is { } postKey)
         {
             state.Set(PostedPrefix + postKey, $"{posted.ChannelId}|{posted.MessageId}|{posted.ThreadId}");

@@ -182,6 +182,28 @@ public sealed class FollowCommandTests : IAsyncLifetime
         Assert.Empty(bot.Get<IFollowStore>().All());
     }
 
+    [Fact]
+    public async Task Members_who_asked_get_their_weekly_list_by_direct_message_once_and_closed_dms_turn_it_off()
+    {
+        Assert.Contains("follow-dm", await bot.TextAsync("settings follow-dm on", "alice"), StringComparison.Ordinal);
+        await bot.SendAsync("settings follow-dm on", "bob");
+        await bot.SendAsync("follow author Yann LeCun", "alice");
+        await bot.SendAsync("follow author Bernhard Schölkopf", "bob");
+        await bot.SendAsync("follow author Wei Wang", "carol");
+        bot.Outbound.ClosedDirectMessages.Add("bob");
+        await RefreshAsync();
+
+        await CloseWeekAsync();
+        await bot.Get<WeeklyScheduler>().RunDueAsync(CancellationToken.None);
+
+        var direct = Assert.Single(bot.Outbound.Posts, p => p.DirectTo is not null);
+        Assert.Equal("alice", direct.DirectTo);
+        var list = Assert.IsType<ListReply>(direct.Content);
+        Assert.Equal(3, list.Items.Count);
+        Assert.All(list.Items, i => Assert.StartsWith("paper add ", i.Button!.CommandLine, StringComparison.Ordinal));
+        Assert.Equal("off", bot.Get<IMemberStore>().Find(Group, "bob")!.Setting(Core.Settings.SettingCatalogue.FollowDm));
+    }
+
     private async Task<string> CloseWeekAsync()
     {
         bot.Time.SetUtcNow(WeeklySchedule.ToInstant(WeekKey.Of(bot.Time.GetUtcNow(), TimeZoneInfo.Utc).Monday.AddDays(6), new TimeOnly(20, 0), TimeZoneInfo.Utc));

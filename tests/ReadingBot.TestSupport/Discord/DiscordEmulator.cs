@@ -77,6 +77,7 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, Guild> guilds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ChannelState> channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> directChannelOf = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, EmulatedInteraction> interactions = new(StringComparer.Ordinal);
     private long snowflakeCounter;
 
@@ -153,6 +154,13 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
     }
 
     public IReadOnlyList<string> Guilds => [.. guilds.Keys];
+
+    /// <summary>Users who closed their DMs to the bot: messages into their DM channel get 403 with code 50007.</summary>
+    public ConcurrentDictionary<string, bool> ClosedDirectMessages { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Messages the bot sent a user in their DM channel, oldest first.</summary>
+    public IReadOnlyList<JsonObject> DirectMessagesTo(string userId) =>
+        directChannelOf.TryGetValue(userId, out var id) ? MessagesIn(id) : [];
 
     /// <summary>Messages stored in a channel or thread, oldest first.</summary>
     public IReadOnlyList<JsonObject> MessagesIn(string channelId) =>

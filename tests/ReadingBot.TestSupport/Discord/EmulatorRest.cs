@@ -303,6 +303,7 @@ public sealed partial class DiscordEmulator
         return (method, s.Length, s[0]) switch
         {
             ("GET", 2, "users") when s[1] == "@me" => new RestResult(200, BotUser()),
+            ("POST", 3, "users") when s[1] == "@me" && s[2] == "channels" => OpenDirectChannel(body as JsonObject),
             ("GET", 2, "gateway") when s[1] == "bot" => new RestResult(200, GatewayBot()),
             ("GET", 1, "gateway") => new RestResult(200, new JsonObject { ["url"] = GatewayUrl }),
             ("GET", 2, "guilds") => GetGuild(s[1]),
@@ -414,11 +415,38 @@ public sealed partial class DiscordEmulator
     /// <summary>Why command registrations were refused, for assertions.</summary>
     public List<string> CommandRegistrationErrors { get; } = [];
 
+    /// <summary>
+    /// Create DM: the bot's DM channel with a user (type 1, the same id every time). Discord opens it even when the
+    /// user's DMs are closed; the message into it is what fails, with 50007.
+    /// </summary>
+    private RestResult OpenDirectChannel(JsonObject? body)
+    {
+        if (body?["recipient_id"]?.ToString() is not { Length: > 0 } recipient || !ulong.TryParse(recipient, out _))
+        {
+            return new RestResult(400, Error(50035, "Invalid Form Body", "recipient_id"), 50035);
+        }
+
+        var id = directChannelOf.GetOrAdd(recipient, _ => NextSnowflake());
+        channels.GetOrAdd(id, _ => new ChannelState(id, "", 1, null));
+        return new RestResult(200, new JsonObject
+        {
+            ["id"] = id,
+            ["type"] = 1,
+            ["last_message_id"] = null,
+            ["recipients"] = new JsonArray(new JsonObject { ["id"] = recipient, ["username"] = "user" + recipient, ["discriminator"] = "0" }),
+        });
+    }
+
     private RestResult CreateMessage(string channelId, JsonObject? body, IReadOnlyList<EmulatedUpload> files)
     {
         if (!channels.TryGetValue(channelId, out var channel))
         {
             return new RestResult(404, Error(10003, "Unknown Channel"), 10003);
+        }
+
+        if (channel.Type == 1 && directChannelOf.FirstOrDefault(p => p.Value == channelId).Key is { } dmUser && ClosedDirectMessages.ContainsKey(dmUser))
+        {
+            return new RestResult(403, Error(50007, "Cannot send messages to this user"), 50007);
         }
 
         body ??= [];
@@ -448,6 +476,12 @@ public sealed partial class DiscordEmulator
         }
 
         channel.Add(message);
+        if (channel.Type == 1)
+        {
+            // A DM's MESSAGE_CREATE needs the DIRECT_MESSAGES intent, which the bot does not ask for.
+            return new RestResult(200, message.DeepClone(), 0, body);
+        }
+
         var echo = message.DeepClone().AsObject();
         echo["guild_id"] = channel.GuildId;
         echo["member"] = new JsonObject { ["roles"] = new JsonArray(), ["joined_at"] = "2026-01-01T00:00:00.000000+00:00", ["deaf"] = false, ["mute"] = false, ["flags"] = 0 };

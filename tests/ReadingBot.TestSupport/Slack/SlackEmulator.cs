@@ -730,9 +730,14 @@ public sealed partial class SlackEmulator : IAsyncDisposable
             return Error("not_supported");
         }
 
-        if (!team.Users.ContainsKey(users))
+        if (!team.Users.TryGetValue(users, out var user))
         {
             return Error("user_not_found");
+        }
+
+        if (user.Deleted)
+        {
+            return Error("user_disabled");
         }
 
         var channel = team.Channels.GetOrAdd("D" + users.TrimStart('U', 'W'), id => new EmulatedChannel { Id = id, Name = users, IsIm = true });

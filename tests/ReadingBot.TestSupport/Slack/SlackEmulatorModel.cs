@@ -81,6 +81,9 @@ public sealed class EmulatedUser
     public required string Name { get; init; }
     public bool IsAdmin { get; init; }
     public bool IsOwner { get; init; }
+
+    /// <summary>A deactivated account: conversations.open answers <c>user_disabled</c>, as Slack does.</summary>
+    public bool Deleted { get; set; }
 }
 
 public sealed class EmulatedChannel
