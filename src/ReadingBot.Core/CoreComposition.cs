@@ -45,6 +45,9 @@ public static class CoreComposition
         services.AddSingleton<WeeklyPaperService>();
         services.AddSingleton<IPaperCardContributor, WeeklyCardFields>();
         services.AddSingleton<IPaperCardContributor, WayrCardFields>();
+        services.AddSingleton<IPaperCardContributor, EnrichmentCardFields>();
+        services.TryAddSingleton<IPaperEnrichmentSource, NoEnrichmentSource>();
+        services.AddSingleton<EnrichmentRefresher>();
         services.AddSingleton<ISearchTextSource, DiscussionSearchText>();
         services.AddSingleton<IReadingSignalSource, WayrReadingSignals>();
         services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection("Scheduler")).ValidateSettings("Scheduler", new SchedulerOptionsAnnotations());

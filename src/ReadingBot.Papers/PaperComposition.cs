@@ -39,6 +39,14 @@ public static class PaperComposition
         services.AddSingleton<IPaperMetadataSource>(sp => sp.GetRequiredService<CompositeMetadataSource>());
         services.AddSingleton<IDocumentFetcher, WebDocumentFetcher>();
         services.AddHostedService<PaperRefreshService>();
+        if (configuration.GetValue("Papers:SemanticScholar:Enabled", true))
+        {
+            services.AddSingleton<SemanticScholarClient>();
+            services.RemoveAll<IPaperEnrichmentSource>();
+            services.AddSingleton<IPaperEnrichmentSource>(sp => sp.GetRequiredService<SemanticScholarClient>());
+            services.AddHostedService<EnrichmentService>();
+        }
+
         return services;
     }
 
@@ -61,23 +69,25 @@ public static class PaperComposition
     }
 }
 
-/// <summary>Fills in pending papers on a timer (<c>Papers:Refresh:PeriodSeconds</c>), with the injected clock.</summary>
-public sealed class PaperRefreshService(PendingPaperRefresher refresher, IOptions<PaperSourcesOptions> options, TimeProvider time, ILogger<PaperRefreshService> logger) : BackgroundService
+/// <summary>A job run on a timer from the injected clock; a failed pass is logged and the next one runs as planned.</summary>
+public abstract class TimedService(TimeSpan period, TimeProvider time, ILogger logger, string what) : BackgroundService
 {
+    protected abstract Task RunOnceAsync(CancellationToken cancellationToken);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.Refresh.PeriodSeconds), time);
+        using var timer = new PeriodicTimer(period, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
-                    await refresher.RefreshDueAsync(options.Value.Refresh.BatchSize, stoppingToken);
+                    await RunOnceAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogError(ex, "Refreshing pending papers failed");
+                    logger.LogError(ex, "{What} failed", what);
                 }
             }
         }
@@ -85,4 +95,18 @@ public sealed class PaperRefreshService(PendingPaperRefresher refresher, IOption
         {
         }
     }
+}
+
+/// <summary>Fills in pending papers on a timer (<c>Papers:Refresh:PeriodSeconds</c>), with the injected clock.</summary>
+public sealed class PaperRefreshService(PendingPaperRefresher refresher, IOptions<PaperSourcesOptions> options, TimeProvider time, ILogger<PaperRefreshService> logger)
+    : TimedService(TimeSpan.FromSeconds(options.Value.Refresh.PeriodSeconds), time, logger, "Refreshing pending papers")
+{
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => refresher.RefreshDueAsync(options.Value.Refresh.BatchSize, cancellationToken);
+}
+
+/// <summary>Enriches the libraries' papers from Semantic Scholar every <c>Papers:SemanticScholar:RefreshMinutes</c>, with the injected clock.</summary>
+public sealed class EnrichmentService(EnrichmentRefresher refresher, IOptions<PaperSourcesOptions> options, TimeProvider time, ILogger<EnrichmentService> logger)
+    : TimedService(TimeSpan.FromMinutes(options.Value.SemanticScholar.RefreshMinutes), time, logger, "Enriching papers from Semantic Scholar")
+{
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => refresher.RunOnceAsync(cancellationToken);
 }

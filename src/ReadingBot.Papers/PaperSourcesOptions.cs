@@ -35,12 +35,14 @@ public sealed class PaperSourcesOptions
     public CrossrefOptions Crossref { get; set; } = new();
     public OpenReviewOptions OpenReview { get; set; } = new();
     [ValidateObjectMembers]
+    public SemanticScholarOptions SemanticScholar { get; set; } = new();
+    [ValidateObjectMembers]
     public RefreshOptions Refresh { get; set; } = new();
 
     /// <summary>Hand-written: the services' URLs, and arXiv's interval, whose least value depends on the base URL (arXiv's terms ask for 3 s).</summary>
     public static IEnumerable<string> Rules(PaperSourcesOptions o)
     {
-        foreach (var (key, url) in new[] { ("Papers:Arxiv:BaseUrl", o.Arxiv.BaseUrl), ("Papers:Crossref:BaseUrl", o.Crossref.BaseUrl), ("Papers:OpenReview:BaseUrl", o.OpenReview.BaseUrl) })
+        foreach (var (key, url) in new[] { ("Papers:Arxiv:BaseUrl", o.Arxiv.BaseUrl), ("Papers:Crossref:BaseUrl", o.Crossref.BaseUrl), ("Papers:OpenReview:BaseUrl", o.OpenReview.BaseUrl), ("Papers:SemanticScholar:BaseUrl", o.SemanticScholar.BaseUrl) })
         {
             if (!(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             {
@@ -88,6 +90,35 @@ public sealed class CrossrefOptions
 
     /// <summary>An address Crossref may contact (its "polite pool"); sent as <c>mailto</c> when set.</summary>
     public string? Mailto { get; set; }
+}
+
+/// <summary><c>Papers:SemanticScholar:*</c>: the optional enrichment (TLDR, citations, venue, open-access PDF).</summary>
+public sealed class SemanticScholarOptions
+{
+    /// <summary>False: cards show what arXiv, Crossref and the page said, nothing more.</summary>
+    public bool Enabled { get; set; } = true;
+
+    public string BaseUrl { get; set; } = "https://api.semanticscholar.org/graph/v1";
+
+    /// <summary>A Semantic Scholar API key (a secret: environment or user secrets), sent as <c>x-api-key</c>; optional.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// The least seconds between two requests. Semantic Scholar allows one a second with a key; without one the
+    /// shared pool is throttled, so the default waits 3 s then.
+    /// </summary>
+    [SettingRange(0d, 600d, "a number of seconds from 0 to 600")]
+    public double? MinIntervalSeconds { get; set; }
+
+    /// <summary>Minutes between enrichment passes (each asks about up to 500 papers in one batch request).</summary>
+    [SettingRange(0.01, 10_080d, "a number of minutes from 0.01 to 10080")]
+    public double RefreshMinutes { get; set; } = 60;
+
+    /// <summary>The wait after a 429 without Retry-After; it doubles with each further one in a pass.</summary>
+    [SettingRange(0d, 3600d, "a number of seconds from 0 to 3600")]
+    public double RetryBaseSeconds { get; set; } = 5;
+
+    public TimeSpan MinInterval => TimeSpan.FromSeconds(MinIntervalSeconds ?? (string.IsNullOrEmpty(ApiKey) ? 3 : 1));
 }
 
 /// <summary><c>Papers:OpenReview:*</c>.</summary>

@@ -87,7 +87,14 @@ public sealed class SafeHttpClient : IDisposable
         client.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
     }
 
-    public async Task<FetchResponse> GetAsync(Uri uri, FetchRules rules, CancellationToken cancellationToken)
+    public Task<FetchResponse> GetAsync(Uri uri, FetchRules rules, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, uri, rules, null, null, cancellationToken);
+
+    /// <summary>
+    /// A request with the same safety rules as <see cref="GetAsync"/>; <paramref name="content"/> makes the body anew
+    /// for each hop (a 307/308 redirect resends it), <paramref name="headers"/> are added to each request.
+    /// </summary>
+    public async Task<FetchResponse> SendAsync(HttpMethod method, Uri uri, FetchRules rules, Func<HttpContent>? content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
@@ -106,7 +113,12 @@ public sealed class SafeHttpClient : IDisposable
                     return FetchResponse.Failed(FetchFailure.Refused, "links to private or local addresses are not fetched");
                 }
 
-                using var request = new HttpRequestMessage(HttpMethod.Get, current);
+                using var request = new HttpRequestMessage(method, current) { Content = content?.Invoke() };
+                foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+
                 request.Options.Set(TrustedKey, rules.Trusted);
                 request.Headers.Accept.ParseAdd(rules.Accept);
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);

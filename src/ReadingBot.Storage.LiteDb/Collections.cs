@@ -41,6 +41,7 @@ public static class Collections
         new(PaperAliases, GroupOwned: false, Index("target")),
         new(Deliveries, GroupOwned: false, Index("expiresAt")),
         new(AdapterState, GroupOwned: false),
+        new(LiteEnrichmentStore.Enrichments, GroupOwned: false),
         new(Members, GroupOwned: true, Index("group")),
         new(Library, GroupOwned: true, Index("group"), Index("groupPaper", unique: true), Index(Documents.GroupNumberKey)),
         new(Threads, GroupOwned: true, Index("group")),

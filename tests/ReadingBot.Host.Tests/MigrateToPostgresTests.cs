@@ -106,6 +106,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         Assert.Equal("Europe/Berlin", new Storage.Postgres.PgGroupStore(postgres).Find(group)!.Settings["timezone"]);
         Assert.Equal(2, new Storage.Postgres.PgGroupStore(postgres).Find(group)!.NextPaperNumber);
         Assert.Equal("arxiv:1706.03762", new Storage.Postgres.PgPaperIdentityStore(postgres).Canonical("url:https://example.org/attention"));
+        Assert.Equal(10, new Storage.Postgres.PgEnrichmentStore(postgres).Find("arxiv:1706.03762")!.Citations);
         Assert.Equal("Yann LeCun", Assert.Single(new Storage.Postgres.PgFollowStore(postgres).ForOwner(group, "alice")).Text);
         Assert.Equal("1706.03762", Assert.Single(new Storage.Postgres.PgFollowStore(postgres).Matches(group, "alice", At)).ArxivId);
     }
@@ -157,6 +158,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         var roadmaps = new LiteRoadmapStore(db);
         roadmaps.Save(new Core.Roadmaps.Roadmap { Group = group, Title = "Vision", Source = "starter", Sections = [new Core.Roadmaps.RoadmapSection("CNNs", [new Core.Roadmaps.RoadmapItem(paper.Key, "AlexNet")])] });
         roadmaps.SaveProgress(new Core.Roadmaps.RoadmapProgress { Group = group, MemberId = "alice", Done = [paper.Key], UpdatedAt = At });
+        new LiteEnrichmentStore(db).Save(new Core.Papers.PaperEnrichment(paper.Key, At, true) { Tldr = "A TLDR", Citations = 10 });
         var follows = new LiteFollowStore(db);
         follows.Add(new Core.Follows.Follow(group, "alice", Core.Follows.FollowKind.Author, "yann|lecun", "Yann LeCun", "alice", At));
         follows.AddMatch(new Core.Follows.FollowMatch(group, "alice", paper.Key, "Attention", paper.Url, "1706.03762", "by Yann LeCun", At));

@@ -219,3 +219,36 @@ public abstract class FollowStoreContract(Func<StoreSet> open) : StoreContract(o
         Assert.Empty(Stores.Follows.Matches(One, "u1", DateTimeOffset.MinValue));
     }
 }
+
+public abstract class EnrichmentStoreContract(Func<StoreSet> open) : StoreContract(open)
+{
+    [Fact]
+    public void An_enrichment_is_saved_replaced_and_found_by_paper_key()
+    {
+        var first = new PaperEnrichment("arxiv:1706.03762", At, true) { Tldr = "Attention only.", Citations = 10, InfluentialCitations = 2, Venue = "NeurIPS", OpenAccessPdf = "https://arxiv.org/pdf/1706.03762" };
+        Stores.Enrichments.Save(first);
+        Assert.Equal(first, Stores.Enrichments.Find("arxiv:1706.03762"));
+
+        var unknown = new PaperEnrichment("arxiv:1706.03762", At.AddDays(7), false);
+        Stores.Enrichments.Save(unknown);
+        Assert.Equal(unknown, Stores.Enrichments.Find("arxiv:1706.03762"));
+        Assert.Null(Stores.Enrichments.Find("arxiv:1512.03385"));
+    }
+
+    [Fact]
+    public void Stale_papers_are_those_never_read_first_then_read_before_the_time_and_only_with_an_id_it_knows()
+    {
+        foreach (var id in new[] { "1706.03762", "1512.03385", "2010.11929" })
+        {
+            Stores.Papers.Save(Arxiv(id) with { ArxivId = id, Title = id });
+        }
+
+        Stores.Papers.Save(Paper.Pending(PaperRefParser.Parse("https://example.org/blog").Reference!));
+        Stores.Enrichments.Save(new PaperEnrichment("arxiv:1706.03762", At, true));
+        Stores.Enrichments.Save(new PaperEnrichment("arxiv:1512.03385", At.AddDays(-10), true));
+
+        Assert.Equal(["arxiv:2010.11929", "arxiv:1512.03385"], Stores.Enrichments.Stale(At.AddDays(-1), 10).Select(p => p.Key));
+        Assert.Equal(["arxiv:2010.11929"], Stores.Enrichments.Stale(At.AddDays(-1), 1).Select(p => p.Key));
+        Assert.Equal("2010.11929", Stores.Enrichments.Stale(At.AddDays(-1), 1)[0].ArxivId);
+    }
+}

@@ -36,6 +36,7 @@ public abstract class StoreSet : IDisposable
     public required IRoadmapStore Roadmaps { get; init; }
     public required ILikeStore Likes { get; init; }
     public required IFollowStore Follows { get; init; }
+    public required IEnrichmentStore Enrichments { get; init; }
 
     /// <summary>Every stored record of every collection or table, as JSON text, with the collection's name.</summary>
     public abstract IEnumerable<(string Collection, string Json)> AllStoredRecords();

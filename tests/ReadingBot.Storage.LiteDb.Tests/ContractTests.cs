@@ -96,3 +96,5 @@ public sealed class WayrAndStreakStoreTests() : WayrAndStreakStoreContract(LiteS
 public sealed class SignalStoreTests() : SignalStoreContract(LiteStoreSet.Open);
 
 public sealed class FollowStoreTests() : FollowStoreContract(LiteStoreSet.Open);
+
+public sealed class EnrichmentStoreTests() : EnrichmentStoreContract(LiteStoreSet.Open);

@@ -41,6 +41,7 @@ public sealed class LiteStoreSet : StoreSet
             Roadmaps = new LiteRoadmapStore(db),
             Likes = new LiteLikeStore(db),
             Follows = new LiteFollowStore(db),
+            Enrichments = new LiteEnrichmentStore(db),
         };
     }
 

@@ -37,3 +37,5 @@ public sealed class WayrAndStreakStoreTests() : WayrAndStreakStoreContract(PgSto
 public sealed class SignalStoreTests() : SignalStoreContract(PgStoreSet.Open);
 
 public sealed class FollowStoreTests() : FollowStoreContract(PgStoreSet.Open);
+
+public sealed class EnrichmentStoreTests() : EnrichmentStoreContract(PgStoreSet.Open);

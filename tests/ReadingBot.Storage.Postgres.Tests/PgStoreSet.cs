@@ -46,6 +46,7 @@ public sealed class PgStoreSet : StoreSet
             Roadmaps = new PgRoadmapStore(db),
             Likes = new PgLikeStore(db),
             Follows = new PgFollowStore(db),
+            Enrichments = new PgEnrichmentStore(db),
         };
     }
 

@@ -50,6 +50,8 @@ internal static class MigrateToPostgres
         new(Collections.PaperAliases, "paper_aliases", Id("removed_key"), Text("target_key", "target")),
         new(Collections.Deliveries, "deliveries", Id("delivery_key"), Instant("expires_at", "expiresAt")),
         new(Collections.AdapterState, "adapter_state", Id("state_key"), Text("value", "value")),
+        new(LiteEnrichmentStore.Enrichments, "enrichments", Id("paper_key"), Instant("read_at", "readAt"), Bool("found", "found"), Text("tldr", "tldr"),
+            Int("citations", "citations"), Int("influential", "influential"), Text("venue", "venue"), Text("open_access_pdf", "openAccessPdf")),
         new(Collections.Members, "members", Group, Text("user_id", "userId"), Text("display_name", "displayName"), Instant("joined_at", "joinedAt"),
             Instant("last_seen_at", "lastSeenAt"), Json("settings", "settings")),
         new(Collections.Library, "library", Group, Int("number", "number"), Text("paper_key", "paper"), Text("added_by", "addedBy"), Instant("added_at", "addedAt"),

@@ -53,6 +53,7 @@ internal static class RecommendationTesting
             ["Papers:Arxiv:BaseUrl"] = emulator.ArxivBaseUrl,
             ["Papers:Crossref:BaseUrl"] = emulator.CrossrefBaseUrl,
             ["Papers:OpenReview:BaseUrl"] = emulator.OpenReviewBaseUrl,
+            ["Papers:SemanticScholar:BaseUrl"] = emulator.SemanticScholarBaseUrl,
             ["Papers:AllowPrivateAddresses"] = "true",
             ["Papers:Arxiv:MinIntervalSeconds"] = "0",
             ["Recommendations:Feed:Enabled"] = "true",

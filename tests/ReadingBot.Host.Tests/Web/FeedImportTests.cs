@@ -20,6 +20,7 @@ public sealed class FeedImportTests
             ["Papers:Enabled"] = "true",
             ["Papers:AllowPrivateAddresses"] = "false",
             ["Papers:Arxiv:BaseUrl"] = Closed,
+            ["Papers:SemanticScholar:BaseUrl"] = Closed,
             ["Papers:Crossref:BaseUrl"] = Closed,
             ["Papers:OpenReview:BaseUrl"] = Closed,
         });
