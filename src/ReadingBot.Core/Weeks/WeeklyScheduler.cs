@@ -307,7 +307,7 @@ public sealed class WeeklyPaperJob(
             return (ScheduledPostState.Posted, "no paper picked");
         }
 
-        var fields = new List<CardField> { new("Meeting", group.LocalText(meeting)) };
+        var fields = new List<CardField> { new("Meeting", group.MomentOf(meeting, withRelative: true).ToString()) };
         var suggestion = suggestions.Find(group.Id, paperKey);
         if (suggestion is not null)
         {
@@ -376,7 +376,7 @@ public sealed class WeeklyPaperJob(
 
         var zone = group.Zone();
         var meeting = due.At + due.ReminderOffset!.Value;
-        var text = $"Reminder: we meet in {Spoken(due.ReminderOffset.Value)} ({group.LocalText(meeting)}) to discuss {item.Label} {item.Title} — {item.Paper.Url}";
+        var text = $"Reminder: we meet in {Spoken(due.ReminderOffset.Value)}, {group.MomentOf(meeting)}, to discuss {item.Label} {item.Title} — {item.Paper.Url}";
         var posted = await outbound.PostAsync(run.Post(group.Address, plan.ChannelId, new TextReply(text), inThreadId: plan.ThreadId), cancellationToken);
         return (ScheduledPostState.Posted, posted.MessageId);
     }
