@@ -247,6 +247,7 @@ public sealed class WeeklyPaperService(
         var updated = group with { Settings = settings };
         groups.Save(updated);
         var now = time.GetUtcNow();
+        WeekRevisions.AfterScheduleChange(plans, group, updated, now);
         var next = WeeklySchedule.InstantOf(WeekKey.Of(now, zone), announce, zone);
         if (next <= now)
         {

@@ -166,7 +166,7 @@ public sealed class WeeklyScheduler(
         var late = now - due.At > options.CatchUpWindow;
         if (late && !due.RunWhenLate)
         {
-            if (posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Missed, now, $"the bot was not running within {WeeklySchedule.Format(options.CatchUpWindow)} of {due.At:u}"), options.RetryFailedAfter, options.ClaimLease, out _))
+            if (posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Missed, now, $"the bot was not running within {WeeklySchedule.Format(options.CatchUpWindow)} of {group.MomentOf(due.At)}"), options.RetryFailedAfter, options.ClaimLease, out _))
             {
                 logger.LogWarning("Group {Group}: {Kind} of {Week} missed; it was due at {Due:u}, more than the catch-up window ago", group.Id, due.Kind, due.Week, due.At);
             }
