@@ -51,7 +51,6 @@ public sealed class WayrJob(
             return (ScheduledPostState.Skipped, "already closed");
         }
 
-        var zone = group.Zone();
         var closes = group.MomentOf(WayrSettings.ClosesAt(group, week), withRelative: true);
         var card = new Card($"What Are You Reading — Week {wayrWeek.Number} ({week})")
         {

@@ -374,7 +374,6 @@ public sealed class WeeklyPaperJob(
             return (ScheduledPostState.Skipped, "no paper this week");
         }
 
-        var zone = group.Zone();
         var meeting = due.At + due.ReminderOffset!.Value;
         var text = $"Reminder: we meet in {Spoken(due.ReminderOffset.Value)}, {group.MomentOf(meeting)}, to discuss {item.Label} {item.Title} — {item.Paper.Url}";
         var posted = await outbound.PostAsync(run.Post(group.Address, plan.ChannelId, new TextReply(text), inThreadId: plan.ThreadId), cancellationToken);
