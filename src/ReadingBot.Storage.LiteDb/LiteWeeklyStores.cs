@@ -46,6 +46,7 @@ internal static class WeeklyDocuments
         ["presenter"] = Documents.Optional(p.Presenter),
         ["channel"] = Documents.Optional(p.ChannelId),
         ["thread"] = Documents.Optional(p.ThreadId),
+        ["revision"] = p.Revision,
     };
 
     public static WeekPlan ToPlan(BsonDocument d) => new()
@@ -60,7 +61,11 @@ internal static class WeeklyDocuments
         Presenter = Documents.ReadOptionalString(d["presenter"]),
         ChannelId = Documents.ReadOptionalString(d["channel"]),
         ThreadId = Documents.ReadOptionalString(d["thread"]),
+        Revision = Revision(d),
     };
+
+    /// <summary>The stored revision; plans saved before revisions were kept have none, which reads as 0.</summary>
+    public static int Revision(BsonDocument? d) => d is not null && d["revision"].IsNumber ? d["revision"].AsInt32 : 0;
 }
 
 public sealed class LiteSuggestionStore(ReadingBotDatabase db) : ISuggestionStore
@@ -108,9 +113,14 @@ public sealed class LiteWeekPlanStore(ReadingBotDatabase db) : IWeekPlanStore
     private ILiteCollection<BsonDocument> Plans => db.Database.GetCollection(Collections.WeekPlans);
 
     public WeekPlan? Find(GroupId group, WeekKey week) =>
-        Plans.FindById($"{group.Value}|{week}") is { } d ? WeeklyDocuments.ToPlan(d) : null;
+        Plans.FindById(Id(group, week)) is { } d ? WeeklyDocuments.ToPlan(d) : null;
 
-    public void Save(WeekPlan plan) => Plans.Upsert(WeeklyDocuments.FromPlan(plan));
+    public void Save(WeekPlan plan) => db.InTransaction(() =>
+    {
+        var stored = Plans.FindById(Id(plan.Group, plan.Week));
+        Plans.Upsert(WeeklyDocuments.FromPlan(plan with { Revision = stored is null ? plan.Revision : WeeklyDocuments.Revision(stored) }));
+        return true;
+    });
 
     public IReadOnlyList<WeekPlan> Range(GroupId group, WeekKey from, WeekKey to) =>
         Plans.Find(Where.Equal("group", group.Value)).Select(WeeklyDocuments.ToPlan)
@@ -118,7 +128,8 @@ public sealed class LiteWeekPlanStore(ReadingBotDatabase db) : IWeekPlanStore
 
     public void SavePick(WeekPlan plan, Suggestion? picked) => db.InTransaction(() =>
     {
-        Plans.Upsert(WeeklyDocuments.FromPlan(plan));
+        var stored = Plans.FindById(Id(plan.Group, plan.Week));
+        Plans.Upsert(WeeklyDocuments.FromPlan(plan with { Revision = stored is null ? 0 : WeeklyDocuments.Revision(stored) + 1 }));
         if (picked is not null)
         {
             db.Database.GetCollection(Collections.Suggestions).Upsert(WeeklyDocuments.FromSuggestion(picked));
@@ -128,6 +139,22 @@ public sealed class LiteWeekPlanStore(ReadingBotDatabase db) : IWeekPlanStore
     });
 
     public void SaveSkip(WeekPlan plan, Suggestion? reopened) => SavePick(plan, reopened);
+
+    public void Touch(GroupId group, IReadOnlyCollection<WeekKey> weeks) => db.InTransaction(() =>
+    {
+        foreach (var week in weeks)
+        {
+            if (Plans.FindById(Id(group, week)) is { } stored)
+            {
+                stored["revision"] = WeeklyDocuments.Revision(stored) + 1;
+                Plans.Update(stored);
+            }
+        }
+
+        return true;
+    });
+
+    private static string Id(GroupId group, WeekKey week) => $"{group.Value}|{week}";
 }
 
 public sealed class LiteDiscussionStore(ReadingBotDatabase db) : IDiscussionStore

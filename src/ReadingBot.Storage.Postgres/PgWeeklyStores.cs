@@ -55,14 +55,26 @@ public sealed class PgSuggestionStore(PostgresDatabase db) : ISuggestionStore
 
 public sealed class PgWeekPlanStore(PostgresDatabase db) : IWeekPlanStore
 {
-    private const string Columns = "group_id, week, state, paper_key, picked_by, picked_at, auto_picked, presenter, channel_id, thread_id";
+    private const string Columns = "group_id, week, state, paper_key, picked_by, picked_at, auto_picked, presenter, channel_id, thread_id, revision";
 
-    private const string Upsert =
-        $"""
-        INSERT INTO week_plans ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-        ON CONFLICT (group_id, week) DO UPDATE SET state = excluded.state, paper_key = excluded.paper_key, picked_by = excluded.picked_by,
+    private const string UpdateFields =
+        """
+        state = excluded.state, paper_key = excluded.paper_key, picked_by = excluded.picked_by,
             picked_at = excluded.picked_at, auto_picked = excluded.auto_picked, presenter = excluded.presenter,
             channel_id = excluded.channel_id, thread_id = excluded.thread_id
+        """;
+
+    // Save keeps the stored revision; a pick or skip raises it in the same statement, so concurrent changes each count.
+    private const string Upsert =
+        $"""
+        INSERT INTO week_plans ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        ON CONFLICT (group_id, week) DO UPDATE SET {UpdateFields}
+        """;
+
+    private const string UpsertChange =
+        $"""
+        INSERT INTO week_plans ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)
+        ON CONFLICT (group_id, week) DO UPDATE SET {UpdateFields}, revision = week_plans.revision + 1
         """;
 
     public WeekPlan? Find(GroupId group, WeekKey week) =>
@@ -77,7 +89,7 @@ public sealed class PgWeekPlanStore(PostgresDatabase db) : IWeekPlanStore
     /// <summary>The plan and the suggestion in one transaction (one round trip).</summary>
     public void SavePick(WeekPlan plan, Suggestion? picked) => db.InTransaction(session =>
     {
-        var statements = new List<(string, object?[])> { (Upsert, Values(plan)) };
+        var statements = new List<(string, object?[])> { (UpsertChange, Values(plan)[..10]) };
         if (picked is not null)
         {
             statements.Add((PgSuggestionStore.Upsert, PgSuggestionStore.Values(picked)));
@@ -88,8 +100,11 @@ public sealed class PgWeekPlanStore(PostgresDatabase db) : IWeekPlanStore
 
     public void SaveSkip(WeekPlan plan, Suggestion? reopened) => SavePick(plan, reopened);
 
+    public void Touch(GroupId group, IReadOnlyCollection<WeekKey> weeks) => db.Execute(
+        "UPDATE week_plans SET revision = revision + 1 WHERE group_id = $1 AND week = ANY($2)", group.Value, weeks.Select(w => w.ToString()).ToArray());
+
     private static object?[] Values(WeekPlan p) =>
-        [p.Group.Value, p.Week.ToString(), p.State.ToString(), p.PaperKey, p.PickedBy, p.PickedAt, p.AutoPicked, p.Presenter, p.ChannelId, p.ThreadId];
+        [p.Group.Value, p.Week.ToString(), p.State.ToString(), p.PaperKey, p.PickedBy, p.PickedAt, p.AutoPicked, p.Presenter, p.ChannelId, p.ThreadId, p.Revision];
 
     private static WeekPlan Read(NpgsqlDataReader r) => new()
     {
@@ -103,6 +118,7 @@ public sealed class PgWeekPlanStore(PostgresDatabase db) : IWeekPlanStore
         Presenter = r.OptionalString(7),
         ChannelId = r.OptionalString(8),
         ThreadId = r.OptionalString(9),
+        Revision = r.GetInt32(10),
     };
 }
 

@@ -30,6 +30,32 @@ public sealed class ArchitectureTests
         Assert.Empty(offenders);
     }
 
+    [Fact]
+    public void Core_leaves_times_in_replies_to_the_renderers()
+    {
+        // A time in a reply is a Moment, which each surface writes its own way (Discord and Slack in the reader's zone).
+        // Converting an instant to the group's zone or formatting a time of day belongs only to these files.
+        var allowed = new[]
+        {
+            Path.Combine("Replies", "Moment.cs"),
+            "Exports" + Path.DirectorySeparatorChar, // files (iCalendar, CSV, JSON) carry their own time formats
+            Path.Combine("Weeks", "WeekKey.cs"), // which ISO week an instant falls in; no text
+            Path.Combine("Weeks", "WeeklySchedule.cs"), // a weekly time of day ("monday 09:00"), not an instant
+            Path.Combine("Papers", "PaperCards.cs"), // the day a paper was added, a date without a time
+        };
+        var core = Path.Combine(FindSrc(), "ReadingBot.Core");
+        var formatsATime = new System.Text.RegularExpressions.Regex(@"TimeZoneInfo\.ConvertTime|ToLocalTime\(|ToString\(\s*""[^""]*(HH|hh|ddd)|\{[^{}""]+:([^{}""]*(HH|hh)[^{}""]*|u|O|s)\}");
+        var offenders = Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => !allowed.Any(a => Path.GetRelativePath(core, f).StartsWith(a, StringComparison.Ordinal)))
+            // Log templates ({Due:u}) are for operators, not replies.
+            .Where(f => File.ReadLines(f).Any(line => formatsATime.IsMatch(line) && !line.Contains("logger.Log", StringComparison.Ordinal)))
+            .Select(f => Path.GetRelativePath(core, f))
+            .ToList();
+
+        Assert.Empty(offenders);
+    }
+
     internal static string FindSrc()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -105,6 +105,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         Assert.Equal(Core.Ports.ThreadPurpose.Wayr, new Storage.Postgres.PgThreadLinkStore(postgres).Find(group, "t1")!.Purpose);
         Assert.Equal("Europe/Berlin", new Storage.Postgres.PgGroupStore(postgres).Find(group)!.Settings["timezone"]);
         Assert.Equal(2, new Storage.Postgres.PgGroupStore(postgres).Find(group)!.NextPaperNumber);
+        Assert.Equal(1, new Storage.Postgres.PgWeekPlanStore(postgres).Find(group, Week)!.Revision);
         Assert.Equal("arxiv:1706.03762", new Storage.Postgres.PgPaperIdentityStore(postgres).Canonical("url:https://example.org/attention"));
         Assert.Equal(10, new Storage.Postgres.PgEnrichmentStore(postgres).Find("arxiv:1706.03762")!.Citations);
         Assert.Equal("Yann LeCun", Assert.Single(new Storage.Postgres.PgFollowStore(postgres).ForOwner(group, "alice")).Text);
@@ -140,6 +141,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         var suggestion = new Core.Weeks.Suggestion { Group = group, PaperKey = paper.Key, SuggestedBy = "alice", SuggestedAt = At, Voters = ["alice"] };
         new LiteSuggestionStore(db).TryAdd(suggestion);
         new LiteWeekPlanStore(db).SavePick(new Core.Weeks.WeekPlan { Group = group, Week = Week, PaperKey = paper.Key, PickedBy = "alice", PickedAt = At }, suggestion with { State = Core.Weeks.SuggestionState.Picked });
+        new LiteWeekPlanStore(db).Touch(group, [Week]);
         new LiteDiscussionStore(db).Add(new Core.Weeks.DiscussionNote { Group = group, PaperKey = paper.Key, Week = Week, Author = "alice", Text = "the ReLU part", At = At });
         new LitePresenterStore(db).Save(new Core.Weeks.PresenterVolunteer(group, "alice", At, null));
         var claim = new Core.Weeks.ScheduledPostRecord($"{group.Value}|{Week}|announce", group, Week, "announce", Core.Weeks.ScheduledPostState.Claimed, At, null);

@@ -89,6 +89,28 @@ public abstract class WeeklyStoreContract(Func<StoreSet> open) : StoreContract(o
     }
 
     [Fact]
+    public void Every_pick_skip_and_touch_raises_the_weeks_revision_and_a_plain_save_keeps_it()
+    {
+        var group = AddGroup("g1").Id;
+        var later = new WeekKey(2027, 1);
+        var plan = new WeekPlan { Group = group, Week = Week, PaperKey = "arxiv:1706.03762", PickedBy = "mod", PickedAt = At };
+
+        Stores.Plans.SavePick(plan, null);
+        var first = Stores.Plans.Find(group, Week)!.Revision;
+        Stores.Plans.SavePick(plan with { PaperKey = "arxiv:1512.03385" }, null);
+        Stores.Plans.Save(Stores.Plans.Find(group, Week)! with { ThreadId = "t1", Revision = 0 });
+        var saved = Stores.Plans.Find(group, Week)!;
+        Stores.Plans.SaveSkip(new WeekPlan { Group = group, Week = Week, State = WeekPlanState.Skipped, PickedBy = "mod", PickedAt = At }, null);
+        Stores.Plans.SavePick(plan with { Week = later }, null);
+        Stores.Plans.Touch(group, [Week, later, new WeekKey(2027, 5)]);
+
+        Assert.Equal(0, first);
+        Assert.Equal((1, "t1"), (saved.Revision, saved.ThreadId));
+        Assert.Equal([3, 1], Stores.Plans.Range(group, Week, later).Select(p => p.Revision));
+        Assert.Null(Stores.Plans.Find(group, new WeekKey(2027, 5)));
+    }
+
+    [Fact]
     public void Discussion_notes_and_presenters_are_kept_per_group()
     {
         var group = AddGroup("g1").Id;

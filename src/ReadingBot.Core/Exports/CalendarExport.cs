@@ -28,6 +28,8 @@ public static class CalendarExport
             lines.Add("BEGIN:VEVENT");
             lines.Add("UID:" + IcsText(e.Uid) + "@readingbot");
             lines.Add("DTSTAMP:" + stamp);
+            lines.Add("SEQUENCE:" + e.Sequence.ToString(CultureInfo.InvariantCulture));
+            lines.Add(e.Cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED");
             lines.Add($"DTSTART;TZID={zoneId}:{local.DateTime.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}");
             lines.Add($"DTEND;TZID={zoneId}:{end.DateTime.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)}");
             lines.Add("SUMMARY:" + IcsText(e.Summary));

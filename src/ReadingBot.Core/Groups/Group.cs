@@ -30,13 +30,13 @@ public sealed record Group
     /// <summary>The group's time zone setting, or UTC when it is unset or unknown. A method, not a property, so stores never map it.</summary>
     public TimeZoneInfo Zone() => ReadingBot.Core.Settings.TimeZones.FindOrUtc(Setting(ReadingBot.Core.Settings.SettingCatalogue.TimeZone));
 
-    /// <summary>An instant as the group reads it: <c>Thu 3 Dec 2026 18:00 Europe/Berlin</c>.</summary>
-    public string LocalText(DateTimeOffset instant)
-    {
-        var zone = Zone();
-        var local = TimeZoneInfo.ConvertTime(instant, zone);
-        return local.ToString("ddd d MMM yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture) + $" {zone.Id}";
-    }
+    /// <summary>
+    /// An instant for a reply, in the group's zone: each surface writes it its own way (in each reader's zone on
+    /// Discord and Slack, <c>Thu 3 Dec 2026 18:00 (Europe/Berlin)</c> in the local chat and on the web page).
+    /// </summary>
+    /// <param name="instant">The point in time.</param>
+    /// <param name="withRelative">Also say how far away it is ("in 2 days"), for times still ahead.</param>
+    public ReadingBot.Core.Replies.Moment MomentOf(DateTimeOffset instant, bool withRelative = false) => new(instant, Zone(), withRelative);
 }
 
 /// <summary>A member of one group. The same platform user in two groups is two members.</summary>

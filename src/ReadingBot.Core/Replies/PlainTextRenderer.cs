@@ -5,17 +5,23 @@ namespace ReadingBot.Core.Replies;
 /// <summary>Renders replies as plain text: the local chat's output and every adapter's fallback.</summary>
 public static class PlainTextRenderer
 {
-    public static string Render(Reply reply) => reply switch
+    /// <summary>The reply as text, every moment in the group's zone and naming it.</summary>
+    public static string Render(Reply reply) => Moment.Plain(RenderWithMoments(reply));
+
+    private static string RenderWithMoments(Reply reply) => reply switch
     {
         TextReply t => t.Text,
         ErrorReply e => "Error: " + e.Message,
-        CardReply c => RenderCard(c.Card),
+        CardReply c => CardWithMoments(c.Card),
         ListReply l => RenderList(l),
         FileReply f => $"{f.Caption} ({f.FileName}, {f.Content.Length} bytes)",
         _ => reply.ToString(),
     };
 
-    public static string RenderCard(Card card)
+    /// <summary>The card as text, every moment in the group's zone and naming it.</summary>
+    public static string RenderCard(Card card) => Moment.Plain(CardWithMoments(card));
+
+    private static string CardWithMoments(Card card)
     {
         var sb = new StringBuilder();
         sb.Append(card.Title);

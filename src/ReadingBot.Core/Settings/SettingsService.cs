@@ -1,11 +1,12 @@
 using ReadingBot.Core.Commands;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Replies;
+using ReadingBot.Core.Weeks;
 
 namespace ReadingBot.Core.Settings;
 
 /// <summary>Shows and changes group and member settings, checking moderator rights for group keys.</summary>
-public sealed class SettingsService(IGroupStore groups, IMemberStore members)
+public sealed class SettingsService(IGroupStore groups, IMemberStore members, IWeekPlanStore plans, TimeProvider time)
 {
     public Reply Show(Invocation invocation, string? key)
     {
@@ -50,7 +51,10 @@ public sealed class SettingsService(IGroupStore groups, IMemberStore members)
         {
             // Re-read so that a concurrent change of another key is not overwritten by a stale copy.
             var group = groups.Find(invocation.GroupId) ?? invocation.Group;
-            groups.Save(group with { Settings = With(group.Settings, definition.Key, normalized) });
+            var updated = group with { Settings = With(group.Settings, definition.Key, normalized) };
+            groups.Save(updated);
+            // The meeting, announcement and zone settings move sessions: their calendar events need a new revision.
+            WeekRevisions.AfterScheduleChange(plans, group, updated, time.GetUtcNow());
         }
         else
         {

@@ -30,7 +30,7 @@ public sealed class StreakService(
         var posted = closedError is null && wayr.Posts(invocation.GroupId, week).Any(p => p.Author == member.UserId);
         var ledger = streaks.Ledger(invocation.GroupId, member.UserId).OrderByDescending(e => e.Week).Take(8)
             .Select(e => $"{e.Week}: {e.Outcome.ToString().ToLowerInvariant()} ({e.Reason})");
-        var closes = invocation.Group.LocalText(WayrSettings.ClosesAt(invocation.Group, week));
+        var closes = invocation.Group.MomentOf(WayrSettings.ClosesAt(invocation.Group, week), withRelative: true);
         var card = new Card($"{member.DisplayName}'s streak: {Weeks(streak.Current)}")
         {
             Fields =
@@ -96,9 +96,8 @@ public sealed class StreakService(
 
     public Reply Audit(Invocation invocation)
     {
-        var zone = invocation.Group.Zone();
         var items = streaks.Audit(invocation.GroupId, 20).Select(c =>
-            new ListItem($"{TimeZoneInfo.ConvertTime(c.At, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {zone.Id} — {Name(invocation.GroupId, c.CorrectedBy)} set {Name(invocation.GroupId, c.Member)}'s {c.Week} from {c.Before?.ToString().ToLowerInvariant() ?? "none"} to {c.After.ToString().ToLowerInvariant()}: {c.Reason}")).ToList();
+            new ListItem($"{invocation.Group.MomentOf(c.At)} — {Name(invocation.GroupId, c.CorrectedBy)} set {Name(invocation.GroupId, c.Member)}'s {c.Week} from {c.Before?.ToString().ToLowerInvariant() ?? "none"} to {c.After.ToString().ToLowerInvariant()}: {c.Reason}")).ToList();
         return new ListReply("Streak corrections (audit log)", items, "No corrections so far.");
     }
 

@@ -52,16 +52,16 @@ public sealed class WayrJob(
             return (ScheduledPostState.Skipped, "already closed");
         }
 
-        var zone = group.Zone();
-        var closes = group.LocalText(WayrSettings.ClosesAt(group, week));
+        var closes = group.MomentOf(WayrSettings.ClosesAt(group, week), withRelative: true);
         var card = new Card($"What Are You Reading — Week {wayrWeek.Number} ({week})")
         {
             Body = "Share what you read this week:\n"
                 + "1. Link the paper (arXiv id, DOI or any link).\n"
                 + "2. Say how far you got: skimmed, reading, read or implemented.\n"
                 + "3. Say what you took from it, in a sentence or two.\n"
-                + "Reply in this thread, or use /wayr <paper> <status> <note>.",
-            Footer = $"This week closes {closes} with a digest; a post keeps your weekly streak.",
+                + "Reply in this thread, or use /wayr <paper> <status> <note>.\n\n"
+                // In the body, not the footer: Discord writes timestamp markup in embed descriptions, never in footers.
+                + $"This week closes {closes} with a digest; a post keeps your weekly streak.",
         };
         var posted = await outbound.PostAsync(run.Post(group.Address, null, new CardReply(card), threadTitle: $"WAYR #{wayrWeek.Number} — {week}"), cancellationToken);
         if (posted.ThreadId is { } threadId)

@@ -173,7 +173,7 @@ public sealed class WayrService(
         if (wayr.FindWeek(group.Id, week) is { Closed: true })
         {
             var next = WayrSettings.OpensAt(group, week.Next());
-            return (week, $"This week's WAYR ({week}) has closed. The next one opens {group.LocalText(next)}; post then.");
+            return (week, $"This week's WAYR ({week}) has closed. The next one opens {group.MomentOf(next, withRelative: true)}; post then.");
         }
 
         return (week, null);

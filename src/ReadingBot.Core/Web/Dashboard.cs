@@ -60,9 +60,8 @@ public sealed class DashboardService(IDashboardLinks links, IGroupStore groups)
     public Reply Show(Invocation invocation)
     {
         var link = links.MemberLink(invocation.GroupId, invocation.Member.UserId);
-        var zone = invocation.Group.Zone();
-        var until = TimeZoneInfo.ConvertTime(link.ExpiresAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        var lines = new List<string> { $"Your private link to the group's page (works until {until}, {zone.Id}; do not share it): {link.Url}" };
+        var until = invocation.Group.MomentOf(link.ExpiresAt, withRelative: true);
+        var lines = new List<string> { $"Your private link to the group's page (works until {until}; do not share it): {link.Url}" };
         if (invocation.Group.Setting(SettingCatalogue.PublicPage) == "on")
         {
             lines.Add($"The group's public page: {links.PublicLink(invocation.Group)}");

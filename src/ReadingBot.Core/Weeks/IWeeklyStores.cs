@@ -23,15 +23,25 @@ public interface IWeekPlanStore
 {
     WeekPlan? Find(GroupId group, WeekKey week);
 
+    /// <summary>Saves the plan's other fields (its thread, say); the stored revision stays as it is.</summary>
     void Save(WeekPlan plan);
 
     IReadOnlyList<WeekPlan> Range(GroupId group, WeekKey from, WeekKey to);
 
-    /// <summary>In one transaction: saves the plan and marks the paper's suggestion (if any) as picked.</summary>
+    /// <summary>
+    /// In one transaction: saves the plan and marks the paper's suggestion (if any) as picked. A new plan starts at
+    /// revision 0; a plan that was there gets the stored revision plus one.
+    /// </summary>
     void SavePick(WeekPlan plan, Suggestion? picked);
 
-    /// <summary>In one transaction: saves the skipped plan and reopens the suggestion of the paper it displaced (if any).</summary>
+    /// <summary>
+    /// In one transaction: saves the skipped plan and reopens the suggestion of the paper it displaced (if any); the
+    /// revision as for <see cref="SavePick"/>.
+    /// </summary>
     void SaveSkip(WeekPlan plan, Suggestion? reopened);
+
+    /// <summary>In one transaction: raises the stored revision of each of these weeks' plans by one (their meeting moved).</summary>
+    void Touch(GroupId group, IReadOnlyCollection<WeekKey> weeks);
 }
 
 /// <summary>Stores discussion notes.</summary>

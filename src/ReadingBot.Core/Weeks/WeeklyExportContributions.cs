@@ -17,6 +17,15 @@ public sealed class WeeklyExportContributions(
     /// <summary>How long a calendar session lasts.</summary>
     public static readonly TimeSpan SessionLength = TimeSpan.FromHours(1);
 
+    /// <summary>How far back and ahead of this week the calendar reaches.</summary>
+    internal const int CalendarWeeksBack = 52;
+
+    internal const int CalendarWeeksAhead = 26;
+
+    /// <summary>
+    /// One event per planned or skipped week, its UID the week's (stable across picks and moves), its SEQUENCE the
+    /// week's stored revision; a skipped week stays in the feed as cancelled so clients drop it.
+    /// </summary>
     public IReadOnlyList<CalendarEvent> CalendarEvents(GroupId group)
     {
         if (groups.Find(group) is not { } g)
@@ -24,17 +33,24 @@ public sealed class WeeklyExportContributions(
             return [];
         }
 
-        var zone = g.Zone();
-        var now = WeekKey.Of(time.GetUtcNow(), zone);
-        return PlannedWeeks(group, now.Advance(-52), now.Advance(26))
-            .Select(p =>
+        var now = WeekKey.Of(time.GetUtcNow(), g.Zone());
+        var events = new List<CalendarEvent>();
+        foreach (var plan in plans.Range(group, now.Advance(-CalendarWeeksBack), now.Advance(CalendarWeeksAhead)))
+        {
+            var uid = $"{group.Value}/{plan.Week}";
+            var meeting = WeekRevisions.MeetingOf(g, plan.Week);
+            if (plan.State == WeekPlanState.Skipped)
             {
-                var announce = WeeklySchedule.InstantOf(p.Plan.Week, WeeklySchedule.AnnounceTime(g), zone);
-                var meeting = WeeklySchedule.MeetingAfter(announce, p.Plan.Week, WeeklySchedule.MeetingTime(g), zone);
-                return new CalendarEvent($"{group.Value}/{p.Plan.Week}", $"Reading group: {p.Item.Label} {p.Item.Title}", meeting, SessionLength,
-                    PaperCards.Byline(p.Item.Paper), p.Item.Paper.Url);
-            })
-            .ToList();
+                events.Add(new CalendarEvent(uid, "Reading group: no session this week", meeting, SessionLength, Sequence: plan.Revision, Cancelled: true));
+            }
+            else if (plan.PaperKey is { } key && library.FindByKey(group, key) is { } item)
+            {
+                events.Add(new CalendarEvent(uid, $"Reading group: {item.Label} {item.Title}", meeting, SessionLength,
+                    PaperCards.Byline(item.Paper), item.Paper.Url, plan.Revision));
+            }
+        }
+
+        return events;
     }
 
     public IReadOnlyList<FeedEntry> FeedEntries(GroupId group)

@@ -41,6 +41,14 @@ public sealed record WeekPlan
     public string? Presenter { get; init; }
     public string? ChannelId { get; init; }
     public string? ThreadId { get; init; }
+
+    /// <summary>
+    /// How many times the week's pick, skip or meeting time changed since it was first planned: the calendar's
+    /// SEQUENCE. The store owns it (<see cref="IWeekPlanStore.SavePick"/>, <see cref="IWeekPlanStore.SaveSkip"/> and
+    /// <see cref="IWeekPlanStore.Touch"/> raise it; <see cref="IWeekPlanStore.Save"/> keeps it), so two changes in the
+    /// same second still count twice.
+    /// </summary>
+    public int Revision { get; init; }
 }
 
 /// <summary>A note in the discussion of a week's paper, typed with /discuss or written in its thread.</summary>

@@ -187,8 +187,8 @@ public sealed class WeeklyPaperService(
         var presenting = presenter is null ? "" : $" Proposed presenter: {Name(invocation, presenter.UserId)}.";
         var announce = WeeklySchedule.InstantOf(week, WeeklySchedule.AnnounceTime(invocation.Group), zone);
         var announcing = announce > time.GetUtcNow()
-            ? $"it will be announced {invocation.Group.LocalText(announce)}"
-            : $"this week's announcement time ({invocation.Group.LocalText(announce)}) has passed, so it will be announced in a moment";
+            ? $"it will be announced {invocation.Group.MomentOf(announce, withRelative: true)}"
+            : $"this week's announcement time, {invocation.Group.MomentOf(announce)}, has passed, so it will be announced in a moment";
         return new TextReply($"{item.Label} {item.Title} is the paper of {week}; {announcing}.{replaced}{presenting}");
     }
 
@@ -247,6 +247,7 @@ public sealed class WeeklyPaperService(
         var updated = group with { Settings = settings };
         groups.Save(updated);
         var now = time.GetUtcNow();
+        WeekRevisions.AfterScheduleChange(plans, group, updated, now);
         var next = WeeklySchedule.InstantOf(WeekKey.Of(now, zone), announce, zone);
         if (next <= now)
         {
@@ -254,7 +255,7 @@ public sealed class WeeklyPaperService(
         }
 
         var meeting = WeeklySchedule.MeetingAfter(next, WeekKey.Of(next, zone), WeeklySchedule.MeetingTime(updated), zone);
-        return new TextReply($"The paper of the week is now announced every {announce} ({zone.Id}). Next announcement: {updated.LocalText(next)}; meeting: {updated.LocalText(meeting)}.");
+        return new TextReply($"The paper of the week is now announced every {announce} ({zone.Id}). Next announcement: {updated.MomentOf(next, withRelative: true)}; meeting: {updated.MomentOf(meeting, withRelative: true)}.");
     }
 
     public Reply Show(Invocation invocation)
@@ -274,7 +275,7 @@ public sealed class WeeklyPaperService(
             var value = upcoming.TryGetValue(week, out var plan)
                 ? plan.State == WeekPlanState.Skipped
                     ? "a break"
-                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {group.LocalText(meeting)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" : "") + (plan.AutoPicked ? " (picked automatically)" : "")
+                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {group.MomentOf(meeting, withRelative: true)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" : "") + (plan.AutoPicked ? " (picked automatically)" : "")
                 : "not picked yet";
             fields.Add(new CardField(label, value));
         }

@@ -166,7 +166,7 @@ public sealed class WeeklyScheduler(
         var late = now - due.At > options.CatchUpWindow;
         if (late && !due.RunWhenLate)
         {
-            if (posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Missed, now, $"the bot was not running within {WeeklySchedule.Format(options.CatchUpWindow)} of {due.At:u}"), options.RetryFailedAfter, options.ClaimLease, out _))
+            if (posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Missed, now, $"the bot was not running within {WeeklySchedule.Format(options.CatchUpWindow)} of {group.MomentOf(due.At)}"), options.RetryFailedAfter, options.ClaimLease, out _))
             {
                 logger.LogWarning("Group {Group}: {Kind} of {Week} missed; it was due at {Due:u}, more than the catch-up window ago", group.Id, due.Kind, due.Week, due.At);
             }
@@ -307,7 +307,7 @@ public sealed class WeeklyPaperJob(
             return (ScheduledPostState.Posted, "no paper picked");
         }
 
-        var fields = new List<CardField> { new("Meeting", group.LocalText(meeting)) };
+        var fields = new List<CardField> { new("Meeting", group.MomentOf(meeting, withRelative: true).ToString()) };
         var suggestion = suggestions.Find(group.Id, paperKey);
         if (suggestion is not null)
         {
@@ -374,9 +374,8 @@ public sealed class WeeklyPaperJob(
             return (ScheduledPostState.Skipped, "no paper this week");
         }
 
-        var zone = group.Zone();
         var meeting = due.At + due.ReminderOffset!.Value;
-        var text = $"Reminder: we meet in {Spoken(due.ReminderOffset.Value)} ({group.LocalText(meeting)}) to discuss {item.Label} {item.Title} — {item.Paper.Url}";
+        var text = $"Reminder: we meet in {Spoken(due.ReminderOffset.Value)}, {group.MomentOf(meeting)}, to discuss {item.Label} {item.Title} — {item.Paper.Url}";
         var posted = await outbound.PostAsync(run.Post(group.Address, plan.ChannelId, new TextReply(text), inThreadId: plan.ThreadId), cancellationToken);
         return (ScheduledPostState.Posted, posted.MessageId);
     }

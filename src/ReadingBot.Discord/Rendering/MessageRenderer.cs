@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using ReadingBot.Core.Replies;
@@ -39,7 +40,7 @@ public static class MessageRenderer
                 if (c.Card.Image is { } image)
                 {
                     // The picture travels as an attachment of the same message; the embed points at it by file name.
-                    file = new RestFile(SafeFileName(image.FileName), image.ContentType, image.Content, Clip(image.AltText, 1024));
+                    file = new RestFile(SafeFileName(image.FileName), image.ContentType, image.Content, Clip(Moment.Plain(image.AltText), 1024));
                     embed["image"] = new JsonObject { ["url"] = "attachment://" + file.FileName };
                 }
 
@@ -80,7 +81,7 @@ public static class MessageRenderer
     private static JsonObject Card(Card card)
     {
         var budget = new EmbedBudget();
-        var embed = new JsonObject { ["type"] = "rich", ["title"] = budget.Take(card.Title, 256) };
+        var embed = new JsonObject { ["type"] = "rich", ["title"] = budget.Take(Moment.Plain(card.Title), 256) };
         if (card.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https")
         {
             embed["url"] = url;
@@ -94,12 +95,12 @@ public static class MessageRenderer
                 break;
             }
 
-            fields.Add(new JsonObject { ["name"] = budget.Take(field.Name, 256, "-"), ["value"] = budget.Take(Escape(field.Value), 1024, "-"), ["inline"] = field.Value.Length <= 40 });
+            fields.Add(new JsonObject { ["name"] = budget.Take(Moment.Plain(field.Name), 256, "-"), ["value"] = budget.Take(Escape(field.Value), 1024, "-"), ["inline"] = field.Value.Length <= 40 });
         }
 
         if (card.Footer is { } footer)
         {
-            embed["footer"] = new JsonObject { ["text"] = budget.Take(footer, 2048) };
+            embed["footer"] = new JsonObject { ["text"] = budget.Take(Moment.Plain(footer), 2048) };
         }
 
         var description = string.Join("\n\n", new[] { card.Subtitle, card.Body }.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => Escape(s!)));
@@ -119,10 +120,10 @@ public static class MessageRenderer
     private static JsonObject List(ListReply list)
     {
         var budget = new EmbedBudget();
-        var embed = new JsonObject { ["type"] = "rich", ["title"] = budget.Take(list.Title, 256) };
+        var embed = new JsonObject { ["type"] = "rich", ["title"] = budget.Take(Moment.Plain(list.Title), 256) };
         if (list.Footer is { } footer)
         {
-            embed["footer"] = new JsonObject { ["text"] = budget.Take(footer, 2048) };
+            embed["footer"] = new JsonObject { ["text"] = budget.Take(Moment.Plain(footer), 2048) };
         }
 
         var sb = new StringBuilder();
@@ -133,10 +134,10 @@ public static class MessageRenderer
 
         foreach (var item in list.Items)
         {
-            var text = Escape(item.Text);
+            // A masked link's label is shown as written, so a moment in it is written out rather than marked up.
             var line = item.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
-                ? $"• [{text.Replace("]", "\\]", StringComparison.Ordinal)}]({url.Replace(")", "%29", StringComparison.Ordinal)})"
-                : "• " + text;
+                ? $"• [{EscapeMarkdown(Moment.Plain(item.Text)).Replace("]", "\\]", StringComparison.Ordinal)}]({url.Replace(")", "%29", StringComparison.Ordinal)})"
+                : "• " + Escape(item.Text);
             if (sb.Length + line.Length + 1 > Math.Min(4096, budget.Left) - 2)
             {
                 sb.Append('…');
@@ -168,7 +169,7 @@ public static class MessageRenderer
             var row = new JsonArray();
             foreach (var button in chunk)
             {
-                row.Add(new JsonObject { ["type"] = 2, ["style"] = 2, ["label"] = Clip(button.Label, 80), ["custom_id"] = ButtonPrefix + button.CommandLine });
+                row.Add(new JsonObject { ["type"] = 2, ["style"] = 2, ["label"] = Clip(Moment.Plain(button.Label), 80), ["custom_id"] = ButtonPrefix + button.CommandLine });
             }
 
             rows.Add(new JsonObject { ["type"] = 1, ["components"] = row });
@@ -177,8 +178,20 @@ public static class MessageRenderer
         return rows;
     }
 
-    /// <summary>Replies are plain text: escape Discord markdown so user text cannot restyle a message (links stay clickable).</summary>
-    public static string Escape(string text)
+    /// <summary>
+    /// Replies are plain text: escape Discord markdown so user text cannot restyle a message (links stay clickable).
+    /// Moments become Discord timestamps, which each reader's client shows in their own zone. Only content, embed
+    /// descriptions and field values render them; titles, field names, footers and labels get <see cref="Moment.Plain"/>.
+    /// </summary>
+    public static string Escape(string text) => Moment.Render(text, EscapeMarkdown, Timestamp);
+
+    /// <summary>A moment as Discord timestamp markup: the full date and time, and "in 2 days" where that helps.</summary>
+    public static string Timestamp(Moment moment) =>
+        moment.WithRelative
+            ? string.Create(CultureInfo.InvariantCulture, $"<t:{moment.UnixSeconds}:F> (<t:{moment.UnixSeconds}:R>)")
+            : string.Create(CultureInfo.InvariantCulture, $"<t:{moment.UnixSeconds}:F>");
+
+    private static string EscapeMarkdown(string text)
     {
         var sb = new StringBuilder(text.Length + 8);
         var wordStart = 0;

@@ -62,7 +62,9 @@ internal static class MigrateToPostgres
         new(Collections.Suggestions, "suggestions", Group, Text("paper_key", "paper"), Text("suggested_by", "suggestedBy"), Text("why", "why"),
             Instant("suggested_at", "suggestedAt"), Strings("voters", "voters"), Text("state", "state")),
         new(Collections.WeekPlans, "week_plans", Group, Text("week", "week"), Text("state", "state"), Text("paper_key", "paper"), Text("picked_by", "pickedBy"),
-            Instant("picked_at", "pickedAt"), Bool("auto_picked", "autoPicked"), Text("presenter", "presenter"), Text("channel_id", "channel"), Text("thread_id", "thread")),
+            Instant("picked_at", "pickedAt"), Bool("auto_picked", "autoPicked"), Text("presenter", "presenter"), Text("channel_id", "channel"), Text("thread_id", "thread"),
+            // Plans from before revisions were kept have none: 0, as the LiteDB store reads them.
+            new("revision", d => d["revision"].IsNumber ? d["revision"].AsInt32 : 0)),
         new(Collections.Discussion, "discussion", Group, Id("source_id"), Text("paper_key", "paper"), Text("week", "week"), Text("author", "author"),
             Text("text", "text"), Instant("at", "at")),
         new(Collections.Presenters, "presenters", Group, Text("user_id", "user"), Instant("volunteered_at", "volunteeredAt"), Text("last_presented", "lastPresented")),

@@ -28,7 +28,7 @@ public static partial class GroupPageHtml
         foreach (var week in home.NextWeeks)
         {
             var what = week.IsBreak ? "<span class=\"tag\">a break</span>" : week.Item is { } item ? c.Paper(item) : "<span class=\"muted\">not picked yet</span>";
-            var detail = week.Item is null ? "" : $"<span class=\"detail\">meeting {E(group.LocalText(week.Meeting))}{(week.Presenter is { } p ? ", presented by " + c.Name(p) : "")}</span>";
+            var detail = week.Item is null ? "" : $"<span class=\"detail\">meeting {E(group.MomentOf(week.Meeting).PlainText)}{(week.Presenter is { } p ? ", presented by " + c.Name(p) : "")}</span>";
             sb.Append(CultureInfo.InvariantCulture, $"<li><span>{what}</span><span class=\"count\">{E(week.Week.ToString())}</span>{detail}</li>");
         }
 
@@ -223,7 +223,7 @@ public static partial class GroupPageHtml
         }
 
         sb.Append("<dl class=\"facts\">")
-            .Append("<dt>Meeting</dt><dd>").Append(E(group.LocalText(week.Plan.Meeting))).Append("</dd>")
+            .Append("<dt>Meeting</dt><dd>").Append(E(group.MomentOf(week.Plan.Meeting).PlainText)).Append("</dd>")
             .Append("<dt>Presenter</dt><dd>").Append(week.Plan.Presenter is { } p ? c.Name(p) : "<span class=\"muted\">nobody yet (/week present)</span>").Append("</dd>");
         if (week.Suggestion is { } s)
         {

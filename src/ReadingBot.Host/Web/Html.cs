@@ -14,7 +14,8 @@ public static class Html
 
     public const string StylesheetPath = "/web/site.css";
 
-    public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+    /// <remarks>Moments in reply texts are written in the group's zone, naming it (the page has no reader's zone to use).</remarks>
+    public static string E(string? text) => WebUtility.HtmlEncode(Moment.Plain(text));
 
     /// <summary>Encodes text and keeps its line breaks.</summary>
     public static string Lines(string? text) => E(text).Replace("\n", "<br>", StringComparison.Ordinal);

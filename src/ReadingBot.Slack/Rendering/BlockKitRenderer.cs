@@ -41,16 +41,16 @@ public static class BlockKitRenderer
         var blocks = new JsonArray();
         if (heading is not null)
         {
-            blocks.Add(Section($"*{SlackText.Escape(heading)}*"));
+            blocks.Add(Section($"*{SlackText.Mrkdwn(heading)}*"));
         }
 
         switch (reply)
         {
             case TextReply t:
-                AddLongText(blocks, SlackText.Escape(t.Text));
+                AddLongText(blocks, SlackText.Mrkdwn(t.Text));
                 break;
             case ErrorReply e:
-                AddLongText(blocks, ":warning: " + SlackText.Escape(e.Message));
+                AddLongText(blocks, ":warning: " + SlackText.Mrkdwn(e.Message));
                 break;
             case CardReply c:
                 AddCard(blocks, c.Card);
@@ -78,11 +78,11 @@ public static class BlockKitRenderer
 
     private static void AddCard(JsonArray blocks, Card card)
     {
-        var title = card.Url is { Length: > 0 } url ? SlackText.Link(url, card.Title) : SlackText.Escape(card.Title);
+        var title = card.Url is { Length: > 0 } url ? SlackText.Link(url, card.Title) : SlackText.Mrkdwn(card.Title);
         blocks.Add(Section(SlackText.Clip($"*{title}*", MaxSectionText)));
         if (!string.IsNullOrWhiteSpace(card.Subtitle))
         {
-            blocks.Add(Context(SlackText.Escape(card.Subtitle)));
+            blocks.Add(Context(SlackText.Mrkdwn(card.Subtitle)));
         }
 
         foreach (var chunk in card.Fields.Chunk(10))
@@ -90,7 +90,7 @@ public static class BlockKitRenderer
             var fields = new JsonArray();
             foreach (var f in chunk)
             {
-                fields.Add(Mrkdwn(SlackText.Clip($"*{SlackText.Escape(f.Name)}*\n{SlackText.Escape(f.Value)}", MaxFieldText)));
+                fields.Add(Mrkdwn(SlackText.Clip($"*{SlackText.Escape(f.Name)}*\n{SlackText.Mrkdwn(f.Value)}", MaxFieldText)));
             }
 
             blocks.Add(new JsonObject { ["type"] = "section", ["fields"] = fields });
@@ -98,7 +98,7 @@ public static class BlockKitRenderer
 
         if (!string.IsNullOrWhiteSpace(card.Body))
         {
-            AddLongText(blocks, SlackText.Escape(card.Body));
+            AddLongText(blocks, SlackText.Mrkdwn(card.Body));
         }
 
         var buttons = card.Buttons.Select((b, i) => Button(b, i)).OfType<JsonObject>().Take(25).ToList();
@@ -109,16 +109,16 @@ public static class BlockKitRenderer
 
         if (!string.IsNullOrWhiteSpace(card.Footer))
         {
-            blocks.Add(Context(SlackText.Escape(card.Footer)));
+            blocks.Add(Context(SlackText.Mrkdwn(card.Footer)));
         }
     }
 
     private static void AddList(JsonArray blocks, ListReply list)
     {
-        blocks.Add(Section(SlackText.Clip($"*{SlackText.Escape(list.Title)}*", MaxSectionText)));
+        blocks.Add(Section(SlackText.Clip($"*{SlackText.Mrkdwn(list.Title)}*", MaxSectionText)));
         if (list.Items.Count == 0)
         {
-            blocks.Add(Section(SlackText.Escape(list.EmptyText)));
+            blocks.Add(Section(SlackText.Mrkdwn(list.EmptyText)));
         }
         else if (list.Items.Count <= MaxBlocks - 5)
         {
@@ -141,12 +141,12 @@ public static class BlockKitRenderer
 
         if (!string.IsNullOrWhiteSpace(list.Footer))
         {
-            blocks.Add(Context(SlackText.Escape(list.Footer)));
+            blocks.Add(Context(SlackText.Mrkdwn(list.Footer)));
         }
     }
 
     private static string ItemText(ListItem item) =>
-        "• " + (item.Url is { Length: > 0 } url ? SlackText.Link(url, item.Text) : SlackText.Escape(item.Text));
+        "• " + (item.Url is { Length: > 0 } url ? SlackText.Link(url, item.Text) : SlackText.Mrkdwn(item.Text));
 
     private static JsonObject? Button(ReplyButton button, int index)
     {

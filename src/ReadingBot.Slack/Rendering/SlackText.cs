@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using ReadingBot.Core.Replies;
 
 namespace ReadingBot.Slack.Rendering;
 
@@ -8,7 +10,20 @@ namespace ReadingBot.Slack.Rendering;
 /// </summary>
 public static class SlackText
 {
-    public static string Escape(string? text)
+    /// <summary>Escapes text for any Slack field; a moment in it is written in the group's zone, naming it.</summary>
+    public static string Escape(string? text) => EscapeControl(Moment.Plain(text));
+
+    /// <summary>
+    /// Escapes text for a mrkdwn field, writing each moment as Slack date markup so every reader sees their own zone;
+    /// the fallback (for clients that cannot) is the group's zone, named.
+    /// </summary>
+    public static string Mrkdwn(string? text) => Moment.Render(text, EscapeControl, Date);
+
+    /// <summary>A moment as Slack date markup: "Today at 18:00", "Dec 10th at 18:00" in the reader's zone.</summary>
+    public static string Date(Moment moment) =>
+        string.Create(CultureInfo.InvariantCulture, $"<!date^{moment.UnixSeconds}^{{date_short_pretty}} at {{time}}|{EscapeControl(moment.PlainText).Replace("|", "/", StringComparison.Ordinal)}>");
+
+    private static string EscapeControl(string? text)
     {
         if (string.IsNullOrEmpty(text))
         {

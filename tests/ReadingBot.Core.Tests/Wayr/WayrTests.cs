@@ -183,7 +183,7 @@ public sealed class WayrFlowTests : IDisposable
         bot.Time.SetUtcNow(Utc(2026, 11, 29, 21));
         var reply = Assert.IsType<ErrorReply>(await bot.SendAsync("/wayr a late note that is long enough to count anyway"));
 
-        Assert.Contains("has closed. The next one opens Mon 30 Nov 2026 08:00 Etc/UTC", reply.Message, StringComparison.Ordinal);
+        Assert.Contains("has closed. The next one opens Mon 30 Nov 2026 08:00 (Etc/UTC)", PlainTextRenderer.Render(reply), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -313,7 +313,7 @@ public sealed class WayrFlowTests : IDisposable
         await bot.SendAsync("/streak correct alice 2026-W49 kept she was travelling", "mod", moderator: true);
         var audit = Assert.Single(Assert.IsType<ListReply>(await bot.SendAsync("/streak audit", "mod", moderator: true)).Items);
 
-        Assert.StartsWith("2026-12-06 22:30 America/New_York — mod set alice's 2026-W49 from missed to kept", audit.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Sun 6 Dec 2026 22:30 (America/New_York) — mod set alice's 2026-W49 from missed to kept", Moment.Plain(audit.Text), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -135,7 +135,7 @@ public sealed class WeeklyPaperTests : IDisposable
 
         var reply = await bot.TextAsync("/week pick 1706.03762 2026-W48", "mod", moderator: true);
 
-        Assert.Contains("is the paper of 2026-W48; this week's announcement time (Mon 23 Nov 2026 09:00 Etc/UTC) has passed, so it will be announced in a moment.", reply, StringComparison.Ordinal);
+        Assert.Contains("is the paper of 2026-W48; this week's announcement time, Mon 23 Nov 2026 09:00 (Etc/UTC), has passed, so it will be announced in a moment.", reply, StringComparison.Ordinal);
         Assert.Contains("This week (2026-W48): #1", await bot.TextAsync("/week"), StringComparison.Ordinal);
     }
 
@@ -206,7 +206,7 @@ public sealed class WeeklyPaperTests : IDisposable
         var reply = await bot.TextAsync("/week schedule wednesday 18:30 America/New_York", "mod", moderator: true);
 
         Assert.Contains("announced every wednesday 18:30 (America/New_York)", reply, StringComparison.Ordinal);
-        Assert.Contains("Next announcement: Wed 25 Nov 2026 18:30 America/New_York", reply, StringComparison.Ordinal);
+        Assert.Contains("Next announcement: Wed 25 Nov 2026 18:30 (America/New_York)", reply, StringComparison.Ordinal);
         Assert.Contains("timezone = America/New_York", await bot.TextAsync("/settings timezone"), StringComparison.Ordinal);
     }
 

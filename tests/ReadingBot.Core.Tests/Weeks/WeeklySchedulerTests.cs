@@ -91,7 +91,7 @@ public sealed class WeeklySchedulerTests
         var post = Assert.Single(PaperPosts(bot));
         var card = Assert.IsType<CardReply>(post.Content).Card;
         Assert.StartsWith("2026-W48: ", post.ThreadTitle, StringComparison.Ordinal);
-        Assert.Contains(card.Fields, f => f.Name == "Meeting" && f.Value == "Thu 26 Nov 2026 18:00 Europe/Berlin");
+        Assert.Contains(card.Fields, f => f.Name == "Meeting" && Moment.Plain(f.Value) == "Thu 26 Nov 2026 18:00 (Europe/Berlin)");
         Assert.Contains(card.Fields, f => f.Name == "Suggested by" && f.Value == "alice: it changed NLP");
         Assert.Contains("The core contribution", card.Body, StringComparison.Ordinal);
         Assert.Null(post.ChannelId);
@@ -118,7 +118,7 @@ public sealed class WeeklySchedulerTests
         Assert.Equal(2, reminders.Count);
         Assert.All(reminders, r => Assert.Equal(ThreadOf(bot, new WeekKey(2026, 48)), r.InThreadId));
         Assert.NotNull(reminders[0].InThreadId);
-        Assert.StartsWith("Reminder: we meet in 1 day (Thu 26 Nov 2026 18:00 Europe/Berlin)", ((TextReply)reminders[0].Content).Text, StringComparison.Ordinal);
+        Assert.StartsWith("Reminder: we meet in 1 day, Thu 26 Nov 2026 18:00 (Europe/Berlin), to discuss", PlainTextRenderer.Render(reminders[0].Content), StringComparison.Ordinal);
         Assert.StartsWith("Reminder: we meet in 1 hour", ((TextReply)reminders[1].Content).Text, StringComparison.Ordinal);
     }
 

@@ -23,6 +23,18 @@ public sealed class SignedLinkTests : IAsyncLifetime
     private static string Token(string path) => path.Split('/')[2];
 
     [Fact]
+    public async Task The_dashboard_says_until_when_a_link_works_in_each_readers_zone()
+    {
+        await web.SendAsync("/settings timezone Europe/Berlin", "alice", moderator: true);
+        var expires = web.Time.GetUtcNow().AddHours(24).ToUnixTimeSeconds();
+
+        var reply = await web.SendAsync("/dashboard", "bob");
+
+        Assert.Contains($"works until <t:{expires}:F>", ReadingBot.Discord.Rendering.MessageRenderer.Render(reply).Body["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Matches(@"works until \w{3} \d+ \w{3} \d{4} \d{2}:\d{2} \(Europe/Berlin\); do not share it", ReadingBot.Core.Replies.PlainTextRenderer.Render(reply));
+    }
+
+    [Fact]
     public async Task A_link_works_until_its_lifetime_and_then_answers_a_plain_404()
     {
         var path = await web.DashboardPathAsync();
