@@ -105,8 +105,19 @@ public sealed class EnrichmentTests : IAsyncLifetime
         Assert.StartsWith("A placeholder TLDR", card.Fields.Single(f => f.Name == "TLDR (Semantic Scholar)").Value, StringComparison.Ordinal);
         Assert.Equal("150,123 (17,890 influential), Semantic Scholar, 2026-11-23", card.Fields.Single(f => f.Name == "Citations").Value);
 
+        // The announcement and the group's page show them too.
+        await bot.SendAsync("settings announce monday 09:00", "mod", moderator: true);
+        await bot.SendAsync("week pick #1 2026-W49", "mod", moderator: true);
+        bot.Time.SetUtcNow(new DateTimeOffset(2026, 11, 30, 9, 30, 0, TimeSpan.Zero));
+        await bot.Get<Core.Weeks.WeeklyScheduler>().RunDueAsync(CancellationToken.None);
+        var announcement = bot.Outbound.Posts.Select(p => p.Content).OfType<CardReply>().Single(c => c.Card.Title.StartsWith("Paper of the week", StringComparison.Ordinal)).Card;
+        Assert.Contains(announcement.Fields, f => f.Name == "TLDR (Semantic Scholar)");
+        var group = bot.Get<Core.Groups.IGroupStore>().All().Single();
+        var item = bot.Get<LibraryService>().FindByKey(group.Id, "arxiv:1706.03762")!;
+        Assert.Contains(Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Core.Web.GroupPageQuery>(bot.Services).Paper(group, item).Enrichment, f => f.Name == "Citations");
+
         // A week later the counts are read again.
-        bot.Time.Advance(TimeSpan.FromDays(8));
+        bot.Time.Advance(TimeSpan.FromDays(1));
         Assert.Equal(1, (await bot.Get<EnrichmentRefresher>().RunOnceAsync(CancellationToken.None)).Saved);
     }
 }

@@ -56,7 +56,11 @@ public sealed record PaperHistory(
     IReadOnlyList<WeekPlan> Picked,
     IReadOnlyList<WayrPost> Mentions,
     IReadOnlyList<DiscussionNote> Notes,
-    IReadOnlyList<ReadingProgress> Passes);
+    IReadOnlyList<ReadingProgress> Passes)
+{
+    /// <summary>Semantic Scholar's facts about the paper (TLDR, citations, venue, open-access PDF), as card fields.</summary>
+    public IReadOnlyList<Replies.CardField> Enrichment { get; init; } = [];
+}
 
 /// <summary>Reads what the group's pages show; the host renders it. Every query is keyed by the group.</summary>
 public sealed class GroupPageQuery(
@@ -68,6 +72,7 @@ public sealed class GroupPageQuery(
     IProgressStore progress,
     IStreakStore streaks,
     IMemberStore members,
+    IEnrichmentStore enrichments,
     TimeProvider time)
 {
     /// <summary>How many coming weeks the home page lists after this one.</summary>
@@ -116,7 +121,10 @@ public sealed class GroupPageQuery(
             picked,
             wayr.PostsForPaper(group.Id, key).OrderBy(p => p.Week).ThenBy(p => p.Number).ToList(),
             discussions.ForPaper(group.Id, key).OrderBy(n => n.At).ToList(),
-            progress.ForPaper(group.Id, key).OrderBy(p => p.At).ToList());
+            progress.ForPaper(group.Id, key).OrderBy(p => p.At).ToList())
+        {
+            Enrichment = EnrichmentFields.For(enrichments.Find(key), item.Paper),
+        };
     }
 
     private PlannedWeek Plan(Group group, WeekKey week, WeekPlan? plan)

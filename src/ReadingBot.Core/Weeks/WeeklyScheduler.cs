@@ -215,6 +215,7 @@ public sealed class WeeklyPaperJob(
     IThreadLinkStore threads,
     IMemberStore members,
     LibraryService library,
+    IEnrichmentStore enrichments,
     OutboundMessenger outbound,
     TimeProvider time) : IScheduledJob
 {
@@ -326,6 +327,7 @@ public sealed class WeeklyPaperJob(
             fields.Add(new CardField("Picked", "automatically: the most-voted suggestion"));
         }
 
+        fields.AddRange(EnrichmentFields.For(enrichments.Find(item.Paper.Key), item.Paper));
         var excerpt = PaperCards.Excerpt(item.Paper.Abstract, 500);
         var scaffold = "To discuss:\n" + string.Join('\n', Scaffold.Select((q, i) => $"{i + 1}. {q}"));
         var card = new Card($"Paper of the week {week}: {item.Label} {item.Title}", item.Paper.Url)

@@ -88,6 +88,17 @@ public static partial class GroupPageHtml
             sb.Append("<p class=\"abstract\">").Append(E(summary)).Append("</p>");
         }
 
+        if (h.Enrichment.Count > 0)
+        {
+            sb.Append("<dl class=\"facts\">");
+            foreach (var field in h.Enrichment)
+            {
+                sb.Append("<dt>").Append(E(field.Name)).Append("</dt><dd>").Append(E(field.Value)).Append("</dd>");
+            }
+
+            sb.Append("</dl>");
+        }
+
         sb.Append("<h2>Links</h2>").Append(List(Links(p), "No links."));
         sb.Append(p.State switch
         {
