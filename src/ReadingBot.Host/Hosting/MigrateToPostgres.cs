@@ -50,6 +50,7 @@ internal static class MigrateToPostgres
         new(Collections.PaperAliases, "paper_aliases", Id("removed_key"), Text("target_key", "target")),
         new(Collections.Deliveries, "deliveries", Id("delivery_key"), Instant("expires_at", "expiresAt")),
         new(Collections.AdapterState, "adapter_state", Id("state_key"), Text("value", "value")),
+        new(Collections.SessionStarts, "session_starts", Text("ledger_key", "ledger"), Instant("started_at", "at"), Int("shard_id", "shard")),
         new(Collections.Members, "members", Group, Text("user_id", "userId"), Text("display_name", "displayName"), Instant("joined_at", "joinedAt"),
             Instant("last_seen_at", "lastSeenAt"), Json("settings", "settings")),
         new(Collections.Library, "library", Group, Int("number", "number"), Text("paper_key", "paper"), Text("added_by", "addedBy"), Instant("added_at", "addedAt"),
