@@ -58,6 +58,34 @@ public sealed class ShardTests
     }
 
     [Fact]
+    public async Task In_http_mode_a_process_with_some_shards_answers_its_servers_and_leaves_others_unclaimed()
+    {
+        using var signer = new InteractionSigner();
+        using var http = new HttpClient();
+        await using var bot = await StartAsync(
+            settings: new Dictionary<string, string?> { ["Discord:Mode"] = "Http", ["Discord:PublicKey"] = signer.PublicKeyHex, ["Discord:ShardCount"] = "2", ["Discord:ShardIds"] = "0" },
+            waitForSession: false,
+            prepare: (e, _) =>
+            {
+                e.AddGuild(GuildZero, "Zero readers", ChannelZero);
+                return Task.CompletedTask;
+            });
+        await DiscordEmulator.WaitUntilAsync(() => bot.State.IsConnected, Wait, "Http mode ready");
+
+        var other = bot.Emulator.NewCommand(GuildA, ChannelA, Alice, "help");
+        using var refused = await signer.SendAsync(http, bot.InteractionsEndpoint, other.Payload, DateTimeOffset.UtcNow);
+        using var again = await signer.SendAsync(http, bot.InteractionsEndpoint, other.Payload, DateTimeOffset.UtcNow);
+        using var answered = await signer.SendAsync(http, bot.InteractionsEndpoint, bot.Emulator.NewCommand(GuildZero, ChannelZero, Alice, "help").Payload, DateTimeOffset.UtcNow);
+
+        // Left unclaimed: the same interaction is refused the same way again, never as a replay.
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, again.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, answered.StatusCode);
+        Assert.Contains("ReadingBot commands", await answered.Content.ReadAsStringAsync());
+        Assert.Equal("0 of 2", bot.State.Plan?.ToString());
+    }
+
+    [Fact]
     public async Task Auto_runs_the_shard_count_discord_recommends()
     {
         await using var bot = await StartSharded(new() { ["Discord:ShardCount"] = "auto" }, e => (e.RecommendedShards, e.MaxConcurrency) = (3, 3));
