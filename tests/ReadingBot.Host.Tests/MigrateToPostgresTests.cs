@@ -106,6 +106,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         Assert.Equal("Europe/Berlin", new Storage.Postgres.PgGroupStore(postgres).Find(group)!.Settings["timezone"]);
         Assert.Equal(2, new Storage.Postgres.PgGroupStore(postgres).Find(group)!.NextPaperNumber);
         Assert.Equal("arxiv:1706.03762", new Storage.Postgres.PgPaperIdentityStore(postgres).Canonical("url:https://example.org/attention"));
+        Assert.Equal([new Core.Ports.SessionStart(3, At)], new Storage.Postgres.PgSessionStartLedger(postgres).Recent("discord:app", At.AddHours(1)));
     }
 
     private async Task<string> Migrate(TestSchema schema)
@@ -133,6 +134,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         new LitePaperIdentityStore(db).Merge(paper, link.Key);
         new LiteDeliveryLog(db).TryRecord("slack:Ev1", At, At.AddDays(1));
         new LiteAdapterStateStore(db).Set("discord:identifies", "1");
+        new LiteSessionStartLedger(db).TryTake("discord:app", 3, At, 900);
         new LiteThreadLinkStore(db).Save(new Core.Ports.ThreadLink(group, "t1", Core.Ports.ThreadPurpose.Wayr, Week.ToString(), At));
         var suggestion = new Core.Weeks.Suggestion { Group = group, PaperKey = paper.Key, SuggestedBy = "alice", SuggestedAt = At, Voters = ["alice"] };
         new LiteSuggestionStore(db).TryAdd(suggestion);
