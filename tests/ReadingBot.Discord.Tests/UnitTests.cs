@@ -134,6 +134,23 @@ public sealed class ShardStartTests
     }
 
     [Fact]
+    public void The_shards_of_a_bucket_start_in_id_order()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        using var db = ReadingBotDatabase.OpenMemory();
+        var ledger = GatewayPolicyTests.Ledger(db, time, spacingSeconds: 5);
+
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(0, 1, null, null));
+        Assert.Equal(TimeSpan.FromSeconds(5), ledger.TryStart(2, 1, null, null));
+        Assert.Equal(TimeSpan.FromSeconds(5), ledger.TryStart(1, 1, null, null));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(IdentifyLedger.LowerShardFirst, ledger.TryStart(2, 1, null, null));
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(1, 1, null, null));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(2, 1, null, null));
+    }
+
+    [Fact]
     public void Two_processes_on_one_store_share_the_daily_cap()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);

@@ -96,6 +96,7 @@ public sealed class DiscordGateway(
         }
         finally
         {
+            ledger.Leave(shard.Id);
             state.SetShardReady(shard.Id, false);
         }
     }
@@ -307,12 +308,14 @@ public sealed class DiscordGateway(
                             SaveSession();
                             state.BotUserId = data["user"]?["id"]?.GetValue<string>() ?? state.BotUserId;
                             reachedReady = true;
+                            ledger.Leave(shard.Id);
                             state.SetShardReady(shard.Id, true);
                             logger.LogInformation("Discord Gateway ready ({Guilds} servers) on shard {Shard}", (data["guilds"] as JsonArray)?.Count ?? 0, shard);
                         }
                         else if (type == "RESUMED")
                         {
                             reachedReady = true;
+                            ledger.Leave(shard.Id);
                             state.SetShardReady(shard.Id, true);
                             logger.LogInformation("Discord Gateway resumed on shard {Shard}", shard);
                             SaveSession();

@@ -87,6 +87,7 @@ public sealed class DiscordShards(
     public Task RunAsync(CancellationToken cancellationToken)
     {
         var plan = state.Plan ?? ShardPlan.Single;
+        ledger.Expect(plan.Ids);
         var gateways = plan.Ids.Select(id => new DiscordGateway(rest, ledger, store, ingress, options, state, time, loggers.CreateLogger<DiscordGateway>(), new GatewayShard(id, plan.Count, MaxConcurrency)));
         return Task.WhenAll(gateways.Select(g => g.RunAsync(cancellationToken)));
     }

@@ -12,6 +12,9 @@ public sealed class IdentifyLedger(ISessionStartLedger starts, IOptions<DiscordO
 {
     private readonly Lock gate = new();
 
+    // Shards of this process waiting for their start: Discord wants a bucket's shards started in id order.
+    private readonly SortedSet<int> waiting = [];
+
     // The token's ledger, named by the application (each application has one bot token); never by the token itself.
     private string Key => "discord:" + options.Value.ApplicationId;
 
@@ -29,6 +32,7 @@ public sealed class IdentifyLedger(ISessionStartLedger starts, IOptions<DiscordO
         // One process's shards take turns here; other processes are held to the cap by the store's atomic take.
         lock (gate)
         {
+            waiting.Add(shardId);
             var now = time.GetUtcNow();
             var wait = GatewayPolicy.StartWait(starts.Recent(Key, now), shardId, maxConcurrency, now, settings.IdentifyDailyCap, spacing, apiRemaining, apiResetAfter);
             if (wait > TimeSpan.Zero)
@@ -36,8 +40,41 @@ public sealed class IdentifyLedger(ISessionStartLedger starts, IOptions<DiscordO
                 return wait;
             }
 
-            // Another process took the last start in between: look again after a moment.
-            return starts.TryTake(Key, shardId, now, settings.IdentifyDailyCap) ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(1, settings.IdentifySpacingSeconds));
+            if (waiting.Any(other => other < shardId && GatewayPolicy.RateLimitKey(other, maxConcurrency) == GatewayPolicy.RateLimitKey(shardId, maxConcurrency)))
+            {
+                // A lower shard of the same bucket goes first; it is between two looks and starts in a moment.
+                return LowerShardFirst;
+            }
+
+            if (!starts.TryTake(Key, shardId, now, settings.IdentifyDailyCap))
+            {
+                // Another process took the last start in between: look again after a moment.
+                return TimeSpan.FromSeconds(Math.Max(1, settings.IdentifySpacingSeconds));
+            }
+
+            waiting.Remove(shardId);
+            return TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>How long a shard waits while a lower shard of its bucket is about to start.</summary>
+    public static TimeSpan LowerShardFirst { get; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The shards this process is about to start, so a higher one never starts before a lower one of its bucket.</summary>
+    public void Expect(IEnumerable<int> shardIds)
+    {
+        lock (gate)
+        {
+            waiting.UnionWith(shardIds);
+        }
+    }
+
+    /// <summary>The shard has a session (or stopped): it no longer holds back the higher shards of its bucket.</summary>
+    public void Leave(int shardId)
+    {
+        lock (gate)
+        {
+            waiting.Remove(shardId);
         }
     }
 }
