@@ -11,8 +11,6 @@ namespace ReadingBot.Discord.Gateway;
 /// <summary>One shard of the bot's Gateway sessions: its id, the shard count across all processes, and Discord's max_concurrency.</summary>
 public sealed record GatewayShard(int Id, int Count, int MaxConcurrency)
 {
-    public static GatewayShard Single { get; } = new(0, 1, 1);
-
     public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Id}/{Count}");
 }
 
@@ -33,8 +31,6 @@ public sealed class DiscordGateway(
     GatewayShard shard)
 {
     private readonly DiscordOptions settings = options.Value;
-
-    public GatewayShard Shard => shard;
 
     private string? gatewayUrl;
     private int? apiRemaining;
