@@ -9,13 +9,13 @@ using ReadingBot.Discord.Rest;
 namespace ReadingBot.Discord;
 
 /// <summary>
-/// Runs the adapter: checks the token, registers the commands, then (Gateway mode) runs the Gateway session, whose
-/// dispatches go to the shared inbound pipeline. A thin service: the protocol lives in <see cref="DiscordGateway"/>.
+/// Runs the adapter: checks the token, registers the commands, then (Gateway mode) runs this process's Gateway shards,
+/// whose dispatches go to the shared inbound pipeline. A thin service: the protocol lives in <see cref="DiscordGateway"/>.
 /// </summary>
 public sealed class DiscordAdapterService(
     DiscordRestClient rest,
     CommandRegistrar registrar,
-    DiscordGateway gateway,
+    DiscordShards shards,
     DiscordConnectionState state,
     IOptions<DiscordOptions> options,
     TimeProvider time,
@@ -33,6 +33,11 @@ public sealed class DiscordAdapterService(
             if (options.Value.RegisterCommands)
             {
                 await RegisterAsync(stoppingToken);
+            }
+
+            if (!await shards.ResolveAsync(stoppingToken))
+            {
+                return;
             }
 
             if (options.Value.IsHttpMode)
@@ -54,7 +59,7 @@ public sealed class DiscordAdapterService(
                 ThreadPool.SetMinThreads(wanted, completionPorts);
             }
 
-            await gateway.RunAsync(stoppingToken);
+            await shards.RunAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using ReadingBot.Core.Settings;
 using Microsoft.Extensions.Options;
+using ReadingBot.Discord.Gateway;
 
 namespace ReadingBot.Discord;
 
@@ -62,6 +63,15 @@ public sealed class DiscordOptions
     /// <summary>Refuse to IDENTIFY past this many in 24 h (Discord resets the token at 1000).</summary>
     [SettingRange(1, 1000, "a whole number from 1 to 1000 (Discord resets the token at 1000)")]
     public int IdentifyDailyCap { get; set; } = 900;
+
+    /// <summary>
+    /// How many Gateway shards the bot runs in all, across every process: <c>auto</c> takes the <c>shards</c> that
+    /// GET /gateway/bot recommends; a number fixes it. Discord requires shards past 2,500 servers per connection.
+    /// </summary>
+    public string ShardCount { get; set; } = "1";
+
+    /// <summary>Which shards this process runs: <c>0-3</c>, <c>0,2</c>, or empty for all of them.</summary>
+    public string ShardIds { get; set; } = "";
 
     /// <summary>Gateway events waiting for a worker; the reader waits when it is full.</summary>
     public int QueueCapacity { get; set; } = 1024;
@@ -137,6 +147,19 @@ internal sealed class DiscordOptionsValidator() : SettingsValidator<DiscordOptio
             failures.Add(Fail("Discord:ReconnectMaxSeconds", "is below Discord:ReconnectMinSeconds or not positive", "positive seconds with ReconnectMinSeconds ≤ ReconnectMaxSeconds"));
         }
 
+        if (!ShardSettings.TryParseCount(o.ShardCount, out var shardCount))
+        {
+            failures.Add(Fail("Discord:ShardCount", $"'{o.ShardCount}' is not auto or a whole number from 1 to {ShardSettings.MaxCount}", "auto (what Discord recommends) or the number of shards across all processes", "auto"));
+        }
+        else if (!ShardSettings.TryParseIds(o.ShardIds, out var shardIds))
+        {
+            failures.Add(Fail("Discord:ShardIds", $"'{o.ShardIds}' is not a list of shard ids", "ids and ranges such as 0-3 or 0,2 (empty: every shard)", "0-3"));
+        }
+        else if (shardCount is { } count && ShardSettings.CheckIdsFit(shardIds, count) is not null)
+        {
+            failures.Add(Fail("Discord:ShardIds", $"'{o.ShardIds}' names a shard not below Discord:ShardCount ({count})", $"ids from 0 to {count - 1}, or leave it empty to run every shard", "0-" + (count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         if (o.QueueCapacity < 1 || o.MaxConcurrentHandlers < 1 || o.MaxRestRetries < 0)
         {
             failures.Add(Fail("Discord:QueueCapacity", "QueueCapacity, MaxConcurrentHandlers or MaxRestRetries is out of range", "positive whole numbers"));
@@ -149,5 +172,5 @@ internal sealed class DiscordOptionsValidator() : SettingsValidator<DiscordOptio
 
     internal static bool IsHex(string? value, int length) => value is not null && value.Length == length && value.All(char.IsAsciiHexDigit);
 
-    private static string Fail(string key, string problem, string fix) => SettingProblem.Describe(key, problem, fix);
+    private static string Fail(string key, string problem, string fix, string? example = null) => SettingProblem.Describe(key, problem, fix, example);
 }

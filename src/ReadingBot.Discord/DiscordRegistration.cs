@@ -41,7 +41,7 @@ public static class DiscordRegistration
             sp.GetRequiredService<ILogger<DiscordRestClient>>()));
         services.AddSingleton<DiscordConnectionState>();
         services.AddSingleton<IdentifyLedger>();
-        services.AddSingleton<DiscordGateway>();
+        services.AddSingleton<DiscordShards>();
         services.AddSingleton<CommandRegistrar>();
         services.AddSingleton<InteractionRouter>();
         services.AddInboundPipeline<DiscordInboundItem, DiscordEventProcessor>(sp =>

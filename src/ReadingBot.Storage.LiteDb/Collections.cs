@@ -11,6 +11,7 @@ public static class Collections
     public const string Library = "library";
     public const string Deliveries = "deliveries";
     public const string AdapterState = "adapterState";
+    public const string SessionStarts = "sessionStarts";
     public const string Threads = "threads";
     public const string Suggestions = "suggestions";
     public const string WeekPlans = "weekPlans";
@@ -42,6 +43,7 @@ public static class Collections
         new(Deliveries, GroupOwned: false, Index("expiresAt")),
         new(AdapterState, GroupOwned: false),
         new(LiteEnrichmentStore.Enrichments, GroupOwned: false),
+        new(SessionStarts, GroupOwned: false, Index("ledger")),
         new(Members, GroupOwned: true, Index("group")),
         new(Library, GroupOwned: true, Index("group"), Index("groupPaper", unique: true), Index(Documents.GroupNumberKey)),
         new(Threads, GroupOwned: true, Index("group")),

@@ -258,6 +258,48 @@ public sealed class LiteAdapterStateStore(ReadingBotDatabase db) : ReadingBot.Co
     public void Set(string key, string value) => State.Upsert(new BsonDocument { ["_id"] = key, ["value"] = value });
 }
 
+/// <summary>
+/// Session starts, one small document each. LiteDB is one process by design, so a lock per database (shared by every
+/// ledger over it) makes the count and the insert one step.
+/// </summary>
+public sealed class LiteSessionStartLedger(ReadingBotDatabase db) : ReadingBot.Core.Ports.ISessionStartLedger
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ReadingBotDatabase, Lock> Gates = new();
+
+    private ILiteCollection<BsonDocument> Starts => db.Database.GetCollection(Collections.SessionStarts);
+
+    public bool TryTake(string ledger, int shardId, DateTimeOffset at, int dailyCap)
+    {
+        lock (Gates.GetValue(db, _ => new Lock()))
+        {
+            return db.InTransaction(() =>
+            {
+                var since = at - ReadingBot.Core.Ports.ISessionStartLedger.Window;
+                var all = Starts.Find(Where.Equal("ledger", ledger)).ToList();
+                foreach (var old in all.Where(d => Documents.ReadInstant(d["at"]) <= since))
+                {
+                    Starts.Delete(old["_id"]);
+                }
+
+                if (all.Count(d => Documents.ReadInstant(d["at"]) > since) >= dailyCap)
+                {
+                    return false;
+                }
+
+                Starts.Insert(new BsonDocument { ["ledger"] = ledger, ["at"] = Documents.Instant(at), ["shard"] = shardId });
+                return true;
+            });
+        }
+    }
+
+    public IReadOnlyList<ReadingBot.Core.Ports.SessionStart> Recent(string ledger, DateTimeOffset now) =>
+        Starts.Find(Where.Equal("ledger", ledger))
+            .Select(d => new ReadingBot.Core.Ports.SessionStart(d["shard"].AsInt32, Documents.ReadInstant(d["at"])))
+            .Where(s => s.At > now - ReadingBot.Core.Ports.ISessionStartLedger.Window)
+            .OrderBy(s => s.At).ThenBy(s => s.ShardId)
+            .ToList();
+}
+
 public sealed class LiteThreadLinkStore(ReadingBotDatabase db) : ReadingBot.Core.Ports.IThreadLinkStore
 {
     private ILiteCollection<BsonDocument> Threads => db.Database.GetCollection(Collections.Threads);

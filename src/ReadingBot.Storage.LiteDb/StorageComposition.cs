@@ -46,6 +46,7 @@ public static class StorageComposition
         services.AddSingleton<ITenantDataStore, LiteTenantDataStore>();
         services.AddSingleton<IDeliveryLog, LiteDeliveryLog>();
         services.AddSingleton<IAdapterStateStore, LiteAdapterStateStore>();
+        services.AddSingleton<ISessionStartLedger, LiteSessionStartLedger>();
         services.AddSingleton<IThreadLinkStore, LiteThreadLinkStore>();
         services.AddSingleton<IGroupDataArchive, LiteGroupDataArchive>();
         services.AddSingleton<ISuggestionStore, LiteSuggestionStore>();

@@ -130,3 +130,29 @@ public sealed class PgRoadmapStore(PostgresDatabase db) : IRoadmapStore
     private sealed record ItemJson(string paper, string title, string? note);
 #pragma warning restore IDE1006, CA1812
 }
+
+/// <summary>
+/// Session starts: a transaction-scoped advisory lock on the ledger serialises the count and the insert, so processes
+/// racing for the last starts of the day never take more than the cap between them.
+/// </summary>
+public sealed class PgSessionStartLedger(PostgresDatabase db) : ISessionStartLedger
+{
+    public bool TryTake(string ledger, int shardId, DateTimeOffset at, int dailyCap) => db.InTransaction(session =>
+    {
+        session.LockFor("session_starts:" + ledger);
+        // Starts older than the window never count again; dropping them here keeps the table a day long.
+        session.Execute("DELETE FROM session_starts WHERE ledger_key = $1 AND started_at <= $2", ledger, at - ISessionStartLedger.Window);
+        var taken = session.Query("SELECT count(*) FROM session_starts WHERE ledger_key = $1", r => r.GetInt64(0), ledger)[0];
+        if (taken >= dailyCap)
+        {
+            return false;
+        }
+
+        session.Execute("INSERT INTO session_starts (ledger_key, started_at, shard_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", ledger, at, shardId);
+        return true;
+    });
+
+    public IReadOnlyList<SessionStart> Recent(string ledger, DateTimeOffset now) => db.Query(
+        "SELECT shard_id, started_at FROM session_starts WHERE ledger_key = $1 AND started_at > $2 ORDER BY started_at, shard_id",
+        r => new SessionStart(r.GetInt32(0), r.Instant(1)), ledger, now - ISessionStartLedger.Window);
+}

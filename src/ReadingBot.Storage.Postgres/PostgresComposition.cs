@@ -30,6 +30,7 @@ public static class PostgresComposition
         services.AddSingleton<ITenantDataStore, PgTenantDataStore>();
         services.AddSingleton<IDeliveryLog, PgDeliveryLog>();
         services.AddSingleton<IAdapterStateStore, PgAdapterStateStore>();
+        services.AddSingleton<ISessionStartLedger, PgSessionStartLedger>();
         services.AddSingleton<IThreadLinkStore, PgThreadLinkStore>();
         services.AddSingleton<IGroupDataArchive, PgGroupDataArchive>();
         services.AddSingleton<ISuggestionStore, PgSuggestionStore>();

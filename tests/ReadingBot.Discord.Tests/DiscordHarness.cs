@@ -60,19 +60,7 @@ public sealed class DiscordHarness : IAsyncDisposable
         emulator.AddGuild(GuildA, "Alpha readers", ChannelA);
         emulator.AddGuild(GuildB, "Beta readers", ChannelB);
 
-        var config = new Dictionary<string, string?>
-        {
-            ["Discord:Token"] = emulator.Token,
-            ["Discord:ApplicationId"] = emulator.Options.ApplicationId,
-            ["Discord:ApiBaseUrl"] = emulator.ApiBaseUrl,
-            ["Discord:ReconnectMinSeconds"] = "0.05",
-            ["Discord:ReconnectMaxSeconds"] = "0.5",
-            ["Discord:IdentifySpacingSeconds"] = "0",
-            ["Discord:InvalidSessionMinSeconds"] = "0.02",
-            ["Discord:InvalidSessionMaxSeconds"] = "0.1",
-            ["Discord:ConnectTimeoutSeconds"] = "10",
-            ["Library:FetchTimeoutSeconds"] = "5",
-        };
+        var config = Settings(emulator);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;
@@ -101,6 +89,21 @@ public sealed class DiscordHarness : IAsyncDisposable
 
         return harness;
     }
+
+    /// <summary>The bot's settings for <paramref name="emulator"/>, with timings short enough for tests.</summary>
+    public static Dictionary<string, string?> Settings(DiscordEmulator emulator) => new()
+    {
+        ["Discord:Token"] = emulator.Token,
+        ["Discord:ApplicationId"] = emulator.Options.ApplicationId,
+        ["Discord:ApiBaseUrl"] = emulator.ApiBaseUrl,
+        ["Discord:ReconnectMinSeconds"] = "0.05",
+        ["Discord:ReconnectMaxSeconds"] = "0.5",
+        ["Discord:IdentifySpacingSeconds"] = "0",
+        ["Discord:InvalidSessionMinSeconds"] = "0.02",
+        ["Discord:InvalidSessionMaxSeconds"] = "0.1",
+        ["Discord:ConnectTimeoutSeconds"] = "10",
+        ["Library:FetchTimeoutSeconds"] = "5",
+    };
 
     public async ValueTask DisposeAsync()
     {

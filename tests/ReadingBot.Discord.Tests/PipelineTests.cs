@@ -19,6 +19,9 @@ public sealed class PipelineTests
         await using var bot = await StartAsync(
             settings: new Dictionary<string, string?> { ["Discord:DeferAfterSeconds"] = "2.5", ["Discord:MaxConcurrentHandlers"] = "1", ["Discord:QueueCapacity"] = "1" },
             services: s => s.AddSingleton<IPaperMetadataSource>(held));
+        // The servers' GUILD_CREATEs take the one worker and slot first; the held command must find both free.
+        var names = bot.Get<ReadingBot.Core.Groups.WorkspaceNames>();
+        await DiscordEmulator.WaitUntilAsync(() => names.Knows(ReadingBot.Core.Groups.Platforms.Discord, GuildA) && names.Knows(ReadingBot.Core.Groups.Platforms.Discord, GuildB), Wait, "both servers seen");
 
         var running = await bot.Emulator.SendCommandAsync(GuildA, ChannelA, Alice, "paper", "add", ("ref", "2101.00001"));
         await held.Started.WaitAsync(Wait);

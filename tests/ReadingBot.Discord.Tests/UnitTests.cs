@@ -11,6 +11,9 @@ namespace ReadingBot.Discord.Tests;
 /// <summary>The pure decisions: close codes, backoff, jitter, the identify budget; rendering within limits; options checks.</summary>
 public sealed class GatewayPolicyTests
 {
+    internal static IdentifyLedger Ledger(ReadingBotDatabase db, TimeProvider time, double spacingSeconds = 5.5, int dailyCap = 900) =>
+        new(new LiteSessionStartLedger(db), Options.Create(new DiscordOptions { ApplicationId = "1200000000000000000", IdentifySpacingSeconds = spacingSeconds, IdentifyDailyCap = dailyCap }), time);
+
     [Theory]
     [InlineData(null, ReconnectAction.Resume)]
     [InlineData(1000, ReconnectAction.Resume)]
@@ -79,20 +82,122 @@ public sealed class GatewayPolicyTests
     [Fact]
     public void The_identify_ledger_survives_a_restart()
     {
-        using var stream = new MemoryStream();
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
-        using (var db = ReadingBotDatabase.OpenMemory())
-        {
-            var ledger = new IdentifyLedger(new LiteAdapterStateStore(db), time);
-            ledger.Record();
-            time.Advance(TimeSpan.FromHours(1));
-            ledger.Record();
-            var reopened = new IdentifyLedger(new LiteAdapterStateStore(db), time);
+        using var db = ReadingBotDatabase.OpenMemory();
+        var ledger = Ledger(db, time);
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(0, 1, null, null));
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(0, 1, null, null));
+        var reopened = Ledger(db, time);
 
-            Assert.Equal(2, reopened.Recent().Count);
-            time.Advance(TimeSpan.FromHours(23.5));
-            Assert.Single(reopened.Recent());
+        Assert.Equal(2, reopened.Recent().Count);
+        time.Advance(TimeSpan.FromHours(23.5));
+        Assert.Single(reopened.Recent());
+    }
+}
+
+/// <summary>Session starts by shard: max_concurrency buckets, one start per bucket per spacing, on an injected clock.</summary>
+public sealed class ShardStartTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void With_max_concurrency_1_the_second_shard_waits_for_the_spacing_after_the_first()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        using var db = ReadingBotDatabase.OpenMemory();
+        var ledger = GatewayPolicyTests.Ledger(db, time, spacingSeconds: 5);
+
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(0, 1, null, null));
+        Assert.Equal(TimeSpan.FromSeconds(5), ledger.TryStart(1, 1, null, null));
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.Equal(TimeSpan.FromSeconds(0.1), ledger.TryStart(1, 1, null, null));
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(1, 1, null, null));
+    }
+
+    [Fact]
+    public void Shards_in_different_buckets_start_together_and_a_bucket_starts_one_shard_per_spacing()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        using var db = ReadingBotDatabase.OpenMemory();
+        var ledger = GatewayPolicyTests.Ledger(db, time, spacingSeconds: 5);
+
+        // max_concurrency 2: rate_limit_key = shard % 2, so shards 0 and 1 go at once, 2 waits behind 0 and 3 behind 1.
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(0, 2, null, null));
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(1, 2, null, null));
+        Assert.Equal(TimeSpan.FromSeconds(5), ledger.TryStart(2, 2, null, null));
+        Assert.Equal(TimeSpan.FromSeconds(5), ledger.TryStart(3, 2, null, null));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(2, 2, null, null));
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(3, 2, null, null));
+    }
+
+    [Fact]
+    public void The_shards_of_a_bucket_start_in_id_order()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        using var db = ReadingBotDatabase.OpenMemory();
+        var ledger = GatewayPolicyTests.Ledger(db, time, spacingSeconds: 5);
+
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(0, 1, null, null));
+        Assert.Equal(TimeSpan.FromSeconds(5), ledger.TryStart(2, 1, null, null));
+        Assert.Equal(TimeSpan.FromSeconds(5), ledger.TryStart(1, 1, null, null));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(IdentifyLedger.LowerShardFirst, ledger.TryStart(2, 1, null, null));
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(1, 1, null, null));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.Zero, ledger.TryStart(2, 1, null, null));
+    }
+
+    [Fact]
+    public void Two_processes_on_one_store_share_the_daily_cap()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        using var db = ReadingBotDatabase.OpenMemory();
+        var first = GatewayPolicyTests.Ledger(db, time, spacingSeconds: 0, dailyCap: 3);
+        var second = GatewayPolicyTests.Ledger(db, time, spacingSeconds: 0, dailyCap: 3);
+
+        var taken = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            taken += first.TryStart(0, 1, null, null) == TimeSpan.Zero ? 1 : 0;
+            taken += second.TryStart(1, 1, null, null) == TimeSpan.Zero ? 1 : 0;
+            time.Advance(TimeSpan.FromMinutes(1));
         }
+
+        Assert.Equal(3, taken);
+        Assert.True(first.TryStart(0, 1, null, null) > TimeSpan.FromHours(23));
+        Assert.Equal(3, second.Recent().Count);
+    }
+
+    [Theory]
+    [InlineData("", "1", 1, "0")]
+    [InlineData("", "4", 4, "0-3")]
+    [InlineData("0-1", "4", 4, "0-1")]
+    [InlineData("3, 0,1", "4", 4, "0-1,3")]
+    public void Shard_settings_name_the_shards_this_process_runs(string ids, string count, int expectedCount, string expectedIds)
+    {
+        Assert.True(ShardSettings.TryParseCount(count, out var parsedCount));
+        Assert.True(ShardSettings.TryParseIds(ids, out var parsedIds));
+        var plan = ShardPlan.For(parsedCount!.Value, parsedIds);
+
+        Assert.Equal($"{expectedIds} of {expectedCount}", plan.ToString());
+    }
+
+    [Fact]
+    public void A_server_belongs_to_the_shard_of_its_id_shifted_by_22()
+    {
+        var plan = ShardPlan.For(4, [1]);
+
+        Assert.True(plan.Owns(((1001UL << 22) | 5).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.False(plan.Owns(((1002UL << 22) | 5).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.False(plan.Owns(null));
+        Assert.True(ShardPlan.For(4, null).Owns(null));
+        Assert.True(ShardSettings.TryParseCount("auto", out var auto) && auto is null);
+        Assert.False(ShardSettings.TryParseCount("0", out _));
+        Assert.False(ShardSettings.TryParseIds("3-1", out _));
+        Assert.False(ShardSettings.TryParseIds("a", out _));
     }
 }
 
@@ -212,4 +317,23 @@ public sealed class OptionsTests
         Assert.Contains("Discord:Token", result.FailureMessage);
         Assert.DoesNotContain("secret-value", result.FailureMessage);
     }
+
+    [Theory]
+    [InlineData("0", "", "Discord:ShardCount")]
+    [InlineData("many", "", "Discord:ShardCount")]
+    [InlineData("4", "2-x", "Discord:ShardIds")]
+    [InlineData("4", "3-5", "Discord:ShardIds")]
+    public void A_bad_shard_setting_is_one_line_naming_the_key(string count, string ids, string key)
+    {
+        var result = Check(o => (o.ShardCount, o.ShardIds) = (count, ids));
+
+        Assert.StartsWith(key + ": ", Assert.Single(result.Failures!));
+    }
+
+    [Theory]
+    [InlineData("auto", "0-7")]
+    [InlineData("4", "0,3")]
+    [InlineData("1", "")]
+    public void Auto_or_a_count_with_ids_below_it_passes(string count, string ids) =>
+        Assert.True(Check(o => (o.ShardCount, o.ShardIds) = (count, ids)).Succeeded);
 }

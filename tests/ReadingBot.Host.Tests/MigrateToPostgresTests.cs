@@ -110,6 +110,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         Assert.Equal(10, new Storage.Postgres.PgEnrichmentStore(postgres).Find("arxiv:1706.03762")!.Citations);
         Assert.Equal("Yann LeCun", Assert.Single(new Storage.Postgres.PgFollowStore(postgres).ForOwner(group, "alice")).Text);
         Assert.Equal("1706.03762", Assert.Single(new Storage.Postgres.PgFollowStore(postgres).Matches(group, "alice", At)).ArxivId);
+        Assert.Equal([new Core.Ports.SessionStart(3, At)], new Storage.Postgres.PgSessionStartLedger(postgres).Recent("discord:app", At.AddHours(1)));
     }
 
     private async Task<string> Migrate(TestSchema schema)
@@ -137,6 +138,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         new LitePaperIdentityStore(db).Merge(paper, link.Key);
         new LiteDeliveryLog(db).TryRecord("slack:Ev1", At, At.AddDays(1));
         new LiteAdapterStateStore(db).Set("discord:identifies", "1");
+        new LiteSessionStartLedger(db).TryTake("discord:app", 3, At, 900);
         new LiteThreadLinkStore(db).Save(new Core.Ports.ThreadLink(group, "t1", Core.Ports.ThreadPurpose.Wayr, Week.ToString(), At));
         var suggestion = new Core.Weeks.Suggestion { Group = group, PaperKey = paper.Key, SuggestedBy = "alice", SuggestedAt = At, Voters = ["alice"] };
         new LiteSuggestionStore(db).TryAdd(suggestion);

@@ -22,6 +22,38 @@ public abstract class DeliveryLogContract(Func<StoreSet> open) : StoreContract(o
     }
 }
 
+public abstract class SessionStartLedgerContract(Func<StoreSet> open) : StoreContract(open)
+{
+    [Fact]
+    public void Starts_are_taken_up_to_the_cap_and_count_again_after_24_hours()
+    {
+        var ledger = Stores.SessionStarts;
+
+        Assert.True(ledger.TryTake("discord:app", 0, At, 2));
+        Assert.True(ledger.TryTake("discord:app", 1, At.AddHours(1), 2));
+        Assert.False(ledger.TryTake("discord:app", 2, At.AddHours(2), 2));
+        Assert.True(ledger.TryTake("discord:other", 0, At.AddHours(2), 2));
+        Assert.True(ledger.TryTake("discord:app", 2, At.AddHours(24).AddMilliseconds(1), 2));
+
+        Assert.Equal([new SessionStart(1, At.AddHours(1)), new SessionStart(2, At.AddHours(24).AddMilliseconds(1))], ledger.Recent("discord:app", At.AddHours(24).AddMilliseconds(1)));
+    }
+
+    [Fact]
+    public void Parallel_takes_never_pass_the_cap()
+    {
+        const int cap = 7;
+        var ledger = Stores.SessionStarts;
+        Assert.True(ledger.TryTake("discord:race", 99, At, cap));
+
+        // Distinct shard ids per racer keep every row distinct, so only the cap can refuse a take.
+        var taken = new bool[24];
+        Parallel.For(0, taken.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => taken[i] = ledger.TryTake("discord:race", i, At.AddSeconds(1), cap));
+
+        Assert.Equal(cap - 1, taken.Count(t => t));
+        Assert.Equal(cap, ledger.Recent("discord:race", At.AddSeconds(2)).Count);
+    }
+}
+
 public abstract class PaperStoreContract(Func<StoreSet> open) : StoreContract(open)
 {
     [Fact]

@@ -22,6 +22,7 @@ public abstract class StoreSet : IDisposable
     public required ITenantDataStore Tenants { get; init; }
     public required IDeliveryLog Deliveries { get; init; }
     public required IAdapterStateStore AdapterState { get; init; }
+    public required ISessionStartLedger SessionStarts { get; init; }
     public required IThreadLinkStore Threads { get; init; }
     public required IGroupDataArchive Archive { get; init; }
     public required ISuggestionStore Suggestions { get; init; }

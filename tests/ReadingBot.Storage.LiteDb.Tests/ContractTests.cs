@@ -31,6 +31,8 @@ public sealed class LibraryStoreTests() : LibraryStoreContract(LiteStoreSet.Open
 
 public sealed class DeliveryLogTests() : DeliveryLogContract(LiteStoreSet.Open);
 
+public sealed class SessionStartLedgerTests() : SessionStartLedgerContract(LiteStoreSet.Open);
+
 public sealed class PaperStoreTests() : PaperStoreContract(LiteStoreSet.Open);
 
 public sealed class ProgressStoreTests() : ProgressStoreContract(LiteStoreSet.Open);

@@ -27,6 +27,7 @@ public sealed class LiteStoreSet : StoreSet
             Tenants = new LiteTenantDataStore(db),
             Deliveries = new LiteDeliveryLog(db),
             AdapterState = new LiteAdapterStateStore(db),
+            SessionStarts = new LiteSessionStartLedger(db),
             Threads = new LiteThreadLinkStore(db),
             Archive = new LiteGroupDataArchive(db),
             Suggestions = new LiteSuggestionStore(db),

@@ -12,6 +12,8 @@ public sealed class ReadAfterWriteTests() : ReadAfterWriteContract(PgStoreSet.Op
 
 public sealed class DeliveryLogTests() : DeliveryLogContract(PgStoreSet.Open);
 
+public sealed class SessionStartLedgerTests() : SessionStartLedgerContract(PgStoreSet.Open);
+
 public sealed class PaperStoreTests() : PaperStoreContract(PgStoreSet.Open);
 
 public sealed class ProgressStoreTests() : ProgressStoreContract(PgStoreSet.Open);

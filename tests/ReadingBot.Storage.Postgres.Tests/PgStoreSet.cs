@@ -32,6 +32,7 @@ public sealed class PgStoreSet : StoreSet
             Tenants = new PgTenantDataStore(db),
             Deliveries = new PgDeliveryLog(db),
             AdapterState = new PgAdapterStateStore(db),
+            SessionStarts = new PgSessionStartLedger(db),
             Threads = new PgThreadLinkStore(db),
             Archive = new PgGroupDataArchive(db),
             Suggestions = new PgSuggestionStore(db),

@@ -8,8 +8,14 @@ using ReadingBot.Discord.Rest;
 
 namespace ReadingBot.Discord.Gateway;
 
+/// <summary>One shard of the bot's Gateway sessions: its id, the shard count across all processes, and Discord's max_concurrency.</summary>
+public sealed record GatewayShard(int Id, int Count, int MaxConcurrency)
+{
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Id}/{Count}");
+}
+
 /// <summary>
-/// The Gateway session: one socket at a time, a reader that only parses frames and queues dispatches (work never
+/// The Gateway session of one shard: one socket at a time, a reader that only parses frames and queues dispatches (work never
 /// runs on it), a heartbeat task with Discord's first-beat jitter and zombie detection, and a single writer.
 /// Across sockets it prefers RESUME and spends IDENTIFYs only within a persisted daily budget.
 /// </summary>
@@ -21,7 +27,8 @@ public sealed class DiscordGateway(
     IOptions<DiscordOptions> options,
     DiscordConnectionState state,
     TimeProvider time,
-    ILogger<DiscordGateway> logger)
+    ILogger<DiscordGateway> logger,
+    GatewayShard shard)
 {
     private readonly DiscordOptions settings = options.Value;
 
@@ -85,7 +92,8 @@ public sealed class DiscordGateway(
         }
         finally
         {
-            state.IsConnected = false;
+            ledger.Leave(shard.Id);
+            state.SetShardReady(shard.Id, false);
         }
     }
 
@@ -117,7 +125,9 @@ public sealed class DiscordGateway(
                 logger.LogWarning("GET /gateway/bot failed ({Status} {Code}); using the cached URL", (int)ex.Status, ex.Code);
             }
 
-            var wait = GatewayPolicy.IdentifyWait(ledger.Recent(), time.GetUtcNow(), settings.IdentifyDailyCap, TimeSpan.FromSeconds(settings.IdentifySpacingSeconds), apiRemaining, apiResetAfter);
+            // The start is taken here, before the connection: a start that fails to connect still counts, which
+            // errs on the side of the token.
+            var wait = ledger.TryStart(shard.Id, shard.MaxConcurrency, apiRemaining, apiResetAfter);
             if (wait <= TimeSpan.Zero)
             {
                 return true;
@@ -132,7 +142,8 @@ public sealed class DiscordGateway(
         }
     }
 
-    private const string SessionKey = "discord:session";
+    // One shard alone keeps the key it always had, so an upgrade can still resume.
+    private string SessionKey => shard.Count == 1 ? "discord:session" : $"discord:session:{shard}";
 
     /// <summary>Keeps the session id, resume URL and last sequence (saved at READY, RESUMED and each heartbeat).</summary>
     private void SaveSession()
@@ -172,8 +183,13 @@ public sealed class DiscordGateway(
 
     private void Stop(string reason)
     {
+        if (shard.Count > 1)
+        {
+            reason = $"Shard {shard}: {reason}";
+        }
+
         state.StopReason = reason;
-        state.IsConnected = false;
+        state.SetShardReady(shard.Id, false);
         logger.LogCritical("Discord adapter stopped: {Reason}", reason);
     }
 
@@ -251,7 +267,6 @@ public sealed class DiscordGateway(
                         }
                         else
                         {
-                            ledger.Record();
                             state.CountIdentify();
                             await connection.SendAsync(Identify(), lifetime.Token);
                         }
@@ -289,15 +304,22 @@ public sealed class DiscordGateway(
                             SaveSession();
                             state.BotUserId = data["user"]?["id"]?.GetValue<string>() ?? state.BotUserId;
                             reachedReady = true;
-                            state.IsConnected = true;
-                            logger.LogInformation("Discord Gateway ready ({Guilds} servers)", (data["guilds"] as JsonArray)?.Count ?? 0);
+                            ledger.Leave(shard.Id);
+                            state.SetShardReady(shard.Id, true);
+                            logger.LogInformation("Discord Gateway ready ({Guilds} servers) on shard {Shard}", (data["guilds"] as JsonArray)?.Count ?? 0, shard);
                         }
                         else if (type == "RESUMED")
                         {
                             reachedReady = true;
-                            state.IsConnected = true;
-                            logger.LogInformation("Discord Gateway resumed");
+                            ledger.Leave(shard.Id);
+                            state.SetShardReady(shard.Id, true);
+                            logger.LogInformation("Discord Gateway resumed on shard {Shard}", shard);
                             SaveSession();
+                        }
+                        else if (!Carries(type, data))
+                        {
+                            // Discord routes by guild already; this only guards a misconfigured count.
+                            logger.LogDebug("Ignored a {Type} for a server of another shard than {Shard}", type, shard);
                         }
                         else
                         {
@@ -331,7 +353,7 @@ public sealed class DiscordGateway(
         }
         finally
         {
-            state.IsConnected = false;
+            state.SetShardReady(shard.Id, false);
             await lifetime.CancelAsync();
             try
             {
@@ -367,8 +389,16 @@ public sealed class DiscordGateway(
             ["token"] = settings.Token,
             ["intents"] = GatewayIntents.For(settings.MessageContent),
             ["properties"] = new JsonObject { ["os"] = "linux", ["browser"] = "readingbot", ["device"] = "readingbot" },
+            ["shard"] = new JsonArray(shard.Id, shard.Count),
         },
     };
+
+    /// <summary>Whether a dispatch belongs to this shard: its server's shard, or shard 0 for what has no server (DMs).</summary>
+    private bool Carries(string type, JsonObject data)
+    {
+        var guildId = data["guild_id"]?.GetValue<string>() ?? (type.StartsWith("GUILD_", StringComparison.Ordinal) ? data["id"]?.GetValue<string>() : null);
+        return shard.Count == 1 || ShardPlan.ShardOf(guildId, shard.Count) == shard.Id;
+    }
 
     private long? Sequence => Interlocked.Read(ref sequence) is var s && s >= 0 ? s : null;
 

@@ -59,8 +59,8 @@ public static class GatewayPolicy
     public static string StopReason(int closeCode) => closeCode switch
     {
         4004 => "Discord rejected the bot token (close 4004). Reset the token in the Developer Portal and set Discord:Token (READINGBOT_Discord__Token).",
-        4010 => "Discord says the shard is invalid (close 4010).",
-        4011 => "Discord says the bot needs sharding (close 4011): it is in too many servers for one connection.",
+        4010 => "Discord says the shard is invalid (close 4010): set Discord:ShardIds to ids below Discord:ShardCount, and the same Discord:ShardCount in every process.",
+        4011 => "Discord says the bot needs sharding (close 4011): a connection carries too many servers. Raise Discord:ShardCount, or set it to auto.",
         4012 => "Discord says the API version is invalid (close 4012). Check Discord:ApiBaseUrl ends in /api/v10.",
         4013 => "Discord says the intents are invalid (close 4013).",
         4014 => "Discord refused a privileged intent (close 4014). Enable Message Content Intent on the Developer Portal's Bot page, or set Discord:MessageContent to false.",
@@ -109,6 +109,21 @@ public static class GatewayPolicy
         }
 
         return wait;
+    }
+
+    /// <summary>Discord's session-start bucket of a shard: <c>shard_id % max_concurrency</c>.</summary>
+    public static int RateLimitKey(int shardId, int maxConcurrency) => shardId % Math.Max(1, maxConcurrency);
+
+    /// <summary>
+    /// <see cref="IdentifyWait"/> for one shard: the daily cap and Discord's remaining count over every start, the
+    /// spacing over the starts of the shard's own bucket only (buckets start side by side).
+    /// </summary>
+    public static TimeSpan StartWait(IReadOnlyList<Core.Ports.SessionStart> recent, int shardId, int maxConcurrency, DateTimeOffset now, int dailyCap, TimeSpan spacing, int? apiRemaining, TimeSpan? apiResetAfter)
+    {
+        var bucket = RateLimitKey(shardId, maxConcurrency);
+        var budget = IdentifyWait([.. recent.Select(s => s.At)], now, dailyCap, TimeSpan.Zero, apiRemaining, apiResetAfter);
+        var turn = IdentifyWait([.. recent.Where(s => RateLimitKey(s.ShardId, maxConcurrency) == bucket).Select(s => s.At)], now, int.MaxValue, spacing, null, null);
+        return Max(budget, turn);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -76,6 +76,7 @@ public sealed class HttpInteractionsEndpoint(
     InteractionSignatureVerifier verifier,
     Inbound.DiscordIngress ingress,
     DeliveryClaims claims,
+    Gateway.DiscordConnectionState state,
     IOptions<DiscordOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -133,6 +134,17 @@ public sealed class HttpInteractionsEndpoint(
             logger.LogWarning("Refused a malformed Discord interaction: {Problem}", problem);
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
             await http.Response.WriteAsync("malformed interaction: " + problem, http.RequestAborted);
+            return;
+        }
+
+        // A process that runs only some shards answers only its servers' interactions (DMs belong to shard 0), and
+        // leaves the rest unclaimed so the process that owns them can take them: 503 lets a proxy try the next one.
+        var guildId = interaction["guild_id"]?.GetValue<string>();
+        if (state.Plan is { RunsAll: false } plan && !plan.Owns(guildId) && interaction["type"]!.GetValue<int>() != InteractionTypes.Ping)
+        {
+            logger.LogInformation("Passed on a Discord interaction for shard {Shard}, which this process ({Plan}) does not run", Gateway.ShardPlan.ShardOf(guildId, plan.Count), plan);
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await http.Response.WriteAsync("this process does not run the server's shard", http.RequestAborted);
             return;
         }
 

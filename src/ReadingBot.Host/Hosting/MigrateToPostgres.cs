@@ -52,6 +52,7 @@ internal static class MigrateToPostgres
         new(Collections.AdapterState, "adapter_state", Id("state_key"), Text("value", "value")),
         new(LiteEnrichmentStore.Enrichments, "enrichments", Id("paper_key"), Instant("read_at", "readAt"), Bool("found", "found"), Text("tldr", "tldr"),
             Int("citations", "citations"), Int("influential", "influential"), Text("venue", "venue"), Text("open_access_pdf", "openAccessPdf")),
+        new(Collections.SessionStarts, "session_starts", Text("ledger_key", "ledger"), Instant("started_at", "at"), Int("shard_id", "shard")),
         new(Collections.Members, "members", Group, Text("user_id", "userId"), Text("display_name", "displayName"), Instant("joined_at", "joinedAt"),
             Instant("last_seen_at", "lastSeenAt"), Json("settings", "settings")),
         new(Collections.Library, "library", Group, Int("number", "number"), Text("paper_key", "paper"), Text("added_by", "addedBy"), Instant("added_at", "addedAt"),

@@ -22,14 +22,19 @@ public interface IChatAdapterStatus
     string Name { get; }
 
     bool IsConnected { get; }
+
+    /// <summary>The connections this process runs (Discord's shards), for <c>/healthz</c>; null when the adapter has none to name.</summary>
+    object? Shards => null;
 }
 
-/// <summary>An adapter's status read from a delegate, so adapters need no reference to the host.</summary>
-public sealed class ChatAdapterStatus(string name, Func<bool> isConnected) : IChatAdapterStatus
+/// <summary>An adapter's status read from delegates, so adapters need no reference to the host.</summary>
+public sealed class ChatAdapterStatus(string name, Func<bool> isConnected, Func<object?>? shards = null) : IChatAdapterStatus
 {
     public string Name { get; } = name;
 
     public bool IsConnected => isConnected();
+
+    public object? Shards => shards?.Invoke();
 }
 
 /// <summary>Builds and runs the host: configuration, the database, the adapters and the web endpoints.</summary>
@@ -249,7 +254,11 @@ public static class ReadingBotHost
 
         if (adapters.Discord)
         {
-            services.AddSingleton<IChatAdapterStatus>(sp => new ChatAdapterStatus(Platforms.Discord, () => sp.GetRequiredService<DiscordConnectionState>().IsConnected));
+            services.AddSingleton<IChatAdapterStatus>(sp =>
+            {
+                var state = sp.GetRequiredService<DiscordConnectionState>();
+                return new ChatAdapterStatus(Platforms.Discord, () => state.IsConnected, () => state.Plan is { } plan ? new { runs = plan.ToString(), ready = state.ReadyShards } : null);
+            });
         }
 
         services.AddHostedService<RecommendationBackgroundService>();
@@ -280,7 +289,9 @@ public static class ReadingBotHost
             var databaseOpen = storage.IsOpen();
             var statuses = adapters.ToDictionary(a => a.Name, a => a.IsConnected ? "connected" : "disconnected");
             var healthy = databaseOpen && statuses.Values.All(s => s == "connected");
-            return Results.Json(new { status = healthy ? "healthy" : "unhealthy", database = databaseOpen ? "open" : "closed", adapters = statuses },
+            // Which shards this process runs, so each of several processes can be told apart.
+            var shards = adapters.Select(a => (a.Name, a.Shards)).Where(a => a.Shards is not null).ToDictionary(a => a.Name, a => a.Shards);
+            return Results.Json(new { status = healthy ? "healthy" : "unhealthy", database = databaseOpen ? "open" : "closed", adapters = statuses, shards },
                 statusCode: healthy ? 200 : 503);
         });
     }

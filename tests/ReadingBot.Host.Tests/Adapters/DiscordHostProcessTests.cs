@@ -56,6 +56,7 @@ public sealed class DiscordHostProcessTests
                 }
             }, Wait, "/healthz to report discord connected");
             Assert.Equal("healthy", health!["status"]!.GetValue<string>());
+            Assert.Equal("0 of 1", health["shards"]?["discord"]?["runs"]?.GetValue<string>());
 
             await DiscordEmulator.WaitUntilAsync(() => emulator.Commands() is not null, Wait, "command registration");
             var help = await emulator.SendCommandAsync("1100000000000000001", "1110000000000000001", new EmulatedUser("1000000000000000001", "alice"), "help");

@@ -32,6 +32,15 @@ public sealed class DiscordEmulatorOptions
     /// <summary>Identifies closer together than this get op 9 (max_concurrency 1 per 5 s on Discord).</summary>
     public TimeSpan IdentifyConcurrencyWindow { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The <c>shards</c> GET /gateway/bot recommends.</summary>
+    public int RecommendedShards { get; set; } = 1;
+
+    /// <summary>session_start_limit.max_concurrency: identify buckets (<c>shard_id % max_concurrency</c>) that may start together.</summary>
+    public int MaxConcurrency { get; set; } = 1;
+
+    /// <summary>An IDENTIFY whose shard would carry more servers than this is closed with 4011 (Discord: 2,500).</summary>
+    public int MaxGuildsPerShard { get; set; } = 2500;
+
     public int GatewaySendLimit { get; set; } = 120;
     public TimeSpan GatewaySendWindow { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -20,7 +20,11 @@ public sealed partial class DiscordEmulator
     private readonly ConcurrentQueue<TimeSpan> firstHeartbeats = new();
     private readonly ConcurrentQueue<int> identifyIntents = new();
     private readonly Lock identifyGate = new();
-    private GatewaySession? current;
+    private readonly ConcurrentQueue<(int Shard, int Count)> identifiedShards = new();
+    private readonly Dictionary<int, DateTimeOffset> lastIdentifyInBucket = [];
+
+    // The live session of each shard id; one bot runs [0, 1] unless it shards.
+    private readonly ConcurrentDictionary<int, GatewaySession> current = new();
     private int identifyRemaining;
     private int connectionCount;
     private int identifies;
@@ -29,7 +33,6 @@ public sealed partial class DiscordEmulator
     private int resumesOnGatewayPath;
     private int heartbeatTimeouts;
     private int tokenResets;
-    private DateTimeOffset lastIdentifyAt = DateTimeOffset.MinValue;
 
     public int Identifies => Volatile.Read(ref identifies);
     public int Resumes => Volatile.Read(ref resumes);
@@ -62,13 +65,24 @@ public sealed partial class DiscordEmulator
     /// <summary>Delay before Hello on new connections.</summary>
     public TimeSpan SlowHello { get => Options.SlowHello; set => Options.SlowHello = value; }
 
-    /// <summary>True while a session is READY (or RESUMED) on a live connection.</summary>
-    public bool IsSessionLive => current is { Invalidated: false } s && s.Connection is { Ready: true, Closed: false };
+    /// <summary>True while every shard's session is READY (or RESUMED) on a live connection (and there is one).</summary>
+    public bool IsSessionLive => !current.IsEmpty && current.Keys.All(IsShardLive);
 
-    internal sealed class GatewaySession(string id, int intents)
+    /// <summary>True while shard <paramref name="shardId"/>'s session is READY (or RESUMED) on a live connection.</summary>
+    public bool IsShardLive(int shardId) => current.TryGetValue(shardId, out var s) && !s.Invalidated && s.Connection is { Ready: true, Closed: false };
+
+    /// <summary>The [id, count] of every accepted IDENTIFY, in order.</summary>
+    public IReadOnlyList<(int Shard, int Count)> IdentifiedShards => [.. identifiedShards];
+
+    /// <summary>The shard that carries a server for <paramref name="count"/> shards (Discord's rule; DMs go to 0).</summary>
+    public static int ShardOf(string? guildId, int count) => guildId is null ? 0 : (int)((ulong.Parse(guildId, System.Globalization.CultureInfo.InvariantCulture) >> 22) % (ulong)count);
+
+    internal sealed class GatewaySession(string id, int intents, int shard, int shardCount)
     {
         public string Id { get; } = id;
         public int Intents { get; } = intents;
+        public int Shard { get; } = shard;
+        public int ShardCount { get; } = shardCount;
         public int Sequence { get; set; }
         public bool Invalidated { get; set; }
         public GatewayConnection? Connection { get; set; }
@@ -322,28 +336,47 @@ public sealed partial class DiscordEmulator
             return false;
         }
 
+        // shard: [id, count], optional ([0, 1] without it); an id outside the count is 4010.
+        var (shard, shardCount) = d["shard"] is JsonArray { Count: 2 } pair && pair[0] is JsonValue a && a.TryGetValue<int>(out var sid) && pair[1] is JsonValue b && b.TryGetValue<int>(out var scount)
+            ? (sid, scount)
+            : d["shard"] is null ? (0, 1) : (-1, 0);
+        if (shardCount < 1 || shard < 0 || shard >= shardCount)
+        {
+            await CloseAsync(connection, 4010, "Invalid shard");
+            return false;
+        }
+
+        var owned = guilds.Values.Where(g => ShardOf(g.Id, shardCount) == shard).ToList();
+        if (owned.Count > Options.MaxGuildsPerShard)
+        {
+            await CloseAsync(connection, 4011, "Sharding required");
+            return false;
+        }
+
         lock (identifyGate)
         {
+            // Discord lets max_concurrency buckets (shard_id % max_concurrency) each start one session per window.
             var now = RateClock.GetUtcNow();
-            if (now - lastIdentifyAt < Options.IdentifyConcurrencyWindow)
+            var bucket = shard % Math.Max(1, Options.MaxConcurrency);
+            var tooSoon = lastIdentifyInBucket.TryGetValue(bucket, out var last) && now - last < Options.IdentifyConcurrencyWindow;
+            lastIdentifyInBucket[bucket] = now;
+            if (tooSoon)
             {
-                lastIdentifyAt = now;
                 connection.Identified = false;
                 _ = SendAsync(connection, new JsonObject { ["op"] = 9, ["d"] = false });
                 return true;
             }
-
-            lastIdentifyAt = now;
         }
 
-        var session = new GatewaySession(Guid.NewGuid().ToString("N"), intents);
+        identifiedShards.Enqueue((shard, shardCount));
+        var session = new GatewaySession(Guid.NewGuid().ToString("N"), intents, shard, shardCount);
         sessions[session.Id] = session;
-        if (current is { } previous)
+        if (current.TryGetValue(shard, out var previous))
         {
             previous.Invalidated = true;
         }
 
-        current = session;
+        current[shard] = session;
         connection.Session = session;
         connection.Identified = true;
         session.Connection = connection;
@@ -351,10 +384,10 @@ public sealed partial class DiscordEmulator
         {
             ["v"] = 10,
             ["user"] = BotUser(),
-            ["guilds"] = new JsonArray([.. guilds.Keys.Select(g => (JsonNode)new JsonObject { ["id"] = g, ["unavailable"] = true })]),
+            ["guilds"] = new JsonArray([.. owned.Select(g => (JsonNode)new JsonObject { ["id"] = g.Id, ["unavailable"] = true })]),
             ["session_id"] = session.Id,
             ["resume_gateway_url"] = ResumeUrl,
-            ["shard"] = new JsonArray(0, 1),
+            ["shard"] = new JsonArray(shard, shardCount),
             ["application"] = new JsonObject { ["id"] = Options.ApplicationId, ["flags"] = 0 },
             ["user_settings"] = new JsonObject(),
             ["private_channels"] = new JsonArray(),
@@ -364,7 +397,7 @@ public sealed partial class DiscordEmulator
         };
         await SessionDispatchAsync(session, "READY", ready, force: true);
         connection.Ready = true;
-        foreach (var guild in guilds.Values)
+        foreach (var guild in owned)
         {
             await SessionDispatchAsync(session, "GUILD_CREATE", GuildJson(guild));
         }
@@ -433,9 +466,20 @@ public sealed partial class DiscordEmulator
         return true;
     }
 
-    /// <summary>Sends a dispatch to the current session (buffered for replay when its connection is down).</summary>
-    public Task DispatchAsync(string type, JsonObject data) =>
-        current is { Invalidated: false } session ? SessionDispatchAsync(session, type, data) : Task.CompletedTask;
+    /// <summary>
+    /// Sends a dispatch to the session of the shard that carries its server (shard 0 for DMs), buffered for replay
+    /// when its connection is down; nothing when that shard has no session.
+    /// </summary>
+    public Task DispatchAsync(string type, JsonObject data)
+    {
+        var guildId = data["guild_id"]?.GetValue<string>() ?? (type.StartsWith("GUILD_", StringComparison.Ordinal) ? data["id"]?.GetValue<string>() : null);
+        var count = current.Values.Select(s => s.ShardCount).DefaultIfEmpty(1).Max();
+        return current.TryGetValue(ShardOf(guildId, count), out var session) && !session.Invalidated ? SessionDispatchAsync(session, type, data) : Task.CompletedTask;
+    }
+
+    /// <summary>Sends a dispatch on one shard's session whatever server it names: a Discord that routed it wrongly.</summary>
+    public Task DispatchOnShardAsync(int shardId, string type, JsonObject data) =>
+        current.TryGetValue(shardId, out var session) ? SessionDispatchAsync(session, type, data) : Task.CompletedTask;
 
     private async Task SessionDispatchAsync(GatewaySession session, string type, JsonObject data, bool force = false)
     {
@@ -564,9 +608,12 @@ public sealed partial class DiscordEmulator
     /// <summary>op 9 to every live connection; not resumable also ends the session.</summary>
     public async Task InvalidateSessionAsync(bool resumable)
     {
-        if (!resumable && current is { } session)
+        if (!resumable)
         {
-            session.Invalidated = true;
+            foreach (var session in current.Values)
+            {
+                session.Invalidated = true;
+            }
         }
 
         foreach (var connection in connections.Values)

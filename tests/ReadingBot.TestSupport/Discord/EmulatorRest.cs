@@ -368,13 +368,13 @@ public sealed partial class DiscordEmulator
     private JsonObject GatewayBot() => new()
     {
         ["url"] = GatewayUrl,
-        ["shards"] = 1,
+        ["shards"] = Options.RecommendedShards,
         ["session_start_limit"] = new JsonObject
         {
             ["total"] = Options.IdentifyBudget,
             ["remaining"] = Math.Max(0, Volatile.Read(ref identifyRemaining)),
             ["reset_after"] = 86_400_000,
-            ["max_concurrency"] = 1,
+            ["max_concurrency"] = Options.MaxConcurrency,
         },
     };
 
