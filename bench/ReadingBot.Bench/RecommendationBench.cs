@@ -33,7 +33,7 @@ internal static class RecommendationBench
         var store = new GeneratedLibrary(corpus, papers);
         var signals = new BenchSignals();
         var options = new RecommendationOptions();
-        using var engine = new RecommendationEngine(store, store, store, signals, new NoPaperFeed(), options, TimeProvider.System, NullLogger<RecommendationEngine>.Instance);
+        using var engine = new RecommendationEngine(store, store, store, signals, new NoDislikes(), new NoPaperFeed(), options, TimeProvider.System, NullLogger<RecommendationEngine>.Instance);
 
         sw.Restart();
         await engine.RunOnceAsync(CancellationToken.None);
@@ -180,4 +180,12 @@ internal sealed class BenchSignals : IReadingSignals
     public IReadOnlyList<PaperSignal> ForGroupSince(GroupId group, DateTimeOffset since) => ForGroup(group);
 
     private static PaperSignal Like(int index) => new(GeneratedLibrary.Key(index), SignalKind.Liked, 1.0, "m0", null);
+}
+
+/// <summary>The bench's members dislike nothing.</summary>
+internal sealed class NoDislikes : ReadingBot.Core.Recommendations.IDislikeStore
+{
+    public bool Toggle(ReadingBot.Core.Groups.GroupId group, string userId, string paperKey, DateTimeOffset at) => false;
+
+    public IReadOnlyList<string> ForMember(ReadingBot.Core.Groups.GroupId group, string userId) => [];
 }

@@ -11,18 +11,36 @@ public sealed class LiteLikeStore(ReadingBotDatabase db) : ILikeStore
 
     private ILiteCollection<BsonDocument> Collection => db.Database.GetCollection(Likes);
 
-    public bool Toggle(GroupId group, string userId, string paperKey, DateTimeOffset at)
+    public bool Toggle(GroupId group, string userId, string paperKey, DateTimeOffset at) => MemberPaperMarks.Toggle(db, Likes, group, userId, paperKey, at);
+
+    public IReadOnlyList<PaperLike> ForMember(GroupId group, string userId) =>
+        Collection.Find(Where.Equal("groupMember", Documents.MemberId(group, userId))).Select(d => ToLike(group, d)).OrderBy(l => l.At).ToList();
+
+    public IReadOnlyList<PaperLike> ForGroup(GroupId group) =>
+        Collection.Find(Where.Equal("group", group.Value)).Select(d => ToLike(group, d)).OrderBy(l => l.At).ToList();
+
+    private static PaperLike ToLike(GroupId group, BsonDocument d) =>
+        new(group, d["member"].AsString, d["paper"].AsString, Documents.ReadInstant(d["at"]));
+}
+
+/// <summary>
+/// A member's mark on a paper (a like, a dislike): one document per group, member and paper, toggled in a transaction
+/// (LiteDB transactions are bound to the calling thread, so this is synchronous).
+/// </summary>
+internal static class MemberPaperMarks
+{
+    public static bool Toggle(ReadingBotDatabase db, string collection, GroupId group, string userId, string paperKey, DateTimeOffset at)
     {
         var id = $"{group.Value}|{userId}|{paperKey}";
-        // Synchronous by design: LiteDB transactions are bound to the calling thread.
+        var marks = db.Database.GetCollection(collection);
         return db.InTransaction(() =>
         {
-            if (Collection.Delete(id))
+            if (marks.Delete(id))
             {
                 return false;
             }
 
-            Collection.Insert(new BsonDocument
+            marks.Insert(new BsonDocument
             {
                 ["_id"] = id,
                 ["group"] = group.Value,
@@ -34,13 +52,4 @@ public sealed class LiteLikeStore(ReadingBotDatabase db) : ILikeStore
             return true;
         });
     }
-
-    public IReadOnlyList<PaperLike> ForMember(GroupId group, string userId) =>
-        Collection.Find(Where.Equal("groupMember", Documents.MemberId(group, userId))).Select(d => ToLike(group, d)).OrderBy(l => l.At).ToList();
-
-    public IReadOnlyList<PaperLike> ForGroup(GroupId group) =>
-        Collection.Find(Where.Equal("group", group.Value)).Select(d => ToLike(group, d)).OrderBy(l => l.At).ToList();
-
-    private static PaperLike ToLike(GroupId group, BsonDocument d) =>
-        new(group, d["member"].AsString, d["paper"].AsString, Documents.ReadInstant(d["at"]));
 }

@@ -64,18 +64,9 @@ public sealed class PgThreadLinkStore(PostgresDatabase db) : IThreadLinkStore
 /// <summary>Likes: one row per group, member and paper.</summary>
 public sealed class PgLikeStore(PostgresDatabase db) : ILikeStore
 {
-    public bool Toggle(GroupId group, string userId, string paperKey, DateTimeOffset at)
-    {
-        // Insert first: of two racing toggles the second waits for the first's row, finds it and removes it, so two
-        // toggles always cancel out.
-        if (db.Execute("INSERT INTO likes (group_id, member, paper_key, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", group.Value, userId, paperKey, at) == 1)
-        {
-            return true;
-        }
-
-        db.Execute("DELETE FROM likes WHERE group_id = $1 AND member = $2 AND paper_key = $3", group.Value, userId, paperKey);
-        return false;
-    }
+    // Insert first: of two racing toggles the second waits for the first's row, finds it and removes it, so two
+    // toggles always cancel out.
+    public bool Toggle(GroupId group, string userId, string paperKey, DateTimeOffset at) => MemberPaperMarks.Toggle(db, "likes", group, userId, paperKey, at);
 
     public IReadOnlyList<PaperLike> ForMember(GroupId group, string userId) =>
         db.Query("SELECT member, paper_key, at FROM likes WHERE group_id = $1 AND member = $2 ORDER BY at", r => Read(group, r), group.Value, userId);
@@ -84,6 +75,15 @@ public sealed class PgLikeStore(PostgresDatabase db) : ILikeStore
         db.Query("SELECT member, paper_key, at FROM likes WHERE group_id = $1 ORDER BY at", r => Read(group, r), group.Value);
 
     private static PaperLike Read(GroupId group, NpgsqlDataReader r) => new(group, r.GetString(0), r.GetString(1), r.Instant(2));
+}
+
+/// <summary>Members' dislikes, toggled like likes.</summary>
+public sealed class PgDislikeStore(PostgresDatabase db) : IDislikeStore
+{
+    public bool Toggle(GroupId group, string userId, string paperKey, DateTimeOffset at) => MemberPaperMarks.Toggle(db, "dislikes", group, userId, paperKey, at);
+
+    public IReadOnlyList<string> ForMember(GroupId group, string userId) =>
+        db.Query("SELECT paper_key FROM dislikes WHERE group_id = $1 AND member = $2 ORDER BY at", r => r.GetString(0), group.Value, userId);
 }
 
 /// <summary>Each group's roadmap (its sections as jsonb) and members' progress on it.</summary>
@@ -155,4 +155,19 @@ public sealed class PgSessionStartLedger(PostgresDatabase db) : ISessionStartLed
     public IReadOnlyList<SessionStart> Recent(string ledger, DateTimeOffset now) => db.Query(
         "SELECT shard_id, started_at FROM session_starts WHERE ledger_key = $1 AND started_at > $2 ORDER BY started_at, shard_id",
         r => new SessionStart(r.GetInt32(0), r.Instant(1)), ledger, now - ISessionStartLedger.Window);
+}
+
+/// <summary>A member's mark on a paper (likes, dislikes: tables keyed group, member, paper), toggled.</summary>
+internal static class MemberPaperMarks
+{
+    public static bool Toggle(PostgresDatabase db, string table, GroupId group, string userId, string paperKey, DateTimeOffset at)
+    {
+        if (db.Execute($"INSERT INTO {table} (group_id, member, paper_key, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", group.Value, userId, paperKey, at) == 1)
+        {
+            return true;
+        }
+
+        db.Execute($"DELETE FROM {table} WHERE group_id = $1 AND member = $2 AND paper_key = $3", group.Value, userId, paperKey);
+        return false;
+    }
 }

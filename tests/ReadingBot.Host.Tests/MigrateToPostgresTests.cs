@@ -159,6 +159,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         streaks.Correct(new Core.Streaks.StreakCorrection(group, "alice", Week, Core.Streaks.WeekResult.Kept, Core.Streaks.WeekResult.Kept, "was away", "mod", At),
             new Core.Streaks.LedgerEntry(group, "alice", Week, Core.Streaks.WeekResult.Kept, "corrected", At), new Core.Streaks.MemberStreak(group, "alice") { Current = 1 }, [new Core.Streaks.LeaderboardRow("alice", 1, 1, 1)]);
         new LiteLikeStore(db).Toggle(group, "alice", paper.Key, At);
+        new LiteDislikeStore(db).Toggle(group, "bob", paper.Key, At);
         var roadmaps = new LiteRoadmapStore(db);
         roadmaps.Save(new Core.Roadmaps.Roadmap { Group = group, Title = "Vision", Source = "starter", Sections = [new Core.Roadmaps.RoadmapSection("CNNs", [new Core.Roadmaps.RoadmapItem(paper.Key, "AlexNet")])] });
         roadmaps.SaveProgress(new Core.Roadmaps.RoadmapProgress { Group = group, MemberId = "alice", Done = [paper.Key], UpdatedAt = At });

@@ -1,3 +1,4 @@
+using ReadingBot.Core.Recommendations;
 using ReadingBot.Core.Follows;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
@@ -282,5 +283,24 @@ public abstract class EnrichmentStoreContract(Func<StoreSet> open) : StoreContra
         Assert.Equal(["arxiv:2010.11929", "arxiv:1512.03385"], Stores.Enrichments.Stale(At.AddDays(-1), 10).Select(p => p.Key));
         Assert.Equal(["arxiv:2010.11929"], Stores.Enrichments.Stale(At.AddDays(-1), 1).Select(p => p.Key));
         Assert.Equal("2010.11929", Stores.Enrichments.Stale(At.AddDays(-1), 1)[0].ArxivId);
+    }
+}
+
+public abstract class DislikeStoreContract(Func<StoreSet> open) : StoreContract(open)
+{
+    [Fact]
+    public void A_dislike_toggles_and_stays_with_its_member_and_group()
+    {
+        var one = new GroupId("discord:1");
+        Assert.True(Stores.Dislikes.Toggle(one, "u1", "arxiv:1706.03762", At));
+        Assert.True(Stores.Dislikes.Toggle(one, "u1", "arxiv:1512.03385", At.AddSeconds(1)));
+        Assert.True(Stores.Dislikes.Toggle(one, "u2", "arxiv:1706.03762", At));
+        Assert.True(Stores.Dislikes.Toggle(new GroupId("discord:2"), "u1", "arxiv:2010.11929", At));
+
+        Assert.Equal(["arxiv:1706.03762", "arxiv:1512.03385"], Stores.Dislikes.ForMember(one, "u1"));
+
+        Assert.False(Stores.Dislikes.Toggle(one, "u1", "arxiv:1706.03762", At));
+        Assert.Equal(["arxiv:1512.03385"], Stores.Dislikes.ForMember(one, "u1"));
+        Assert.Equal(["arxiv:1706.03762"], Stores.Dislikes.ForMember(one, "u2"));
     }
 }

@@ -100,3 +100,5 @@ public sealed class SignalStoreTests() : SignalStoreContract(LiteStoreSet.Open);
 public sealed class FollowStoreTests() : FollowStoreContract(LiteStoreSet.Open);
 
 public sealed class EnrichmentStoreTests() : EnrichmentStoreContract(LiteStoreSet.Open);
+
+public sealed class DislikeStoreTests() : DislikeStoreContract(LiteStoreSet.Open);

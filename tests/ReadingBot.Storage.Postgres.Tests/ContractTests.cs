@@ -41,3 +41,5 @@ public sealed class SignalStoreTests() : SignalStoreContract(PgStoreSet.Open);
 public sealed class FollowStoreTests() : FollowStoreContract(PgStoreSet.Open);
 
 public sealed class EnrichmentStoreTests() : EnrichmentStoreContract(PgStoreSet.Open);
+
+public sealed class DislikeStoreTests() : DislikeStoreContract(PgStoreSet.Open);

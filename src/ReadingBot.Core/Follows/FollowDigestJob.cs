@@ -15,7 +15,7 @@ namespace ReadingBot.Core.Follows;
 /// the next, and a resend after a crash carries the same key. A member whose direct messages are closed is told
 /// nothing more: the setting is turned off (they can turn it on again), so the bot does not knock every week.
 /// </summary>
-public sealed class FollowDigestJob(IFollowStore follows, IMemberStore members, IAdapterStateStore state, OutboundMessenger outbound, ILogger<FollowDigestJob> logger) : IScheduledJob
+public sealed class FollowDigestJob(IFollowStore follows, Recommendations.IDislikeStore dislikes, IMemberStore members, IAdapterStateStore state, OutboundMessenger outbound, ILogger<FollowDigestJob> logger) : IScheduledJob
 {
     public const string Kind = "follow-dm";
     private const int MaxItems = 15;
@@ -42,14 +42,15 @@ public sealed class FollowDigestJob(IFollowStore follows, IMemberStore members, 
                 continue;
             }
 
-            var matches = follows.Matches(group.Id, member.UserId, weekStart).Where(m => m.FoundAt < due.At).Take(MaxItems).Select(FollowService.MatchItem).ToList();
+            var hidden = dislikes.ForMember(group.Id, member.UserId).ToHashSet(StringComparer.Ordinal);
+            var matches = follows.Matches(group.Id, member.UserId, weekStart).Where(m => m.FoundAt < due.At && !hidden.Contains(m.PaperKey)).Take(MaxItems).Select(FollowService.MatchItem).ToList();
             if (matches.Count == 0)
             {
                 continue;
             }
 
             var list = new ListReply($"New from who and what you follow — week {due.Week}", matches,
-                Footer: "Turn this weekly message off with /settings follow-dm off; /follow list shows what you follow.");
+                Footer: "Not for you? /dislike <arXiv id> hides a paper and teaches your recommendations. Turn this weekly message off with /settings follow-dm off.");
             try
             {
                 await outbound.PostAsync(run.Post(group.Address, null, list) with { Key = sentKey, DirectTo = member.UserId }, cancellationToken);

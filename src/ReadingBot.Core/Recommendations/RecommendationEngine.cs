@@ -21,6 +21,7 @@ public sealed class RecommendationEngine(
     ILibraryStore library,
     IPaperStore papers,
     IReadingSignals signals,
+    IDislikeStore dislikes,
     IPaperFeed feed,
     RecommendationOptions options,
     TimeProvider time,
@@ -140,7 +141,9 @@ public sealed class RecommendationEngine(
             return null;
         }
 
-        var fingerprint = Fingerprint(weighted.Keys);
+        // A member's dislikes count against papers like them, and a new dislike retrains (it changes the fingerprint).
+        var negatives = subject == GroupSubject ? [] : Negatives(snap, dislikes.ForMember(group, subject), weighted);
+        var fingerprint = Fingerprint(weighted.Keys.Concat(negatives.Select(n => "-" + snap.Keys[n])));
         LinearModel model;
         if (models.TryGetValue((group, subject), out var cached) && cached.Fingerprint == fingerprint && cached.Model.SpaceVersion == space.Version)
         {
@@ -155,10 +158,10 @@ public sealed class RecommendationEngine(
                 Wake();
             }
 
-            model = LinearModels.Centroid(weighted.Values.Select(p => (snap.Rows[p.Row], p.Weight)), space.Count, space.Version);
+            model = LinearModels.Centroid(weighted.Values.Select(p => (snap.Rows[p.Row], p.Weight)).Concat(negatives.Select(n => (snap.Rows[n], -DislikeCentroidWeight))), space.Count, space.Version);
         }
 
-        var skip = exclude.Where(snap.RowOf.ContainsKey).Select(k => snap.RowOf[k]).Concat(weighted.Values.Select(p => p.Row)).ToHashSet();
+        var skip = exclude.Where(snap.RowOf.ContainsKey).Select(k => snap.RowOf[k]).Concat(weighted.Values.Select(p => p.Row)).Concat(negatives).ToHashSet();
         var top = LinearModels.Top(model, snap.Rows, Candidates(snap, group, skip), count);
         return new Ranking(Describe(snap, space, group, model, top), model.Kind, weighted.Count);
     }
@@ -229,6 +232,13 @@ public sealed class RecommendationEngine(
         return result;
     }
 
+    private const double DislikeWeight = 3.0;
+    private const double DislikeCentroidWeight = 0.5;
+
+    /// <summary>The rows of the member's disliked papers that have features (a paper both liked and disliked counts as liked).</summary>
+    private static List<int> Negatives(FeatureSnapshot snap, IReadOnlyList<string> disliked, Dictionary<string, (int Row, double Weight)> positives) =>
+        disliked.Where(k => !positives.ContainsKey(k) && snap.RowOf.TryGetValue(k, out var row) && !snap.Rows[row].IsEmpty).Select(k => snap.RowOf[k]).ToList();
+
     private static string Fingerprint(IEnumerable<string> keys) => string.Join('\n', keys.Order(StringComparer.Ordinal));
 
     private async Task TrainQueuedAsync(CancellationToken cancellationToken)
@@ -278,8 +288,11 @@ public sealed class RecommendationEngine(
             return;
         }
 
+        var negatives = subject == GroupSubject ? [] : Negatives(snap, dislikes.ForMember(group, subject), weighted);
         var examples = weighted.Values.Select(p => new TrainingExample(snap.Rows[p.Row], true, p.Weight)).ToList();
-        var positiveRows = weighted.Values.Select(p => p.Row).ToHashSet();
+        // A dislike is a stronger negative than a paper sampled at random.
+        examples.AddRange(negatives.Select(n => new TrainingExample(snap.Rows[n], false, DislikeWeight)));
+        var positiveRows = weighted.Values.Select(p => p.Row).Concat(negatives).ToHashSet();
         var pool = Enumerable.Range(0, snap.Rows.Count).Where(i => !positiveRows.Contains(i) && !snap.Rows[i].IsEmpty).ToArray();
         var random = new Random(17);
         if (pool.Length > options.MaxNegatives)
@@ -290,7 +303,7 @@ public sealed class RecommendationEngine(
 
         examples.AddRange(pool.Select(i => new TrainingExample(snap.Rows[i], false, 1.0)));
         var model = LinearModels.TrainSvm(examples, space.Count, space.Version, options.SvmC);
-        models[(group, subject)] = new CachedModel(model, Fingerprint(weighted.Keys)) { LastUsed = Interlocked.Increment(ref uses) };
+        models[(group, subject)] = new CachedModel(model, Fingerprint(weighted.Keys.Concat(negatives.Select(n => "-" + snap.Keys[n])))) { LastUsed = Interlocked.Increment(ref uses) };
         Evict();
     }
 

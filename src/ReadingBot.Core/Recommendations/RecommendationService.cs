@@ -26,6 +26,7 @@ public sealed class RecommendationService(
     RecommendationEngine engine,
     IReadingSignals signals,
     ILikeStore likes,
+    IDislikeStore dislikes,
     LibraryService library,
     ILibraryStore entries,
     RoadmapService roadmaps,
@@ -52,6 +53,52 @@ public sealed class RecommendationService(
             : new TextReply($"Took back your like of {item.Label} {item.Title}.") { Ephemeral = true };
     }
 
+    /// <summary>
+    /// "Not for me": a library paper, a feed paper or any paper reference (a follow match not yet in the library).
+    /// Again to take it back. A disliked paper the member liked loses the like: the two cannot both hold.
+    /// </summary>
+    public Reply Dislike(Invocation invocation, string reference)
+    {
+        var group = invocation.GroupId;
+        if (Resolve(group, reference, anyPaper: true) is not ({ } key, { } label))
+        {
+            return new ErrorReply(library.Find(group, reference).Error!);
+        }
+
+        var user = invocation.Member.UserId;
+        var now = time.GetUtcNow();
+        var disliked = dislikes.Toggle(group, user, key, now);
+        if (disliked && likes.ForMember(group, user).Any(l => l.PaperKey == key))
+        {
+            likes.Toggle(group, user, key, now);
+        }
+
+        engine.RequestTraining(group, user);
+        return disliked
+            ? new TextReply($"Noted: {label} is not for you. It is hidden from your recommendations and follow lists, and papers like it rank lower; /dislike it again to take that back.") { Ephemeral = true }
+            : new TextReply($"Took back your dislike of {label}.") { Ephemeral = true };
+    }
+
+    /// <summary>
+    /// A reference as a paper key and its label: a library paper, else a feed paper, else (with
+    /// <paramref name="anyPaper"/>) any parsable reference; null when none fits.
+    /// </summary>
+    private (string? Key, string? Label) Resolve(GroupId group, string reference, bool anyPaper)
+    {
+        if (library.Find(group, reference).Item is { } item)
+        {
+            return (item.Paper.Key, $"{item.Label} {item.Title}");
+        }
+
+        if (PaperRefParser.Parse(reference).Reference is not { } parsed)
+        {
+            return (null, null);
+        }
+
+        return engine.Snapshot.FeedPapers.TryGetValue(parsed.Key, out var fed) ? (fed.Key, $"arXiv:{fed.ArxivId} {fed.Title}")
+            : anyPaper ? (parsed.Key, Paper.LabelFor(parsed.Key)) : (null, null);
+    }
+
     public Reply Recommend(Invocation invocation, bool forGroup)
     {
         var group = invocation.GroupId;
@@ -73,6 +120,11 @@ public sealed class RecommendationService(
         var subject = forGroup ? RecommendationEngine.GroupSubject : invocation.Member.UserId;
         var own = forGroup ? signals.ForGroup(group) : signals.ForMember(group, invocation.Member.UserId);
         var seen = own.Select(s => s.PaperKey).ToHashSet(StringComparer.Ordinal);
+        if (!forGroup)
+        {
+            seen.UnionWith(dislikes.ForMember(group, invocation.Member.UserId));
+        }
+
         var ranking = engine.Rank(group, subject, own, seen, Math.Clamp(options.Results, 1, 20));
         if (ranking is not null && ranking.Papers.Count > 0)
         {
@@ -101,22 +153,9 @@ public sealed class RecommendationService(
     public Reply Similar(Invocation invocation, string reference)
     {
         var group = invocation.GroupId;
-        var lookup = library.Find(group, reference);
-        string key;
-        string label;
-        if (lookup.Item is { } item)
+        if (Resolve(group, reference, anyPaper: false) is not ({ } key, { } label))
         {
-            key = item.Paper.Key;
-            label = $"{item.Label} {item.Title}";
-        }
-        else if (PaperRefParser.Parse(reference).Reference is { } parsed && engine.Snapshot.FeedPapers.TryGetValue(parsed.Key, out var fed))
-        {
-            key = fed.Key;
-            label = $"arXiv:{fed.ArxivId} {fed.Title}";
-        }
-        else
-        {
-            return new ErrorReply(lookup.Error!);
+            return new ErrorReply(library.Find(group, reference).Error!);
         }
 
         if (!engine.Knows(key))

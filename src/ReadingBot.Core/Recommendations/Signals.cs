@@ -17,6 +17,19 @@ public interface ILikeStore
     IReadOnlyList<PaperLike> ForGroup(GroupId group);
 }
 
+/// <summary>
+/// Members' "not for me": one record per group, member and paper. A disliked paper is a negative example for the
+/// member's model and is hidden from that member's recommendations and follow lists.
+/// </summary>
+public interface IDislikeStore
+{
+    /// <summary>Adds the dislike, or removes it if the member disliked the paper before; returns true when it is now disliked.</summary>
+    bool Toggle(GroupId group, string userId, string paperKey, DateTimeOffset at);
+
+    /// <summary>The keys of the papers the member disliked.</summary>
+    IReadOnlyList<string> ForMember(GroupId group, string userId);
+}
+
 /// <summary>What a member (or the group) did with a paper that says they care about it.</summary>
 public enum SignalKind
 {

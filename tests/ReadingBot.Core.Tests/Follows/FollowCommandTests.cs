@@ -144,6 +144,11 @@ public sealed class FollowCommandTests : IAsyncLifetime
         Assert.Contains(news.Items, i => i.Text == "Kernel Methods for Causal Inference — by Bernhard Schölkopf");
         Assert.Equal(3, Assert.IsType<ListReply>(await bot.SendAsync("follow news", "bob")).Items.Count);
 
+        // Not for alice: hidden from her list, still in bob's and in the group's digest.
+        await bot.SendAsync("dislike 2611.02002", "alice");
+        Assert.DoesNotContain(Assert.IsType<ListReply>(await bot.SendAsync("follow news", "alice")).Items, i => i.Text.StartsWith("Joint Embedding", StringComparison.Ordinal));
+        Assert.Equal(3, Assert.IsType<ListReply>(await bot.SendAsync("follow news", "bob")).Items.Count);
+
         var digest = await CloseWeekAsync();
         var section = digest[digest.IndexOf("New from who and what you follow", StringComparison.Ordinal)..];
         Assert.Equal(1, Count(section, "Joint Embedding Predictive Architectures Revisited"));
