@@ -107,6 +107,7 @@ public static partial class ArxivAtomParser
             PdfUrl = (string?)pdf?.Attribute("href") is { Length: > 0 } href ? href.Replace("http://", "https://", StringComparison.Ordinal) : $"https://arxiv.org/pdf/{id}",
             Doi = doi.Length > 0 ? doi.ToLowerInvariant() : null,
             JournalRef = journal.Length > 0 ? journal : null,
+            CodeUrl = CodeLinks.Find((string?)entry.Element(Arxiv + "comment")),
             ArxivId = id,
             LatestVersion = version,
             State = MetadataState.Resolved,

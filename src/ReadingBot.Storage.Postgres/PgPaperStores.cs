@@ -8,9 +8,9 @@ namespace ReadingBot.Storage.Postgres;
 public sealed class PgPaperStore(PostgresDatabase db) : IPaperStore
 {
     internal const string Columns =
-        "paper_key, source, url, title, authors, abstract, year, venue, published, updated, categories, pdf_url, doi, arxiv_id, journal_ref, latest_version, state, attempts, next_attempt_at, last_error, fetched_at";
+        "paper_key, source, url, title, authors, abstract, year, venue, published, updated, categories, pdf_url, doi, arxiv_id, journal_ref, latest_version, state, attempts, next_attempt_at, last_error, fetched_at, code_url";
 
-    internal const string Insert = $"INSERT INTO papers ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+    internal const string Insert = $"INSERT INTO papers ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
 
     internal const string UpdateAll =
         """
@@ -19,7 +19,7 @@ public sealed class PgPaperStore(PostgresDatabase db) : IPaperStore
             updated = excluded.updated, categories = excluded.categories, pdf_url = excluded.pdf_url, doi = excluded.doi,
             arxiv_id = excluded.arxiv_id, journal_ref = excluded.journal_ref, latest_version = excluded.latest_version,
             state = excluded.state, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at,
-            last_error = excluded.last_error, fetched_at = excluded.fetched_at
+            last_error = excluded.last_error, fetched_at = excluded.fetched_at, code_url = excluded.code_url
         """;
 
     internal const string Upsert = $"{Insert} ON CONFLICT (paper_key) {UpdateAll}";
@@ -39,7 +39,7 @@ public sealed class PgPaperStore(PostgresDatabase db) : IPaperStore
     [
         p.Key, p.Source.ToString(), p.Url, p.Title, p.Authors.ToArray(), p.Abstract, p.Year, p.Venue, p.Published, p.Updated,
         p.Categories.ToArray(), p.PdfUrl, p.Doi, p.ArxivId, p.JournalRef, p.LatestVersion, p.State.ToString(), p.Attempts,
-        p.NextAttemptAt, p.LastError, p.FetchedAt,
+        p.NextAttemptAt, p.LastError, p.FetchedAt, p.CodeUrl,
     ];
 
     internal static Paper Read(NpgsqlDataReader r) => new()
@@ -65,6 +65,7 @@ public sealed class PgPaperStore(PostgresDatabase db) : IPaperStore
         NextAttemptAt = r.OptionalInstant(18),
         LastError = r.OptionalString(19),
         FetchedAt = r.OptionalInstant(20),
+        CodeUrl = r.OptionalString(21),
     };
 }
 

@@ -120,4 +120,17 @@ public sealed class EnrichmentTests : IAsyncLifetime
         bot.Time.Advance(TimeSpan.FromDays(1));
         Assert.Equal(1, (await bot.Get<EnrichmentRefresher>().RunOnceAsync(CancellationToken.None)).Saved);
     }
+
+    [Fact]
+    public async Task A_github_link_in_the_arxiv_comment_is_the_papers_code_on_its_card()
+    {
+        emulator.AddArxiv(ArxivFixture.Following);
+        using var bot = PaperTesting.Bot(emulator);
+
+        await bot.SendAsync("paper add 2611.01001");
+        await bot.SendAsync("paper add 1706.03762");
+
+        Assert.Equal("https://github.com/example/ebm-vision", Assert.IsType<CardReply>(await bot.SendAsync("paper show #1")).Card.Fields.Single(f => f.Name == "Code").Value);
+        Assert.DoesNotContain(Assert.IsType<CardReply>(await bot.SendAsync("paper show #2")).Card.Fields, f => f.Name == "Code");
+    }
 }

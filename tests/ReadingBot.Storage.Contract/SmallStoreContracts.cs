@@ -66,6 +66,14 @@ public abstract class PaperStoreContract(Func<StoreSet> open) : StoreContract(op
 
         Assert.Equal(["arxiv:1512.03385"], Stores.Papers.FindDue(At, 10).Select(p => p.Key));
     }
+
+    [Fact]
+    public void A_papers_code_link_is_kept()
+    {
+        Stores.Papers.Save(Arxiv("2611.01001") with { CodeUrl = "https://github.com/example/ebm-vision" });
+
+        Assert.Equal("https://github.com/example/ebm-vision", Stores.Papers.Find("arxiv:2611.01001")!.CodeUrl);
+    }
 }
 
 public abstract class ProgressStoreContract(Func<StoreSet> open) : StoreContract(open)

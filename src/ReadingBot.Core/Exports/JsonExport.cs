@@ -71,16 +71,16 @@ public static class JsonExport
     public sealed record ExportPaper(
         string Key, string Source, string Url, string? Title, IReadOnlyList<string> Authors, string? Abstract, int? Year, string? Venue,
         DateTimeOffset? Published, DateTimeOffset? Updated, IReadOnlyList<string> Categories, string? PdfUrl, string? Doi, string? ArxivId,
-        string? JournalRef, string? LatestVersion, string State)
+        string? JournalRef, string? LatestVersion, string State, string? CodeUrl = null)
     {
         public static ExportPaper From(Paper p) => new(p.Key, p.Source.ToString(), p.Url, p.Title, p.Authors, p.Abstract, p.Year, p.Venue, p.Published, p.Updated,
-            p.Categories, p.PdfUrl, p.Doi, p.ArxivId, p.JournalRef, p.LatestVersion, p.State.ToString());
+            p.Categories, p.PdfUrl, p.Doi, p.ArxivId, p.JournalRef, p.LatestVersion, p.State.ToString(), p.CodeUrl);
 
         public Paper ToPaper() => new()
         {
             Key = Key, Source = Enum.Parse<PaperSource>(Source), Url = Url, Title = Title, Authors = Authors ?? [], Abstract = Abstract, Year = Year, Venue = Venue,
             Published = Published, Updated = Updated, Categories = Categories ?? [], PdfUrl = PdfUrl, Doi = Doi, ArxivId = ArxivId, JournalRef = JournalRef,
-            LatestVersion = LatestVersion, State = Enum.Parse<MetadataState>(State),
+            LatestVersion = LatestVersion, State = Enum.Parse<MetadataState>(State), CodeUrl = CodeUrl,
         };
     }
 }

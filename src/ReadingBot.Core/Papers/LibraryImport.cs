@@ -241,6 +241,7 @@ public sealed class LibraryImport(
             Categories = [.. exported.Categories.Take(20).Select(c => Clip(c, 40)).OfType<string>()],
             PdfUrl = pending.PdfUrl ?? WebLink(exported.PdfUrl),
             JournalRef = Clip(exported.JournalRef, MaxShort),
+            CodeUrl = CodeLinks.Find(exported.CodeUrl),
             State = MetadataState.Pending,
             NextAttemptAt = now,
             LastError = "imported from an export; not yet checked with its source",

@@ -38,6 +38,9 @@ public sealed record Paper
     public string? ArxivId { get; init; }
     public string? JournalRef { get; init; }
 
+    /// <summary>The paper's code, where a source names it (a GitHub link in arXiv's comment field, say).</summary>
+    public string? CodeUrl { get; init; }
+
     /// <summary>The latest version the source knows (arXiv's <c>v5</c>), where it has versions.</summary>
     public string? LatestVersion { get; init; }
 

@@ -54,6 +54,11 @@ public static class PaperCards
             fields.Add(new CardField("Journal", p.JournalRef));
         }
 
+        if (p.CodeUrl is not null)
+        {
+            fields.Add(new CardField("Code", p.CodeUrl));
+        }
+
         var added = TimeZoneInfo.ConvertTime(item.Entry.AddedAt, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         fields.Add(new CardField("Added", $"{added} by {addedBy}"));
         return new Card($"{item.Label} {item.Title}", p.Url)

@@ -96,6 +96,7 @@ public sealed class PaperIdentity(IPaperIdentityStore store, PaperSearchIndex in
             Doi = survivor.Doi ?? Fill(facts.Doi, p => p.Doi),
             ArxivId = survivor.ArxivId ?? Fill(facts.ArxivId, p => p.ArxivId),
             JournalRef = Fill(facts.JournalRef, p => p.JournalRef),
+            CodeUrl = Fill(facts.CodeUrl, p => p.CodeUrl),
             LatestVersion = Fill(facts.LatestVersion, p => p.LatestVersion),
         };
     }

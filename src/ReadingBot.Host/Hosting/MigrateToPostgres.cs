@@ -46,7 +46,7 @@ internal static class MigrateToPostgres
             Text("abstract", "abstract"), Int("year", "year"), Text("venue", "venue"), Instant("published", "published"), Instant("updated", "updated"),
             Strings("categories", "categories"), Text("pdf_url", "pdfUrl"), Text("doi", "doi"), Text("arxiv_id", "arxivId"), Text("journal_ref", "journalRef"),
             Text("latest_version", "latestVersion"), Text("state", "state"), Int("attempts", "attempts"), Instant("next_attempt_at", "nextAttemptAt"),
-            Text("last_error", "lastError"), Instant("fetched_at", "fetchedAt")),
+            Text("last_error", "lastError"), Instant("fetched_at", "fetchedAt"), Text("code_url", "codeUrl")),
         new(Collections.PaperAliases, "paper_aliases", Id("removed_key"), Text("target_key", "target")),
         new(Collections.Deliveries, "deliveries", Id("delivery_key"), Instant("expires_at", "expiresAt")),
         new(Collections.AdapterState, "adapter_state", Id("state_key"), Text("value", "value")),

@@ -176,7 +176,7 @@ public static partial class GroupPageHtml
     public static IEnumerable<string> Links(PaperRecord p)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var links = new List<(string Text, string? Url)> { ("Abstract page", p.Url), ("PDF", p.PdfUrl), (p.Doi is null ? "" : "DOI " + p.Doi, p.Doi is null ? null : "https://doi.org/" + p.Doi) };
+        var links = new List<(string Text, string? Url)> { ("Abstract page", p.Url), ("PDF", p.PdfUrl), (p.Doi is null ? "" : "DOI " + p.Doi, p.Doi is null ? null : "https://doi.org/" + p.Doi), ("Code", p.CodeUrl) };
         foreach (var (text, url) in links)
         {
             if (url is not null && seen.Add(url.TrimEnd('/')))
