@@ -15,7 +15,7 @@ namespace ReadingBot.Core.Follows;
 /// the next, and a resend after a crash carries the same key. A member whose direct messages are closed is told
 /// nothing more: the setting is turned off (they can turn it on again), so the bot does not knock every week.
 /// </summary>
-public sealed class FollowDigestJob(IFollowStore follows, Recommendations.IDislikeStore dislikes, IMemberStore members, IAdapterStateStore state, OutboundMessenger outbound, ILogger<FollowDigestJob> logger) : IScheduledJob
+public sealed class FollowDigestJob(IFollowStore follows, Recommendations.IDislikeStore dislikes, Recommendations.RecommendationEngine engine, IMemberStore members, IAdapterStateStore state, OutboundMessenger outbound, ILogger<FollowDigestJob> logger) : IScheduledJob
 {
     public const string Kind = "follow-dm";
     private const int MaxItems = 15;
@@ -43,7 +43,8 @@ public sealed class FollowDigestJob(IFollowStore follows, Recommendations.IDisli
             }
 
             var hidden = dislikes.ForMember(group.Id, member.UserId).ToHashSet(StringComparer.Ordinal);
-            var matches = follows.Matches(group.Id, member.UserId, weekStart).Where(m => m.FoundAt < due.At && !hidden.Contains(m.PaperKey)).Take(MaxItems).Select(FollowService.MatchItem).ToList();
+            var found = follows.Matches(group.Id, member.UserId, weekStart).Where(m => m.FoundAt < due.At && !hidden.Contains(m.PaperKey)).ToList();
+            var matches = engine.RankByModel(group.Id, member.UserId, found, m => (m.PaperKey, m.Title)).Take(MaxItems).Select(FollowService.MatchItem).ToList();
             if (matches.Count == 0)
             {
                 continue;

@@ -8,7 +8,7 @@ namespace ReadingBot.Core.Follows;
 /// <c>/follow</c> and <c>/unfollow</c>: a member's (or, for moderators, the group's) followed researchers and topics,
 /// a preview of an author's latest papers to tell namesakes apart, and the matches the refresh found.
 /// </summary>
-public sealed class FollowService(IFollowStore store, FollowedAuthorFinder finder, Recommendations.IDislikeStore dislikes, FollowOptions options, TimeProvider time)
+public sealed class FollowService(IFollowStore store, FollowedAuthorFinder finder, Recommendations.IDislikeStore dislikes, Recommendations.RecommendationEngine engine, FollowOptions options, TimeProvider time)
 {
     private const int PreviewCount = 3;
 
@@ -130,14 +130,15 @@ public sealed class FollowService(IFollowStore store, FollowedAuthorFinder finde
             .Where(m => !hidden.Contains(m.PaperKey))
             .DistinctBy(m => m.PaperKey)
             .OrderByDescending(m => m.FoundAt).ThenBy(m => m.PaperKey, StringComparer.Ordinal)
-            .Take(20)
-            .Select(MatchItem)
+            .Take(50)
             .ToList();
-        return new ListReply($"New from who and what you follow (last {options.LookbackDays} days)", matches,
+        // The member's own model, when trained, puts what they would like first.
+        var items = engine.RankByModel(invocation.GroupId, invocation.Member.UserId, matches, m => (m.PaperKey, m.Title)).Take(20).Select(MatchItem).ToList();
+        return new ListReply($"New from who and what you follow (last {options.LookbackDays} days)", items,
             store.ForOwner(invocation.GroupId, invocation.Member.UserId).Count + store.ForOwner(invocation.GroupId, Follow.GroupOwner).Count == 0
                 ? "You follow nothing yet: /follow author <name> or /follow topic <words>."
                 : $"Nothing new yet; arXiv is searched every {Hours}.",
-            matches.Count > 0 ? "Not for you? /dislike <arXiv id> hides a paper from your lists and teaches your recommendations." : null) { Ephemeral = true };
+            items.Count > 0 ? "Not for you? /dislike <arXiv id> hides a paper from your lists and teaches your recommendations." : null) { Ephemeral = true };
     }
 
     /// <summary>A match as a line of a list: title, why, and the button that adds it to the library.</summary>

@@ -166,6 +166,25 @@ public sealed class RecommendationEngine(
         return new Ranking(Describe(snap, space, group, model, top), model.Kind, weighted.Count);
     }
 
+    /// <summary>
+    /// Orders papers by the subject's trained model when one is cached (a paper the engine has no row for is read
+    /// from its title), best first; keeps the given order when there is no model yet. Never trains on the request path.
+    /// </summary>
+    public IReadOnlyList<T> RankByModel<T>(GroupId group, string subject, IReadOnlyList<T> papers, Func<T, (string Key, string? Title)> paper)
+    {
+        var snap = Snapshot;
+        if (snap.Space is not { } space || !models.TryGetValue((group, subject), out var cached) || cached.Model.SpaceVersion != space.Version || papers.Count < 2)
+        {
+            return papers;
+        }
+
+        return papers
+            .Select((p, i) => (Paper: p, Order: i, Score: cached.Model.Score(snap.RowFor(paper(p).Key) ?? space.Transform(new FeatureDocument(paper(p).Key, paper(p).Title, null, [])))))
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Order)
+            .Select(x => x.Paper)
+            .ToList();
+    }
+
     /// <summary>The group's candidates nearest to <paramref name="paperKey"/> by cosine; null when the paper has no features yet.</summary>
     public Ranking? Similar(GroupId group, string paperKey, int count)
     {

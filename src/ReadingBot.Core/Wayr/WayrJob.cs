@@ -23,6 +23,7 @@ public sealed class WayrJob(
     LibraryService library,
     Recommendations.RecommendationService recommendations,
     Follows.IFollowStore follows,
+    Recommendations.RecommendationEngine recommendationEngine,
     OutboundMessenger outbound,
     Charts.ReadingCharts charts,
     TimeProvider time) : IScheduledJob
@@ -181,9 +182,11 @@ public sealed class WayrJob(
         }
 
         // The group's follows (moderators' /follow … group): each paper once, found during this WAYR week.
-        var followed = follows.Matches(group.Id, Follows.Follow.GroupOwner, weekStart)
+        var found = follows.Matches(group.Id, Follows.Follow.GroupOwner, weekStart)
             .Where(m => m.FoundAt < closesAt)
             .OrderBy(m => m.FoundAt).ThenBy(m => m.PaperKey, StringComparer.Ordinal)
+            .ToList();
+        var followed = recommendationEngine.RankByModel(group.Id, Recommendations.RecommendationEngine.GroupSubject, found, m => (m.PaperKey, m.Title))
             .Take(15)
             .Select(m => $"{m.Title} ({m.Why}) — add it with /paper add {m.ArxivId ?? m.Url}")
             .ToList();

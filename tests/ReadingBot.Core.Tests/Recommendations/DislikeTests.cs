@@ -57,4 +57,27 @@ public sealed class DislikeTests
         Assert.IsType<ErrorReply>(await bot.SendAsync("dislike #999"));
         Assert.IsType<ErrorReply>(await bot.SendAsync("dislike not-a-paper"));
     }
+
+    [Fact]
+    public async Task Follow_matches_are_ordered_by_the_members_trained_model_and_kept_in_order_without_one()
+    {
+        using var bot = Offline();
+        await AddStarterLibraryAsync(bot);
+        foreach (var n in new[] { "#2", "#3", "#4" })
+        {
+            await bot.TextAsync($"like {n}");
+        }
+
+        await PassAsync(bot);
+        await bot.SendAsync("recommend");
+        await PassAsync(bot);
+        var group = RecommendCommandTests.TestBotGroup(bot);
+        (string Key, string? Title)[] papers = [("arxiv:2612.00001", "Protein structure prediction with language models"), ("arxiv:2612.00002", "Very deep convolutional networks for large-scale image recognition")];
+
+        var ranked = bot.Get<RecommendationEngine>().RankByModel(group, "alice", papers, p => p);
+        var unranked = bot.Get<RecommendationEngine>().RankByModel(group, "nobody", papers, p => p);
+
+        Assert.Equal("arxiv:2612.00002", ranked[0].Key);
+        Assert.Equal(papers, unranked);
+    }
 }
