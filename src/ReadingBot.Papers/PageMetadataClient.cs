@@ -95,6 +95,13 @@ public sealed class PageMetadataClient(SafeHttpClient http)
             pdf = absolutePdf.AbsoluteUri;
         }
 
+        // A code link: a meta tag some sites add, else a link on the page labelled as code, to a code host.
+        var code = CodeLinks.Find(One("citation_code_url", "citation_source_code"))
+            ?? document.QuerySelectorAll("a[href]")
+                .Where(a => a.TextContent.Trim() is var text && (text.Equals("code", StringComparison.OrdinalIgnoreCase)
+                    || text.Contains("source code", StringComparison.OrdinalIgnoreCase) || text.Contains("github", StringComparison.OrdinalIgnoreCase)))
+                .Select(a => CodeLinks.Find(a.GetAttribute("href")))
+                .FirstOrDefault(c => c is not null);
         return new Paper
         {
             Key = "url:" + url,
@@ -108,6 +115,7 @@ public sealed class PageMetadataClient(SafeHttpClient http)
             PdfUrl = pdf,
             Doi = doi,
             ArxivId = arxivId,
+            CodeUrl = code,
             State = MetadataState.Resolved,
         };
     }
