@@ -131,6 +131,10 @@ internal sealed class GeneratedLibrary(SyntheticCorpus corpus, int papers) : IGr
     {
     }
 
+    public void SetPlatformName(GroupId id, string name)
+    {
+    }
+
     public IReadOnlyList<Group> All() => groups;
 
     public int Count(GroupId group) => (group.Value == "bench:0" ? papers : 100) + extra.GetValueOrDefault(group);

@@ -70,6 +70,21 @@ public sealed class LiteGroupStore(ReadingBotDatabase db) : IGroupStore
         db.Groups.Forget(group.Id.Value);
     }
 
+    public void SetPlatformName(GroupId id, string name)
+    {
+        db.InTransaction(() =>
+        {
+            if (Groups.FindById(id.Value) is not { } stored)
+            {
+                return false;
+            }
+
+            stored["platformName"] = name;
+            return Groups.Update(stored);
+        });
+        db.Groups.Forget(id.Value);
+    }
+
     public IReadOnlyList<Group> All() => Groups.FindAll().Select(Documents.ToGroup).ToList();
 }
 

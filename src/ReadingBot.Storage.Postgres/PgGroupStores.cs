@@ -15,6 +15,9 @@ public sealed class PgGroupStore(PostgresDatabase db) : IGroupStore
 
     public Group? Find(GroupId id) => db.QueryFirst($"SELECT {Columns} FROM groups WHERE group_id = $1", Read, id.Value);
 
+    public void SetPlatformName(GroupId id, string name) =>
+        db.Execute("UPDATE groups SET platform_name = $2 WHERE group_id = $1", id.Value, name);
+
     public Group GetOrAdd(GroupId id, Func<Group> create)
     {
         if (Find(id) is { } existing)

@@ -19,6 +19,22 @@ public abstract class GroupStoreContract(Func<StoreSet> open) : StoreContract(op
     }
 
     [Fact]
+    public void Learning_the_platforms_name_changes_nothing_else_of_the_group()
+    {
+        var group = AddGroup("g1");
+        var readBefore = Stores.Groups.Find(group.Id)!;
+        Stores.Groups.Save(readBefore with { Settings = new Dictionary<string, string>(readBefore.Settings) { ["timezone"] = "Asia/Tokyo" } });
+
+        Stores.Groups.SetPlatformName(group.Id, "Alpha readers");
+        Stores.Groups.SetPlatformName(new GroupId("discord:missing"), "Nobody");
+
+        var stored = Stores.Groups.Find(group.Id)!;
+        Assert.Equal("Alpha readers", stored.PlatformName);
+        Assert.Equal("Asia/Tokyo", stored.Settings["timezone"]);
+        Assert.Null(Stores.Groups.Find(new GroupId("discord:missing")));
+    }
+
+    [Fact]
     public void A_group_read_after_a_save_and_after_a_library_add_shows_both()
     {
         var group = AddGroup("g1");

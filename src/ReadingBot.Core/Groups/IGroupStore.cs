@@ -10,6 +10,12 @@ public interface IGroupStore
 
     void Save(Group group);
 
+    /// <summary>
+    /// Changes only the platform's name of the group (nothing else it holds), so an adapter learning a server's name
+    /// cannot undo a moderator's /settings change made at the same time. Nothing happens for a group not stored.
+    /// </summary>
+    void SetPlatformName(GroupId id, string name);
+
     IReadOnlyList<Group> All();
 }
 

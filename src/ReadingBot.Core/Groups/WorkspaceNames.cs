@@ -36,7 +36,7 @@ public sealed class WorkspaceNames(IGroupStore groups)
         var id = new GroupAddress(platform, workspace).Id;
         if (groups.Find(id) is { } group && group.PlatformName != clean)
         {
-            groups.Save(group with { PlatformName = clean });
+            groups.SetPlatformName(id, clean);
         }
     }
 
@@ -48,9 +48,8 @@ public sealed class WorkspaceNames(IGroupStore groups)
             return group;
         }
 
-        var renamed = group with { PlatformName = name };
-        groups.Save(renamed);
-        return renamed;
+        groups.SetPlatformName(group.Id, name);
+        return group with { PlatformName = name };
     }
 
     private static string Clean(string? name)
