@@ -55,6 +55,7 @@ public static class DiscordRegistration
         services.AddSingleton<HttpInteractionsEndpoint>();
         services.AddSingleton<DiscordOutbound>();
         services.AddSingleton<IChatOutbound>(sp => sp.GetRequiredService<DiscordOutbound>());
+        services.AddSingleton<IGroupOwnership, DiscordGroupOwnership>();
         services.AddHostedService<DiscordAdapterService>();
         return true;
     }

@@ -213,9 +213,21 @@ public sealed class LiteScheduledPostStore(ReadingBotDatabase db) : IScheduledPo
 {
     private ILiteCollection<BsonDocument> Posts => db.Database.GetCollection(Collections.ScheduledPosts);
 
+    // A LiteDB transaction does not lock what it reads: two threads could both find a post free and both take it.
+    // One process owns the file (and registers this store once), so a lock here makes the check and the write one step.
+    private readonly Lock claimGate = new();
+
     public ScheduledPostRecord? Find(string key) => Posts.FindById(key) is { } d ? ToRecord(d) : null;
 
     public bool TryClaim(ScheduledPostRecord claim, TimeSpan retryAfter, TimeSpan lease, out ScheduledPostRecord? earlier)
+    {
+        lock (claimGate)
+        {
+            return TryClaimAlone(claim, retryAfter, lease, out earlier);
+        }
+    }
+
+    private bool TryClaimAlone(ScheduledPostRecord claim, TimeSpan retryAfter, TimeSpan lease, out ScheduledPostRecord? earlier)
     {
         ScheduledPostRecord? replaced = null;
         var taken = db.InTransaction(() =>

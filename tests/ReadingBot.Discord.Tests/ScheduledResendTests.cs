@@ -27,7 +27,7 @@ public sealed class ScheduledResendTests
         /// <summary>A scheduler on the fake clock over the bot's stores and jobs; a new one stands for a restarted process.</summary>
         public WeeklyScheduler Scheduler() => new(
             Bot.Services.GetServices<IScheduledJob>(), Bot.Get<IGroupStore>(), Bot.Get<IScheduledPostStore>(),
-            Bot.Get<OutboundMessenger>(), new SchedulerOptions(), Time, Bot.Get<ILogger<WeeklyScheduler>>());
+            Bot.Get<OutboundMessenger>(), new SchedulerOptions(), Time, Bot.Get<ILogger<WeeklyScheduler>>(), Bot.Services.GetServices<IGroupOwnership>());
 
         /// <summary>The messages in the home channel made for this post (its nonce comes from its key).</summary>
         public List<System.Text.Json.Nodes.JsonObject> Copies() =>

@@ -199,6 +199,24 @@ public sealed class ShardStartTests
         Assert.False(ShardSettings.TryParseIds("3-1", out _));
         Assert.False(ShardSettings.TryParseIds("a", out _));
     }
+
+    [Fact]
+    public void The_scheduler_is_told_a_process_serves_only_the_servers_of_its_own_shards()
+    {
+        static Core.Groups.GroupAddress Server(ulong high) => new(Core.Groups.Platforms.Discord, ((high << 22) | 5).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var state = new DiscordConnectionState();
+        var someShards = new DiscordGroupOwnership(state, Options.Create(new DiscordOptions { ShardCount = "auto", ShardIds = "1" }));
+        var defaults = new DiscordGroupOwnership(new DiscordConnectionState(), Options.Create(new DiscordOptions()));
+
+        // Before the plan is resolved: one shard serves everything, some shards nothing yet.
+        Assert.True(defaults.Serves(Server(1002)));
+        Assert.False(someShards.Serves(Server(1001)));
+
+        state.Plan = ShardPlan.For(4, [1]);
+        Assert.True(someShards.Serves(Server(1001)));
+        Assert.False(someShards.Serves(Server(1002)));
+        Assert.Equal(Core.Groups.Platforms.Discord, someShards.Platform);
+    }
 }
 
 public sealed class RenderingTests

@@ -37,7 +37,7 @@ public sealed class ScheduledResendTests : IAsyncLifetime
 
     private WeeklyScheduler Scheduler() => new(
         bot.Services.GetServices<IScheduledJob>(), bot.Get<IGroupStore>(), bot.Get<IScheduledPostStore>(),
-        bot.Get<OutboundMessenger>(), new SchedulerOptions(), time, bot.Get<ILogger<WeeklyScheduler>>());
+        bot.Get<OutboundMessenger>(), new SchedulerOptions(), time, bot.Get<ILogger<WeeklyScheduler>>(), bot.Services.GetServices<IGroupOwnership>());
 
     /// <summary>The key of the first <paramref name="kind"/> due after the group was made; the clock is set one minute past it.</summary>
     private string DueKey(string kind)

@@ -134,6 +134,58 @@ public abstract class ScheduledPostStoreContract(Func<StoreSet> open) : StoreCon
         Assert.True(posts.TryClaim(claim with { At = At.AddMinutes(10) }, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(2), out var failed));
         Assert.Equal(ScheduledPostState.Failed, failed!.State);
     }
+
+    [Fact]
+    public void Of_many_racing_claims_of_one_new_post_exactly_one_wins()
+    {
+        var posts = Stores.ScheduledPosts;
+        var claim = new ScheduledPostRecord("g|2026-W48|race", new GroupId("g"), new WeekKey(2026, 48), "race", ScheduledPostState.Claimed, At, null);
+
+        var won = Race(24, _ => posts.TryClaim(claim, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(2), out var _));
+
+        Assert.Equal(1, won.Count(w => w));
+        Assert.Equal(ScheduledPostState.Claimed, posts.Find(claim.Key)!.State);
+    }
+
+    [Fact]
+    public void Of_many_racing_takeovers_of_a_stale_claim_exactly_one_wins_and_learns_what_it_replaced()
+    {
+        var posts = Stores.ScheduledPosts;
+        var claim = new ScheduledPostRecord("g|2026-W48|race", new GroupId("g"), new WeekKey(2026, 48), "race", ScheduledPostState.Claimed, At, null);
+        Assert.True(posts.TryClaim(claim, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(2), out _));
+
+        // Every racer comes after the lease ran out, each a moment apart, as processes whose passes overlap.
+        var earlier = new ScheduledPostRecord?[24];
+        var won = Race(earlier.Length, i => posts.TryClaim(claim with { At = At.AddMinutes(3).AddSeconds(i) }, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(2), out earlier[i]));
+
+        var winner = Assert.Single(Enumerable.Range(0, won.Length), i => won[i]);
+        Assert.Equal((ScheduledPostState.Claimed, At), (earlier[winner]!.State, earlier[winner]!.At));
+        Assert.Equal(At.AddMinutes(3).AddSeconds(winner), posts.Find(claim.Key)!.At);
+        Assert.All(Enumerable.Range(0, won.Length).Where(i => !won[i]), i => Assert.Null(earlier[i]));
+    }
+
+    /// <summary>Runs every claim on a thread of its own, all released at once, as many processes would.</summary>
+    private static bool[] Race(int count, Func<int, bool> claim)
+    {
+        var won = new bool[count];
+        var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        using var start = new Barrier(count);
+        var threads = Enumerable.Range(0, count).Select(i => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                won[i] = claim(i);
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return failures.IsEmpty ? won : throw new AggregateException(failures);
+    }
 }
 
 public abstract class TenantDataStoreContract(Func<StoreSet> open) : StoreContract(open)

@@ -97,7 +97,10 @@ public sealed class LiveBot : IAsyncDisposable
 
     public string Errors { get { lock (errors) { return errors.ToString(); } } }
 
-    public static LiveBot Start(string dataDirectory, params string[] extraArgs)
+    public static LiveBot Start(string dataDirectory, params string[] extraArgs) => Start(dataDirectory, new Dictionary<string, string>(), extraArgs);
+
+    /// <summary>The same, with <c>READINGBOT_*</c> variables (secrets such as a token or a connection string).</summary>
+    public static LiveBot Start(string dataDirectory, IDictionary<string, string> environment, params string[] extraArgs)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -115,6 +118,11 @@ public sealed class LiveBot : IAsyncDisposable
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("READINGBOT_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
         }
 
         return new LiveBot(Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet"));
@@ -148,6 +156,13 @@ public sealed class LiveBot : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return process.ExitCode;
+    }
+
+    /// <summary><c>kill -9</c>: the process gets no chance to finish anything.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

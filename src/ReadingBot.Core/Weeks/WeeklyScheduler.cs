@@ -90,9 +90,11 @@ public sealed class WeeklyScheduler(
     OutboundMessenger outbound,
     SchedulerOptions options,
     TimeProvider time,
-    ILogger<WeeklyScheduler> logger)
+    ILogger<WeeklyScheduler> logger,
+    IEnumerable<IGroupOwnership> ownership)
 {
     private readonly IReadOnlyList<IScheduledJob> jobList = jobs.ToList();
+    private readonly ILookup<string, IGroupOwnership> owners = ownership.ToLookup(o => o.Platform, StringComparer.Ordinal);
 
     /// <summary>Runs everything due at the current time for every group whose platform has a running adapter.</summary>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
@@ -100,7 +102,7 @@ public sealed class WeeklyScheduler(
         var done = 0;
         foreach (var group in groups.All())
         {
-            if (!outbound.Supports(group.Platform))
+            if (!outbound.Supports(group.Platform) || !Serves(group))
             {
                 continue;
             }
@@ -121,6 +123,13 @@ public sealed class WeeklyScheduler(
 
         return done;
     }
+
+    /// <summary>
+    /// Whether this process runs the group's schedule: another process serves a Discord server of a shard this one
+    /// does not run. Skipping it only spares the shared store a claim the other process makes anyway; the claim is
+    /// what keeps a post to one process.
+    /// </summary>
+    private bool Serves(Group group) => owners[group.Platform].All(o => o.Serves(group.Address));
 
     /// <summary>The events of a group's week from every job, in time order.</summary>
     public IReadOnlyList<ScheduledEvent> EventsOf(Group group, WeekKey week) =>
