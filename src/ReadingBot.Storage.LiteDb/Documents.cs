@@ -29,6 +29,9 @@ public static class Documents
 
     public static string? ReadOptionalString(BsonValue value) => value.IsNull ? null : value.AsString;
 
+    /// <summary>A group document's platform name; documents written before schema 3 have none.</summary>
+    public static string PlatformNameOf(BsonDocument group) => group["platformName"].IsString ? group["platformName"].AsString : "";
+
     public static int? ReadOptionalInt(BsonValue value) => value.IsNull ? null : value.AsInt32;
 
     public static BsonValue Optional(string? value) => value is null ? BsonValue.Null : new BsonValue(value);
@@ -75,7 +78,7 @@ public static class Documents
         CreatedAt = ReadInstant(d["createdAt"]),
         NextPaperNumber = d["nextPaperNumber"].AsInt32,
         Settings = ReadMap(d["settings"]),
-        PlatformName = d["platformName"].IsString ? d["platformName"].AsString : "",
+        PlatformName = PlatformNameOf(d),
     };
 
     public static string MemberId(GroupId group, string userId) => $"{group.Value}|{userId}";

@@ -41,7 +41,7 @@ internal static class MigrateToPostgres
     [
         new(Collections.Groups, "groups", Id("group_id"), Text("platform", "platform"), Text("workspace", "workspace"), Text("scope", "scope"),
             Instant("created_at", "createdAt"), Int("next_paper_number", "nextPaperNumber"), Json("settings", "settings"),
-            new("platform_name", d => d["platformName"].IsString ? d["platformName"].AsString : "")),
+            new("platform_name", Documents.PlatformNameOf)),
         new(Collections.Papers, "papers", Id("paper_key"), Text("source", "source"), Text("url", "url"), Text("title", "title"), Strings("authors", "authors"),
             Text("abstract", "abstract"), Int("year", "year"), Text("venue", "venue"), Instant("published", "published"), Instant("updated", "updated"),
             Strings("categories", "categories"), Text("pdf_url", "pdfUrl"), Text("doi", "doi"), Text("arxiv_id", "arxivId"), Text("journal_ref", "journalRef"),
