@@ -43,6 +43,7 @@ public static class CoreComposition
         services.AddSingleton<LibraryService>();
         services.AddSingleton<PaperIdentity>();
         services.AddSingleton<WeeklyPaperService>();
+        services.AddSingleton<RsvpTallies>();
         services.AddSingleton<IPaperCardContributor, WeeklyCardFields>();
         services.AddSingleton<IPaperCardContributor, WayrCardFields>();
         services.AddSingleton<IPaperCardContributor, EnrichmentCardFields>();

@@ -61,6 +61,7 @@ public static class StorageComposition
         services.AddSingleton<IDigestStore>(sp => sp.GetRequiredService<LiteStreakStore>());
         services.AddSingleton<IRoadmapStore, LiteRoadmapStore>();
         services.TryAddSingleton<ILikeStore, LiteLikeStore>();
+        services.TryAddSingleton<IRsvpStore, LiteRsvpStore>();
         services.AddSingleton<IFollowStore, LiteFollowStore>();
         services.AddSingleton<IEnrichmentStore, LiteEnrichmentStore>();
         services.AddHostedService<CheckpointService>();

@@ -150,6 +150,7 @@ public static class Tables
         new("standings", "standings"),
         new("streakAudit", "streak_audit"),
         new("likes", "likes"),
+        new("rsvps", "rsvps"),
         new("roadmaps", "roadmaps"),
         new("roadmapProgress", "roadmap_progress"),
         new("follows", "follows"),

@@ -45,6 +45,7 @@ public static class PostgresComposition
         services.AddSingleton<IDigestStore>(sp => sp.GetRequiredService<PgStreakStore>());
         services.AddSingleton<IRoadmapStore, PgRoadmapStore>();
         services.AddSingleton<ILikeStore, PgLikeStore>();
+        services.AddSingleton<IRsvpStore, PgRsvpStore>();
         services.AddSingleton<IFollowStore, PgFollowStore>();
         services.AddSingleton<IEnrichmentStore, PgEnrichmentStore>();
         return services;

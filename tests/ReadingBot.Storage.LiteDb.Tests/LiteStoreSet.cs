@@ -41,6 +41,7 @@ public sealed class LiteStoreSet : StoreSet
             Digests = streaks,
             Roadmaps = new LiteRoadmapStore(db),
             Likes = new LiteLikeStore(db),
+            Rsvps = new LiteRsvpStore(db),
             Follows = new LiteFollowStore(db),
             Enrichments = new LiteEnrichmentStore(db),
         };

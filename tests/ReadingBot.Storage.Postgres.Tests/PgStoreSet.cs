@@ -46,6 +46,7 @@ public sealed class PgStoreSet : StoreSet
             Digests = streaks,
             Roadmaps = new PgRoadmapStore(db),
             Likes = new PgLikeStore(db),
+            Rsvps = new PgRsvpStore(db),
             Follows = new PgFollowStore(db),
             Enrichments = new PgEnrichmentStore(db),
         };

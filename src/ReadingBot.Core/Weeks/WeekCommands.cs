@@ -13,6 +13,8 @@ internal sealed record SkipWeek(string? When) : Command;
 
 internal sealed record VolunteerToPresent : Command;
 
+internal sealed record RsvpWeek(string Answer, string? When) : Command;
+
 public sealed record Discuss(string Text) : Command;
 
 /// <summary><c>/week</c> (the paper of the week, its schedule and presenter) and <c>/discuss</c>.</summary>
@@ -32,6 +34,12 @@ internal sealed class WeekCommands(WeeklyPaperService weekly) : ICommandModule
             ],
             a => new ScheduleWeek(a.Required("weekday"), a.Required("time"), a.Required("zone"))) { ModeratorOnly = true },
         new("week", "skip", "mark a week as a break", [SharedOptions.WeekOrDate], a => new SkipWeek(a.Optional("date"))) { ModeratorOnly = true },
+        new("week", "rsvp", "say whether you come to a week's meeting (the next one by default)",
+            [
+                new OptionSpec("answer", OptionKind.Choice, "yes (going) or no (not this week)") { Choices = ["yes", "no"] },
+                SharedOptions.WeekOrDate,
+            ],
+            a => new RsvpWeek(a.Required("answer"), a.Optional("date"))),
         new("week", "present", "volunteer to present a coming paper", [], _ => new VolunteerToPresent()),
         new("discuss", null, "add a note to the discussion of this week's paper",
             [new OptionSpec("text", OptionKind.Text, "your note") { MaxLength = SharedOptions.MaxNoteLength, Label = "note" }],
@@ -44,6 +52,7 @@ internal sealed class WeekCommands(WeeklyPaperService weekly) : ICommandModule
         PickWeek c => weekly.PickAsync(invocation, c.Reference, c.When, cancellationToken),
         ScheduleWeek c => Task.FromResult(weekly.Schedule(invocation, c.Weekday, c.Time, c.Zone)),
         SkipWeek c => Task.FromResult(weekly.Skip(invocation, c.When)),
+        RsvpWeek c => Task.FromResult(weekly.Rsvp(invocation, c.Answer, c.When)),
         VolunteerToPresent => Task.FromResult(weekly.Volunteer(invocation)),
         Discuss c => Task.FromResult(weekly.Discuss(invocation, c.Text)),
         _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),

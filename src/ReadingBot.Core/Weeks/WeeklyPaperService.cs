@@ -21,7 +21,9 @@ public sealed class WeeklyPaperService(
     IMemberStore members,
     PaperSearchIndex search,
     TimeProvider time,
-    Recommendations.RecommendationService recommendations)
+    Recommendations.RecommendationService recommendations,
+    IRsvpStore rsvps,
+    RsvpTallies tallies)
 {
     private readonly OpenWeeks openWeeks = new(plans, posts, time);
 
@@ -280,6 +282,12 @@ public sealed class WeeklyPaperService(
             fields.Add(new CardField(label, value));
         }
 
+        var next = NextMeetingWeek(group, zone, now);
+        if (upcoming.GetValueOrDefault(next) is not { State: WeekPlanState.Skipped })
+        {
+            fields.Add(new CardField($"Going ({next})", tallies.Of(invocation.GroupId, next).Line() + $". Answer with /week rsvp yes or /week rsvp no."));
+        }
+
         var reminders = group.Setting(WeeklySchedule.Reminders);
         var autopick = group.Setting(WeeklySchedule.AutoPick) == "on" ? $"on ({group.Setting(WeeklySchedule.AutoPickCutoff)} before the announcement)" : "off";
         var card = new Card("The paper of the week")
@@ -298,6 +306,76 @@ public sealed class WeeklyPaperService(
 
         return new CardReply(card);
     }
+
+    /// <summary>
+    /// Records the member's answer for a week's meeting (the week of the next meeting by default), replacing an
+    /// earlier answer. Answered privately: a press on the announcement's buttons lands here too.
+    /// </summary>
+    public Reply Rsvp(Invocation invocation, string answer, string? when)
+    {
+        var going = answer.Trim().ToLowerInvariant() switch
+        {
+            "yes" or "going" or "y" => true,
+            "no" or "n" or "not" => false,
+            _ => (bool?)null,
+        };
+        if (going is null)
+        {
+            return new ErrorReply($"'{CommandBinder.Clip(answer)}' is not yes or no. Use /week rsvp yes or /week rsvp no, with a week such as 2026-W49 if not the next meeting's.");
+        }
+
+        var group = invocation.Group;
+        var zone = group.Zone();
+        var now = time.GetUtcNow();
+        var next = NextMeetingWeek(group, zone, now);
+        var week = next;
+        if (when is not null)
+        {
+            if (!WeekKey.TryParseWeekOrDate(when, out week))
+            {
+                return new ErrorReply($"'{CommandBinder.Clip(when)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
+            }
+
+            if (week < next)
+            {
+                return new ErrorReply($"The meeting of {week} is over. Answer for {next} or later.");
+            }
+
+            if (week > next.Advance(OpenWeeks.MaxAhead))
+            {
+                return new ErrorReply($"{week} is too far ahead; answer for at most {OpenWeeks.MaxAhead} weeks ahead.");
+            }
+        }
+
+        var plan = plans.Find(invocation.GroupId, week);
+        if (plan?.State == WeekPlanState.Skipped)
+        {
+            return new ErrorReply($"{week} is a break: there is no meeting to answer for.");
+        }
+
+        rsvps.Save(new Rsvp(invocation.GroupId, week, invocation.Member.UserId, going.Value ? RsvpAnswer.Going : RsvpAnswer.NotGoing, now));
+        var meeting = MeetingOf(group, week, zone);
+        var paper = plan?.PaperKey is { } key ? $" ({Describe(invocation.GroupId, key)})" : "";
+        var said = going.Value
+            ? $"You're going to the meeting of {week}{paper}, {group.MomentOf(meeting, withRelative: true)}."
+            : $"Noted: not this week ({week}{paper}).";
+        return new TextReply($"{said} {Capitalised(tallies.Of(invocation.GroupId, week).Line())}. Answering again replaces your answer.") { Ephemeral = true };
+    }
+
+    /// <summary>The week whose meeting is next: this week until its meeting has started, then next week.</summary>
+    internal static WeekKey NextMeetingWeek(Group group, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var current = WeekKey.Of(now, zone);
+        return MeetingOf(group, current, zone) > now ? current : current.Next();
+    }
+
+    private static DateTimeOffset MeetingOf(Group group, WeekKey week, TimeZoneInfo zone)
+    {
+        var announce = WeeklySchedule.InstantOf(week, WeeklySchedule.AnnounceTime(group), zone);
+        return WeeklySchedule.MeetingAfter(announce, week, WeeklySchedule.MeetingTime(group), zone);
+    }
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     public Reply Volunteer(Invocation invocation)
     {
