@@ -57,6 +57,7 @@ public static class CoreComposition
         services.AddSingleton<WayrJob>();
         services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
         services.AddSingleton<IScheduledJob, FollowDigestJob>();
+        services.AddSingleton<IScheduledJob, DirectReminderJob>();
         services.AddSingleton<WayrService>();
         services.AddSingleton<StreakService>();
         services.AddSingleton<ProgressService>();

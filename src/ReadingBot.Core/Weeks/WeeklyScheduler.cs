@@ -384,7 +384,7 @@ public sealed class WeeklyPaperJob(
         return (ScheduledPostState.Posted, posted.MessageId);
     }
 
-    private static string Spoken(TimeSpan offset) => WeeklySchedule.Format(offset) switch
+    internal static string Spoken(TimeSpan offset) => WeeklySchedule.Format(offset) switch
     {
         "1d" => "1 day",
         "1h" => "1 hour",
