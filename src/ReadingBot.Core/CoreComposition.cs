@@ -58,6 +58,7 @@ public static class CoreComposition
         services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
         services.AddSingleton<IScheduledJob, FollowDigestJob>();
         services.AddSingleton<IScheduledJob, DirectReminderJob>();
+        services.AddSingleton<IScheduledJob, PresenterConfirmationJob>();
         services.AddSingleton<WayrService>();
         services.AddSingleton<StreakService>();
         services.AddSingleton<ProgressService>();

@@ -23,7 +23,8 @@ public sealed class WeeklyPaperService(
     TimeProvider time,
     Recommendations.RecommendationService recommendations,
     IRsvpStore rsvps,
-    RsvpTallies tallies)
+    RsvpTallies tallies,
+    Ports.IAdapterStateStore state)
 {
     private readonly OpenWeeks openWeeks = new(plans, posts, time);
 
@@ -277,7 +278,7 @@ public sealed class WeeklyPaperService(
             var value = upcoming.TryGetValue(week, out var plan)
                 ? plan.State == WeekPlanState.Skipped
                     ? "a break"
-                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {group.MomentOf(meeting, withRelative: true)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" : "") + (plan.AutoPicked ? " (picked automatically)" : "")
+                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {group.MomentOf(meeting, withRelative: true)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" + (state.Get(PresenterConfirmationJob.AnswerKey(invocation.GroupId, week)) == "ready" ? " (confirmed)" : "") : "") + (plan.AutoPicked ? " (picked automatically)" : "")
                 : "not picked yet";
             fields.Add(new CardField(label, value));
         }
@@ -298,9 +299,24 @@ public sealed class WeeklyPaperService(
         if (invocation.IsModerator)
         {
             var failures = posts.Recent(invocation.GroupId, 20).Where(r => r.State is ScheduledPostState.Failed or ScheduledPostState.Missed).Take(3).ToList();
+            var notes = new List<string>();
             if (failures.Count > 0)
             {
-                card = card with { Body = "For moderators — recent scheduling problems:\n" + string.Join('\n', failures.Select(f => $"{f.Week} {f.Kind}: {f.State.ToString().ToLowerInvariant()} ({f.Detail})")) };
+                notes.Add("For moderators — recent scheduling problems:\n" + string.Join('\n', failures.Select(f => $"{f.Week} {f.Kind}: {f.State.ToString().ToLowerInvariant()} ({f.Detail})")));
+            }
+
+            var declined = Enumerable.Range(0, 5).Select(i => current.Advance(i))
+                .Select(w => (Week: w, Answer: state.Get(PresenterConfirmationJob.AnswerKey(invocation.GroupId, w))))
+                .Where(a => a.Answer?.StartsWith("declined|", StringComparison.Ordinal) == true && upcoming.GetValueOrDefault(a.Week)?.Presenter is null)
+                .Select(a => $"{Name(invocation, a.Answer!["declined|".Length..])} can't present {a.Week}: the slot is free.").ToList();
+            if (declined.Count > 0)
+            {
+                notes.Add("For moderators — presenters:\n" + string.Join('\n', declined));
+            }
+
+            if (notes.Count > 0)
+            {
+                card = card with { Body = string.Join("\n\n", notes) };
             }
         }
 
@@ -376,6 +392,36 @@ public sealed class WeeklyPaperService(
     }
 
     private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    /// <summary>
+    /// The week's presenter answers the bot's request to confirm (<see cref="PresenterConfirmationJob"/>): ready, or
+    /// cannot make it, which frees the slot and tells moderators in /week.
+    /// </summary>
+    public Reply AnswerPresenting(Invocation invocation, bool ready, string? when)
+    {
+        var zone = invocation.Group.Zone();
+        var week = NextMeetingWeek(invocation.Group, zone, time.GetUtcNow());
+        if (when is not null && !WeekKey.TryParseWeekOrDate(when, out week))
+        {
+            return new ErrorReply($"'{CommandBinder.Clip(when)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
+        }
+
+        var plan = plans.Find(invocation.GroupId, week);
+        if (plan is not { State: WeekPlanState.Planned } || plan.Presenter != invocation.Member.UserId)
+        {
+            return new ErrorReply($"You are not the presenter of {week}. Volunteer for a coming week with /week present.");
+        }
+
+        if (ready)
+        {
+            state.Set(PresenterConfirmationJob.AnswerKey(invocation.GroupId, week), "ready");
+            return new TextReply($"Thanks, {invocation.Member.DisplayName}: you are confirmed as the presenter of {week}.") { Ephemeral = true };
+        }
+
+        plans.Save(plan with { Presenter = null });
+        state.Set(PresenterConfirmationJob.AnswerKey(invocation.GroupId, week), "declined|" + invocation.Member.UserId);
+        return new TextReply($"Noted: you can't present {week}. The slot is free again, and the moderators see it in /week.") { Ephemeral = true };
+    }
 
     public Reply Volunteer(Invocation invocation)
     {
