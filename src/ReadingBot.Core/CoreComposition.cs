@@ -43,6 +43,7 @@ public static class CoreComposition
         services.AddSingleton<LibraryService>();
         services.AddSingleton<PaperIdentity>();
         services.AddSingleton<WeeklyPaperService>();
+        services.AddSingleton<RsvpTallies>();
         services.AddSingleton<IPaperCardContributor, WeeklyCardFields>();
         services.AddSingleton<IPaperCardContributor, WayrCardFields>();
         services.AddSingleton<IPaperCardContributor, EnrichmentCardFields>();
@@ -56,6 +57,8 @@ public static class CoreComposition
         services.AddSingleton<WayrJob>();
         services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
         services.AddSingleton<IScheduledJob, FollowDigestJob>();
+        services.AddSingleton<IScheduledJob, DirectReminderJob>();
+        services.AddSingleton<IScheduledJob, PresenterConfirmationJob>();
         services.AddSingleton<WayrService>();
         services.AddSingleton<StreakService>();
         services.AddSingleton<ProgressService>();

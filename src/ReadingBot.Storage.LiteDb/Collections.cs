@@ -62,6 +62,7 @@ public static class Collections
         new(StreakAudit, GroupOwned: true, Index("group")),
         new(LiteLikeStore.Likes, GroupOwned: true, Index("group"), Index("groupMember")),
         new(LiteDislikeStore.Dislikes, GroupOwned: true, Index("group"), Index("groupMember")),
+        new(LiteRsvpStore.Rsvps, GroupOwned: true, Index("group"), Index("groupWeek")),
         new(LiteRoadmapStore.Roadmaps, GroupOwned: true),
         new(LiteRoadmapStore.Progress, GroupOwned: true, Index("group")),
         new(LiteFollowStore.FollowsCollection, GroupOwned: true, Index("group"), Index("groupOwner")),

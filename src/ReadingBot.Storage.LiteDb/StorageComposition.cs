@@ -62,6 +62,7 @@ public static class StorageComposition
         services.AddSingleton<IRoadmapStore, LiteRoadmapStore>();
         services.TryAddSingleton<ILikeStore, LiteLikeStore>();
         services.AddSingleton<IDislikeStore, LiteDislikeStore>();
+        services.TryAddSingleton<IRsvpStore, LiteRsvpStore>();
         services.AddSingleton<IFollowStore, LiteFollowStore>();
         services.AddSingleton<IEnrichmentStore, LiteEnrichmentStore>();
         services.AddHostedService<CheckpointService>();

@@ -154,6 +154,7 @@ public static class Tables
         new("streakAudit", "streak_audit"),
         new("likes", "likes"),
         new("dislikes", "dislikes"),
+        new("rsvps", "rsvps"),
         new("roadmaps", "roadmaps"),
         new("roadmapProgress", "roadmap_progress"),
         new("follows", "follows"),

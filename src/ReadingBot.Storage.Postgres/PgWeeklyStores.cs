@@ -206,3 +206,22 @@ public sealed class PgScheduledPostStore(PostgresDatabase db) : IScheduledPostSt
     private static ScheduledPostRecord Read(NpgsqlDataReader r) => new(
         r.GetString(0), new GroupId(r.GetString(1)), r.Week(2), r.GetString(3), r.Enum<ScheduledPostState>(4), r.Instant(5), r.OptionalString(6));
 }
+
+/// <summary>RSVPs: one row per group, week and member; a new answer replaces the old in one upsert.</summary>
+public sealed class PgRsvpStore(PostgresDatabase db) : IRsvpStore
+{
+    public void Save(Rsvp rsvp) => db.Execute(
+        """
+        INSERT INTO rsvps (group_id, week, member, answer, at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (group_id, week, member) DO UPDATE SET answer = excluded.answer, at = excluded.at
+        """,
+        rsvp.Group.Value, rsvp.Week.ToString(), rsvp.UserId, rsvp.Answer.ToString(), rsvp.At);
+
+    public Rsvp? Find(GroupId group, WeekKey week, string userId) =>
+        db.QueryFirst("SELECT week, member, answer, at FROM rsvps WHERE group_id = $1 AND week = $2 AND member = $3", r => Read(group, r), group.Value, week.ToString(), userId);
+
+    public IReadOnlyList<Rsvp> ForWeek(GroupId group, WeekKey week) =>
+        db.Query("SELECT week, member, answer, at FROM rsvps WHERE group_id = $1 AND week = $2 ORDER BY at, member COLLATE \"C\"", r => Read(group, r), group.Value, week.ToString());
+
+    private static Rsvp Read(GroupId group, NpgsqlDataReader r) => new(group, r.Week(0), r.GetString(1), r.Enum<RsvpAnswer>(2), r.Instant(3));
+}

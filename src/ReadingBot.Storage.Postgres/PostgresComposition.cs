@@ -46,6 +46,7 @@ public static class PostgresComposition
         services.AddSingleton<IRoadmapStore, PgRoadmapStore>();
         services.AddSingleton<ILikeStore, PgLikeStore>();
         services.AddSingleton<IDislikeStore, PgDislikeStore>();
+        services.AddSingleton<IRsvpStore, PgRsvpStore>();
         services.AddSingleton<IFollowStore, PgFollowStore>();
         services.AddSingleton<IEnrichmentStore, PgEnrichmentStore>();
         return services;

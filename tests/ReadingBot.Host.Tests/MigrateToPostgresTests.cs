@@ -107,6 +107,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
         Assert.Equal(2, new Storage.Postgres.PgGroupStore(postgres).Find(group)!.NextPaperNumber);
         Assert.Equal(1, new Storage.Postgres.PgWeekPlanStore(postgres).Find(group, Week)!.Revision);
         Assert.Equal("arxiv:1706.03762", new Storage.Postgres.PgPaperIdentityStore(postgres).Canonical("url:https://example.org/attention"));
+        Assert.Equal(Core.Weeks.RsvpAnswer.Going, new Storage.Postgres.PgRsvpStore(postgres).Find(group, Week, "alice")!.Answer);
         Assert.Equal(10, new Storage.Postgres.PgEnrichmentStore(postgres).Find("arxiv:1706.03762")!.Citations);
         Assert.Equal("Yann LeCun", Assert.Single(new Storage.Postgres.PgFollowStore(postgres).ForOwner(group, "alice")).Text);
         Assert.Equal("1706.03762", Assert.Single(new Storage.Postgres.PgFollowStore(postgres).Matches(group, "alice", At)).ArxivId);
@@ -160,6 +161,7 @@ public sealed class MigrateEveryCollectionTests : IDisposable
             new Core.Streaks.LedgerEntry(group, "alice", Week, Core.Streaks.WeekResult.Kept, "corrected", At), new Core.Streaks.MemberStreak(group, "alice") { Current = 1 }, [new Core.Streaks.LeaderboardRow("alice", 1, 1, 1)]);
         new LiteLikeStore(db).Toggle(group, "alice", paper.Key, At);
         new LiteDislikeStore(db).Toggle(group, "bob", paper.Key, At);
+        new LiteRsvpStore(db).Save(new Core.Weeks.Rsvp(group, Week, "alice", Core.Weeks.RsvpAnswer.Going, At));
         var roadmaps = new LiteRoadmapStore(db);
         roadmaps.Save(new Core.Roadmaps.Roadmap { Group = group, Title = "Vision", Source = "starter", Sections = [new Core.Roadmaps.RoadmapSection("CNNs", [new Core.Roadmaps.RoadmapItem(paper.Key, "AlexNet")])] });
         roadmaps.SaveProgress(new Core.Roadmaps.RoadmapProgress { Group = group, MemberId = "alice", Done = [paper.Key], UpdatedAt = At });

@@ -52,6 +52,30 @@ public abstract class DeliveryBatchContract(Func<StoreSet> open) : StoreContract
 public abstract class WeeklyStoreContract(Func<StoreSet> open) : StoreContract(open)
 {
     [Fact]
+    public void An_rsvp_is_kept_per_group_week_and_member_and_a_new_answer_replaces_the_old()
+    {
+        var group = AddGroup("g1").Id;
+        var other = AddGroup("g10").Id;
+        Stores.Rsvps.Save(new Rsvp(group, Week, "alice", RsvpAnswer.Going, At));
+        Stores.Rsvps.Save(new Rsvp(group, Week, "bob", RsvpAnswer.Going, At.AddMinutes(1)));
+        Stores.Rsvps.Save(new Rsvp(group, Week.Next(), "alice", RsvpAnswer.Going, At));
+        Stores.Rsvps.Save(new Rsvp(other, Week, "alice", RsvpAnswer.Going, At));
+
+        Stores.Rsvps.Save(new Rsvp(group, Week, "alice", RsvpAnswer.NotGoing, At.AddMinutes(2)));
+
+        Assert.Equal([("bob", RsvpAnswer.Going), ("alice", RsvpAnswer.NotGoing)], Stores.Rsvps.ForWeek(group, Week).Select(r => (r.UserId, r.Answer)));
+        Assert.Equal(new Rsvp(group, Week, "alice", RsvpAnswer.NotGoing, At.AddMinutes(2)), Stores.Rsvps.Find(group, Week, "alice"));
+        Assert.Equal(RsvpAnswer.Going, Stores.Rsvps.Find(group, Week.Next(), "alice")!.Answer);
+        Assert.Null(Stores.Rsvps.Find(group, Week, "carol"));
+        Assert.Single(Stores.Rsvps.ForWeek(other, Week));
+
+        Stores.Tenants.RemoveWorkspace(Platforms.Discord, "g1");
+
+        Assert.Empty(Stores.Rsvps.ForWeek(group, Week));
+        Assert.Single(Stores.Rsvps.ForWeek(other, Week));
+    }
+
+    [Fact]
     public void A_suggestion_is_added_once_and_votes_toggle()
     {
         var group = AddGroup("g1").Id;

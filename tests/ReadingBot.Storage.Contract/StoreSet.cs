@@ -37,6 +37,7 @@ public abstract class StoreSet : IDisposable
     public required IRoadmapStore Roadmaps { get; init; }
     public required ILikeStore Likes { get; init; }
     public required IDislikeStore Dislikes { get; init; }
+    public required IRsvpStore Rsvps { get; init; }
     public required IFollowStore Follows { get; init; }
     public required IEnrichmentStore Enrichments { get; init; }
 

@@ -42,6 +42,7 @@ public sealed class LiteStoreSet : StoreSet
             Roadmaps = new LiteRoadmapStore(db),
             Likes = new LiteLikeStore(db),
             Dislikes = new LiteDislikeStore(db),
+            Rsvps = new LiteRsvpStore(db),
             Follows = new LiteFollowStore(db),
             Enrichments = new LiteEnrichmentStore(db),
         };

@@ -47,6 +47,7 @@ public sealed class PgStoreSet : StoreSet
             Roadmaps = new PgRoadmapStore(db),
             Likes = new PgLikeStore(db),
             Dislikes = new PgDislikeStore(db),
+            Rsvps = new PgRsvpStore(db),
             Follows = new PgFollowStore(db),
             Enrichments = new PgEnrichmentStore(db),
         };

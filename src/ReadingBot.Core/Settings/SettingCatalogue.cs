@@ -59,7 +59,7 @@ public static class SettingCatalogue
         Weeks.WeeklySchedule.AutoPick, Weeks.WeeklySchedule.AutoPickCutoff, Weeks.WeeklySchedule.Presenters,
         Wayr.WayrSettings.Open, Wayr.WayrSettings.Close, Wayr.WayrSettings.MinNote, Wayr.WayrSettings.Discussion,
         Wayr.WayrSettings.FreezeEvery, Wayr.WayrSettings.FreezeMax,
-        PublicPage, Leaderboard, FollowDm,
+        PublicPage, Leaderboard, FollowDm, Weeks.WeeklySchedule.RemindMe,
     ];
 
     public static IReadOnlyList<SettingDefinition> All => Known;

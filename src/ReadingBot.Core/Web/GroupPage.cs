@@ -24,7 +24,11 @@ public static class GroupNames
 public sealed record PlannedWeek(WeekKey Week, LibraryItem? Item, bool IsBreak, DateTimeOffset Meeting, string? Presenter, bool AutoPicked);
 
 /// <summary>The week's paper with who suggested it and why, and how much it was discussed.</summary>
-public sealed record ThisWeek(PlannedWeek Plan, Suggestion? Suggestion, int DiscussionCount);
+public sealed record ThisWeek(PlannedWeek Plan, Suggestion? Suggestion, int DiscussionCount)
+{
+    /// <summary>Who is going to the week's meeting, members off the leaderboard counted but not named.</summary>
+    public RsvpTally Going { get; init; } = new(0, 0, []);
+}
 
 /// <summary>An open suggestion as the home page ranks it.</summary>
 public sealed record QueuedPaper(LibraryItem? Item, Suggestion Suggestion);
@@ -73,6 +77,7 @@ public sealed class GroupPageQuery(
     IStreakStore streaks,
     IMemberStore members,
     IEnrichmentStore enrichments,
+    RsvpTallies rsvps,
     TimeProvider time)
 {
     /// <summary>How many coming weeks the home page lists after this one.</summary>
@@ -92,7 +97,10 @@ public sealed class GroupPageQuery(
         var weeks = Enumerable.Range(0, NextWeekCount + 1).Select(i => Plan(group, current.Advance(i), upcoming.GetValueOrDefault(current.Advance(i)))).ToList();
         var thisWeek = weeks[0];
         var thisKey = thisWeek.Item?.Paper.Key;
-        var week = new ThisWeek(thisWeek, thisKey is null ? null : suggestions.Find(group.Id, thisKey), thisKey is null ? 0 : discussions.ForWeek(group.Id, current).Count(n => n.PaperKey == thisKey));
+        var week = new ThisWeek(thisWeek, thisKey is null ? null : suggestions.Find(group.Id, thisKey), thisKey is null ? 0 : discussions.ForWeek(group.Id, current).Count(n => n.PaperKey == thisKey))
+        {
+            Going = rsvps.Of(group.Id, current),
+        };
 
         var ranked = WeeklyPaperService.Rank(suggestions.ListOpen(group.Id));
         var queue = ranked.Take(queueCount).Select(s => new QueuedPaper(library.FindByKey(group.Id, s.PaperKey), s)).ToList();

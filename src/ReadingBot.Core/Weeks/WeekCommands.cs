@@ -13,6 +13,10 @@ internal sealed record SkipWeek(string? When) : Command;
 
 internal sealed record VolunteerToPresent : Command;
 
+internal sealed record AnswerPresenting(string Answer, string? When) : Command;
+
+internal sealed record RsvpWeek(string Answer, string? When) : Command;
+
 public sealed record Discuss(string Text) : Command;
 
 /// <summary><c>/week</c> (the paper of the week, its schedule and presenter) and <c>/discuss</c>.</summary>
@@ -32,7 +36,18 @@ internal sealed class WeekCommands(WeeklyPaperService weekly) : ICommandModule
             ],
             a => new ScheduleWeek(a.Required("weekday"), a.Required("time"), a.Required("zone"))) { ModeratorOnly = true },
         new("week", "skip", "mark a week as a break", [SharedOptions.WeekOrDate], a => new SkipWeek(a.Optional("date"))) { ModeratorOnly = true },
-        new("week", "present", "volunteer to present a coming paper", [], _ => new VolunteerToPresent()),
+        new("week", "rsvp", "say whether you come to a week's meeting (the next one by default)",
+            [
+                new OptionSpec("answer", OptionKind.Choice, "yes (going) or no (not this week)") { Choices = ["yes", "no"] },
+                SharedOptions.WeekOrDate,
+            ],
+            a => new RsvpWeek(a.Required("answer"), a.Optional("date"))),
+        new("week", "present", "volunteer to present a coming paper; as a week's presenter, confirm or decline",
+            [
+                new OptionSpec("answer", OptionKind.Choice, "confirm (I'm ready) or decline (can't make it), as the week's presenter", Required: false) { Choices = ["confirm", "decline"] },
+                SharedOptions.WeekOrDate,
+            ],
+            a => a.Optional("answer") is { } answer ? new AnswerPresenting(answer, a.Optional("date")) : new VolunteerToPresent()),
         new("discuss", null, "add a note to the discussion of this week's paper",
             [new OptionSpec("text", OptionKind.Text, "your note") { MaxLength = SharedOptions.MaxNoteLength, Label = "note" }],
             a => new Discuss(a.Required("text"))),
@@ -44,7 +59,9 @@ internal sealed class WeekCommands(WeeklyPaperService weekly) : ICommandModule
         PickWeek c => weekly.PickAsync(invocation, c.Reference, c.When, cancellationToken),
         ScheduleWeek c => Task.FromResult(weekly.Schedule(invocation, c.Weekday, c.Time, c.Zone)),
         SkipWeek c => Task.FromResult(weekly.Skip(invocation, c.When)),
+        RsvpWeek c => Task.FromResult(weekly.Rsvp(invocation, c.Answer, c.When)),
         VolunteerToPresent => Task.FromResult(weekly.Volunteer(invocation)),
+        AnswerPresenting c => Task.FromResult(weekly.AnswerPresenting(invocation, c.Answer == "confirm", c.When)),
         Discuss c => Task.FromResult(weekly.Discuss(invocation, c.Text)),
         _ => throw new InvalidOperationException($"no handler for {command.GetType().Name}"),
     };

@@ -21,7 +21,10 @@ public sealed class WeeklyPaperService(
     IMemberStore members,
     PaperSearchIndex search,
     TimeProvider time,
-    Recommendations.RecommendationService recommendations)
+    Recommendations.RecommendationService recommendations,
+    IRsvpStore rsvps,
+    RsvpTallies tallies,
+    Ports.IAdapterStateStore state)
 {
     private readonly OpenWeeks openWeeks = new(plans, posts, time);
 
@@ -275,9 +278,15 @@ public sealed class WeeklyPaperService(
             var value = upcoming.TryGetValue(week, out var plan)
                 ? plan.State == WeekPlanState.Skipped
                     ? "a break"
-                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {group.MomentOf(meeting, withRelative: true)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" : "") + (plan.AutoPicked ? " (picked automatically)" : "")
+                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {group.MomentOf(meeting, withRelative: true)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" + (state.Get(PresenterConfirmationJob.AnswerKey(invocation.GroupId, week)) == "ready" ? " (confirmed)" : "") : "") + (plan.AutoPicked ? " (picked automatically)" : "")
                 : "not picked yet";
             fields.Add(new CardField(label, value));
+        }
+
+        var next = NextMeetingWeek(group, zone, now);
+        if (upcoming.GetValueOrDefault(next) is not { State: WeekPlanState.Skipped })
+        {
+            fields.Add(new CardField($"Going ({next})", tallies.Of(invocation.GroupId, next).Line() + $". Answer with /week rsvp yes or /week rsvp no."));
         }
 
         var reminders = group.Setting(WeeklySchedule.Reminders);
@@ -290,13 +299,128 @@ public sealed class WeeklyPaperService(
         if (invocation.IsModerator)
         {
             var failures = posts.Recent(invocation.GroupId, 20).Where(r => r.State is ScheduledPostState.Failed or ScheduledPostState.Missed).Take(3).ToList();
+            var notes = new List<string>();
             if (failures.Count > 0)
             {
-                card = card with { Body = "For moderators — recent scheduling problems:\n" + string.Join('\n', failures.Select(f => $"{f.Week} {f.Kind}: {f.State.ToString().ToLowerInvariant()} ({f.Detail})")) };
+                notes.Add("For moderators — recent scheduling problems:\n" + string.Join('\n', failures.Select(f => $"{f.Week} {f.Kind}: {f.State.ToString().ToLowerInvariant()} ({f.Detail})")));
+            }
+
+            var declined = Enumerable.Range(0, 5).Select(i => current.Advance(i))
+                .Select(w => (Week: w, Answer: state.Get(PresenterConfirmationJob.AnswerKey(invocation.GroupId, w))))
+                .Where(a => a.Answer?.StartsWith("declined|", StringComparison.Ordinal) == true && upcoming.GetValueOrDefault(a.Week)?.Presenter is null)
+                .Select(a => $"{Name(invocation, a.Answer!["declined|".Length..])} can't present {a.Week}: the slot is free.").ToList();
+            if (declined.Count > 0)
+            {
+                notes.Add("For moderators — presenters:\n" + string.Join('\n', declined));
+            }
+
+            if (notes.Count > 0)
+            {
+                card = card with { Body = string.Join("\n\n", notes) };
             }
         }
 
         return new CardReply(card);
+    }
+
+    /// <summary>
+    /// Records the member's answer for a week's meeting (the week of the next meeting by default), replacing an
+    /// earlier answer. Answered privately: a press on the announcement's buttons lands here too.
+    /// </summary>
+    public Reply Rsvp(Invocation invocation, string answer, string? when)
+    {
+        var going = answer.Trim().ToLowerInvariant() switch
+        {
+            "yes" or "going" or "y" => true,
+            "no" or "n" or "not" => false,
+            _ => (bool?)null,
+        };
+        if (going is null)
+        {
+            return new ErrorReply($"'{CommandBinder.Clip(answer)}' is not yes or no. Use /week rsvp yes or /week rsvp no, with a week such as 2026-W49 if not the next meeting's.");
+        }
+
+        var group = invocation.Group;
+        var zone = group.Zone();
+        var now = time.GetUtcNow();
+        var next = NextMeetingWeek(group, zone, now);
+        var week = next;
+        if (when is not null)
+        {
+            if (!WeekKey.TryParseWeekOrDate(when, out week))
+            {
+                return new ErrorReply($"'{CommandBinder.Clip(when)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
+            }
+
+            if (week < next)
+            {
+                return new ErrorReply($"The meeting of {week} is over. Answer for {next} or later.");
+            }
+
+            if (week > next.Advance(OpenWeeks.MaxAhead))
+            {
+                return new ErrorReply($"{week} is too far ahead; answer for at most {OpenWeeks.MaxAhead} weeks ahead.");
+            }
+        }
+
+        var plan = plans.Find(invocation.GroupId, week);
+        if (plan?.State == WeekPlanState.Skipped)
+        {
+            return new ErrorReply($"{week} is a break: there is no meeting to answer for.");
+        }
+
+        rsvps.Save(new Rsvp(invocation.GroupId, week, invocation.Member.UserId, going.Value ? RsvpAnswer.Going : RsvpAnswer.NotGoing, now));
+        var meeting = MeetingOf(group, week, zone);
+        var paper = plan?.PaperKey is { } key ? $" ({Describe(invocation.GroupId, key)})" : "";
+        var said = going.Value
+            ? $"You're going to the meeting of {week}{paper}, {group.MomentOf(meeting, withRelative: true)}."
+            : $"Noted: not this week ({week}{paper}).";
+        return new TextReply($"{said} {Capitalised(tallies.Of(invocation.GroupId, week).Line())}. Answering again replaces your answer.") { Ephemeral = true };
+    }
+
+    /// <summary>The week whose meeting is next: this week until its meeting has started, then next week.</summary>
+    internal static WeekKey NextMeetingWeek(Group group, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        var current = WeekKey.Of(now, zone);
+        return MeetingOf(group, current, zone) > now ? current : current.Next();
+    }
+
+    private static DateTimeOffset MeetingOf(Group group, WeekKey week, TimeZoneInfo zone)
+    {
+        var announce = WeeklySchedule.InstantOf(week, WeeklySchedule.AnnounceTime(group), zone);
+        return WeeklySchedule.MeetingAfter(announce, week, WeeklySchedule.MeetingTime(group), zone);
+    }
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    /// <summary>
+    /// The week's presenter answers the bot's request to confirm (<see cref="PresenterConfirmationJob"/>): ready, or
+    /// cannot make it, which frees the slot and tells moderators in /week.
+    /// </summary>
+    public Reply AnswerPresenting(Invocation invocation, bool ready, string? when)
+    {
+        var zone = invocation.Group.Zone();
+        var week = NextMeetingWeek(invocation.Group, zone, time.GetUtcNow());
+        if (when is not null && !WeekKey.TryParseWeekOrDate(when, out week))
+        {
+            return new ErrorReply($"'{CommandBinder.Clip(when)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
+        }
+
+        var plan = plans.Find(invocation.GroupId, week);
+        if (plan is not { State: WeekPlanState.Planned } || plan.Presenter != invocation.Member.UserId)
+        {
+            return new ErrorReply($"You are not the presenter of {week}. Volunteer for a coming week with /week present.");
+        }
+
+        if (ready)
+        {
+            state.Set(PresenterConfirmationJob.AnswerKey(invocation.GroupId, week), "ready");
+            return new TextReply($"Thanks, {invocation.Member.DisplayName}: you are confirmed as the presenter of {week}.") { Ephemeral = true };
+        }
+
+        plans.Save(plan with { Presenter = null });
+        state.Set(PresenterConfirmationJob.AnswerKey(invocation.GroupId, week), "declined|" + invocation.Member.UserId);
+        return new TextReply($"Noted: you can't present {week}. The slot is free again, and the moderators see it in /week.") { Ephemeral = true };
     }
 
     public Reply Volunteer(Invocation invocation)

@@ -45,6 +45,8 @@ public static class WeeklySchedule
     public static readonly SettingDefinition Announce = new("announce", "when the paper of the week is announced (weekday HH:MM, group time)", SettingScope.Group, "monday 09:00", true, NormalizeWeeklyTime);
     public static readonly SettingDefinition Meeting = new("meeting", "when the group meets to discuss (weekday HH:MM, group time)", SettingScope.Group, "thursday 18:00", true, NormalizeWeeklyTime);
     public static readonly SettingDefinition Reminders = new("reminders", "reminders before the meeting (e.g. 1d,1h; off for none)", SettingScope.Group, "1d,1h", true, NormalizeDurations);
+    /// <summary>A member's own reminders by direct message before each meeting (<see cref="DirectReminderJob"/>).</summary>
+    public static readonly SettingDefinition RemindMe = new("remind-me", "direct messages to you before each meeting (e.g. 1d,1h; off for none)", SettingScope.Member, "off", false, NormalizeDurations);
     public static readonly SettingDefinition AutoPick = new("autopick", "pick the most-voted suggestion when no moderator picked (on/off)", SettingScope.Group, "on", true, SettingCatalogue.NormalizeOnOff);
     public static readonly SettingDefinition AutoPickCutoff = new("autopick-cutoff", "how long before the announcement the automatic pick happens (e.g. 6h)", SettingScope.Group, "6h", true, NormalizeDuration);
     public static readonly SettingDefinition Presenters = new("presenters", "propose a presenter from the volunteers each week (on/off)", SettingScope.Group, "off", true, SettingCatalogue.NormalizeOnOff);

@@ -344,7 +344,9 @@ public sealed class WeeklyPaperJob(
             Subtitle = PaperCards.Byline(item.Paper),
             Fields = fields,
             Body = excerpt is null ? scaffold : excerpt + "\n\n" + scaffold,
-            Footer = "Discuss in the thread, or with /discuss <note>.",
+            Footer = "Discuss in the thread, or with /discuss <note>. Coming? Press a button or type /week rsvp yes.",
+            // The week is named so that a press after the week turned over still answers for this meeting.
+            Buttons = [new ReplyButton("Going", $"week rsvp yes {week}"), new ReplyButton("Not this week", $"week rsvp no {week}")],
         };
         var title = $"{week}: {item.Title}";
         var posted = await outbound.PostAsync(run.Post(group.Address, null, new CardReply(card), threadTitle: title.Length <= 90 ? title : title[..89] + "…"), cancellationToken);
@@ -391,7 +393,7 @@ public sealed class WeeklyPaperJob(
         return (ScheduledPostState.Posted, posted.MessageId);
     }
 
-    private static string Spoken(TimeSpan offset) => WeeklySchedule.Format(offset) switch
+    internal static string Spoken(TimeSpan offset) => WeeklySchedule.Format(offset) switch
     {
         "1d" => "1 day",
         "1h" => "1 hour",

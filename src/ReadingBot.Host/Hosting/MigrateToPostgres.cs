@@ -86,6 +86,7 @@ internal static class MigrateToPostgres
             Text("after", "after"), Text("reason", "reason"), Text("corrected_by", "by"), Instant("at", "at")),
         new(LiteLikeStore.Likes, "likes", Group, Text("member", "member"), Text("paper_key", "paper"), Instant("at", "at")),
         new(LiteDislikeStore.Dislikes, "dislikes", Group, Text("member", "member"), Text("paper_key", "paper"), Instant("at", "at")),
+        new(LiteRsvpStore.Rsvps, "rsvps", Group, Text("week", "week"), Text("member", "member"), Text("answer", "answer"), Instant("at", "at")),
         new(LiteRoadmapStore.Roadmaps, "roadmaps", Group, Text("title", "title"), Text("source", "source"), Instant("imported_at", "importedAt"),
             Text("imported_by", "importedBy"), Json("sections", "sections")),
         new(LiteRoadmapStore.Progress, "roadmap_progress", Group, Text("member", "member"), Strings("done", "done"), Instant("updated_at", "updatedAt")),

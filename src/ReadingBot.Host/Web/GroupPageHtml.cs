@@ -241,6 +241,7 @@ public static partial class GroupPageHtml
             sb.Append("<dt>Suggested by</dt><dd>").Append(c.Name(s.SuggestedBy)).Append(string.IsNullOrWhiteSpace(s.Why) ? "" : ": " + E(s.Why)).Append("</dd>");
         }
 
+        sb.Append("<dt>Going</dt><dd>").Append(E(week.Going.Line())).Append("</dd>");
         sb.Append("<dt>Discussion</dt><dd>").Append(E(Count(week.DiscussionCount, "note"))).Append(week.Plan.AutoPicked ? " <span class=\"tag\">picked automatically</span>" : "").Append("</dd></dl>");
         return sb.Append("</section>").ToString();
     }
