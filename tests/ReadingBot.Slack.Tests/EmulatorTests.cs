@@ -167,16 +167,21 @@ public sealed class EmulatorTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Trigger_ids_expire_after_three_seconds_and_work_once()
     {
-        emulator.Options.TriggerLifetime = TimeSpan.FromMilliseconds(300);
+        // The emulator's own clock, moved by hand: how long the machine takes between calls does not count.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        emulator.Options.Time = time;
         using var raw = await RawSocket.OpenAsync(emulator);
         await emulator.WaitForOpenSocketsAsync();
         var view = new JsonObject { ["type"] = "modal", ["title"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Add a paper" }, ["blocks"] = new JsonArray() };
 
         var fresh = (await emulator.SlashCommandAsync("x")).Payload["trigger_id"]!.ToString();
         var stale = (await emulator.SlashCommandAsync("y")).Payload["trigger_id"]!.ToString();
+        var second = (await emulator.SlashCommandAsync("z")).Payload["trigger_id"]!.ToString();
         Assert.Null(Error(await CallAsync("views.open", new JsonObject { ["trigger_id"] = fresh, ["view"] = view.DeepClone() }, Bot)));
         Assert.Equal("exchanged_trigger_id", Error(await CallAsync("views.open", new JsonObject { ["trigger_id"] = fresh, ["view"] = view.DeepClone() }, Bot)));
-        await Task.Delay(400);
+        time.Advance(TimeSpan.FromSeconds(2.9));
+        Assert.Null(Error(await CallAsync("views.open", new JsonObject { ["trigger_id"] = second, ["view"] = view.DeepClone() }, Bot)));
+        time.Advance(TimeSpan.FromSeconds(0.2));
         Assert.Equal("expired_trigger_id", Error(await CallAsync("views.open", new JsonObject { ["trigger_id"] = stale, ["view"] = view.DeepClone() }, Bot)));
         Assert.Equal("invalid_trigger_id", Error(await CallAsync("views.open", new JsonObject { ["trigger_id"] = "made.up", ["view"] = view.DeepClone() }, Bot)));
     }
