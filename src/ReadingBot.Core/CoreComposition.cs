@@ -56,6 +56,7 @@ public static class CoreComposition
         services.AddSingleton<IScheduledJob, WeeklyPaperJob>();
         services.AddSingleton<WayrJob>();
         services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
+        services.AddSingleton<MemberDirectMessages>();
         services.AddSingleton<IScheduledJob, FollowDigestJob>();
         services.AddSingleton<IScheduledJob, DirectReminderJob>();
         services.AddSingleton<IScheduledJob, PresenterConfirmationJob>();

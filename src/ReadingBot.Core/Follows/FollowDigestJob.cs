@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging;
 using ReadingBot.Core.Groups;
-using ReadingBot.Core.Ports;
 using ReadingBot.Core.Replies;
 using ReadingBot.Core.Settings;
 using ReadingBot.Core.Wayr;
@@ -15,7 +13,8 @@ namespace ReadingBot.Core.Follows;
 /// the next, and a resend after a crash carries the same key. A member whose direct messages are closed is told
 /// nothing more: the setting is turned off (they can turn it on again), so the bot does not knock every week.
 /// </summary>
-public sealed class FollowDigestJob(IFollowStore follows, Recommendations.IDislikeStore dislikes, Recommendations.RecommendationEngine engine, IMemberStore members, IAdapterStateStore state, OutboundMessenger outbound, ILogger<FollowDigestJob> logger) : IScheduledJob
+public sealed class FollowDigestJob(
+    IFollowStore follows, Recommendations.IDislikeStore dislikes, Recommendations.RecommendationEngine engine, IMemberStore members, MemberDirectMessages direct) : IScheduledJob
 {
     public const string Kind = "follow-dm";
     private const int MaxItems = 15;
@@ -32,41 +31,17 @@ public sealed class FollowDigestJob(IFollowStore follows, Recommendations.IDisli
         }
 
         var weekStart = WeeklySchedule.ToInstant(due.Week.Monday, TimeOnly.MinValue, group.Zone());
-        var sent = 0;
-        var closed = 0;
-        foreach (var member in members.List(group.Id).Where(m => m.Setting(SettingCatalogue.FollowDm) == "on"))
-        {
-            var sentKey = $"{run.Key}|{member.UserId}";
-            if (state.Get(sentKey) is not null)
-            {
-                continue;
-            }
+        var asked = members.List(group.Id).Where(m => m.Setting(SettingCatalogue.FollowDm) == "on");
+        return await direct.SendAsync(group, run, asked, member => List(group, member, weekStart, due), SettingCatalogue.FollowDm, "Weekly follow list", cancellationToken);
+    }
 
-            var hidden = dislikes.ForMember(group.Id, member.UserId).ToHashSet(StringComparer.Ordinal);
-            var found = follows.Matches(group.Id, member.UserId, weekStart).Where(m => m.FoundAt < due.At && !hidden.Contains(m.PaperKey)).ToList();
-            var matches = engine.RankByModel(group.Id, member.UserId, found, m => (m.PaperKey, m.Title)).Take(MaxItems).Select(FollowService.MatchItem).ToList();
-            if (matches.Count == 0)
-            {
-                continue;
-            }
-
-            var list = new ListReply($"New from who and what you follow — week {due.Week}", matches,
-                Footer: "Not for you? /dislike <arXiv id> hides a paper and teaches your recommendations. Turn this weekly message off with /settings follow-dm off.");
-            try
-            {
-                await outbound.PostAsync(run.Post(group.Address, null, list) with { Key = sentKey, DirectTo = member.UserId }, cancellationToken);
-                state.Set(sentKey, "sent");
-                sent++;
-            }
-            catch (DirectMessagesClosedException ex)
-            {
-                state.Set(sentKey, "closed");
-                members.Save(member with { Settings = new Dictionary<string, string>(member.Settings) { [SettingCatalogue.FollowDm.Key] = "off" } });
-                logger.LogInformation("Weekly follow list not sent to a member of {Group}: {Reason}; their follow-dm setting is now off", group.Id, ex.Message);
-                closed++;
-            }
-        }
-
-        return (sent > 0 || closed > 0 ? ScheduledPostState.Posted : ScheduledPostState.Skipped, $"{sent} sent, {closed} with direct messages closed");
+    /// <summary>The member's matches of the week, best first by their model; null when there are none.</summary>
+    private ListReply? List(Group group, Member member, DateTimeOffset weekStart, ScheduledEvent due)
+    {
+        var hidden = dislikes.ForMember(group.Id, member.UserId).ToHashSet(StringComparer.Ordinal);
+        var found = follows.Matches(group.Id, member.UserId, weekStart).Where(m => m.FoundAt < due.At && !hidden.Contains(m.PaperKey)).ToList();
+        var matches = engine.RankByModel(group.Id, member.UserId, found, m => (m.PaperKey, m.Title)).Take(MaxItems).Select(FollowService.MatchItem).ToList();
+        return matches.Count == 0 ? null : new ListReply($"New from who and what you follow — week {due.Week}", matches,
+            Footer: "Not for you? /dislike <arXiv id> hides a paper and teaches your recommendations. Turn this weekly message off with /settings follow-dm off.");
     }
 }

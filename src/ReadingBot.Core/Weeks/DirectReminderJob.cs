@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Logging;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
-using ReadingBot.Core.Ports;
 using ReadingBot.Core.Progress;
 using ReadingBot.Core.Replies;
 using ReadingBot.Core.Wayr;
@@ -22,9 +20,7 @@ public sealed class DirectReminderJob(
     IRsvpStore rsvps,
     IProgressStore progress,
     LibraryService library,
-    IAdapterStateStore state,
-    OutboundMessenger outbound,
-    ILogger<DirectReminderJob> logger) : IScheduledJob
+    MemberDirectMessages direct) : IScheduledJob
 {
     public const string KindPrefix = "remind-dm-";
 
@@ -63,32 +59,9 @@ public sealed class DirectReminderJob(
 
         var offset = due.ReminderOffset!.Value;
         var meeting = due.At + offset;
-        var sent = 0;
-        var closed = 0;
-        foreach (var member in members.List(group.Id).Where(m => WeeklySchedule.ParseDurations(m.Setting(WeeklySchedule.RemindMe)).Contains(offset)))
-        {
-            var sentKey = $"{run.Key}|{member.UserId}";
-            if (state.Get(sentKey) is not null || rsvps.Find(group.Id, due.Week, member.UserId)?.Answer == RsvpAnswer.NotGoing)
-            {
-                continue;
-            }
-
-            try
-            {
-                await outbound.PostAsync(run.Post(group.Address, null, Reminder(group, item, meeting, offset, member)) with { Key = sentKey, DirectTo = member.UserId }, cancellationToken);
-                state.Set(sentKey, "sent");
-                sent++;
-            }
-            catch (DirectMessagesClosedException ex)
-            {
-                state.Set(sentKey, "closed");
-                members.Save(member with { Settings = new Dictionary<string, string>(member.Settings) { [WeeklySchedule.RemindMe.Key] = "off" } });
-                logger.LogInformation("Meeting reminder not sent to a member of {Group}: {Reason}; their remind-me setting is now off", group.Id, ex.Message);
-                closed++;
-            }
-        }
-
-        return (sent > 0 || closed > 0 ? ScheduledPostState.Posted : ScheduledPostState.Skipped, $"{sent} sent, {closed} with direct messages closed");
+        var asked = members.List(group.Id).Where(m => WeeklySchedule.ParseDurations(m.Setting(WeeklySchedule.RemindMe)).Contains(offset)
+            && rsvps.Find(group.Id, due.Week, m.UserId)?.Answer != RsvpAnswer.NotGoing);
+        return await direct.SendAsync(group, run, asked, m => Reminder(group, item, meeting, offset, m), WeeklySchedule.RemindMe, "Meeting reminder", cancellationToken);
     }
 
     private CardReply Reminder(Group group, LibraryItem item, DateTimeOffset meeting, TimeSpan offset, Member member)
