@@ -13,8 +13,7 @@ namespace ReadingBot.Core.Follows;
 /// the next, and a resend after a crash carries the same key. A member whose direct messages are closed is told
 /// nothing more: the setting is turned off (they can turn it on again), so the bot does not knock every week.
 /// </summary>
-public sealed class FollowDigestJob(
-    IFollowStore follows, Recommendations.IDislikeStore dislikes, Recommendations.RecommendationEngine engine, IMemberStore members, MemberDirectMessages direct) : IScheduledJob
+public sealed class FollowDigestJob(FollowService follows, IMemberStore members, MemberDirectMessages direct) : IScheduledJob
 {
     public const string Kind = "follow-dm";
     private const int MaxItems = 15;
@@ -38,9 +37,7 @@ public sealed class FollowDigestJob(
     /// <summary>The member's matches of the week, best first by their model; null when there are none.</summary>
     private ListReply? List(Group group, Member member, DateTimeOffset weekStart, ScheduledEvent due)
     {
-        var hidden = dislikes.ForMember(group.Id, member.UserId).ToHashSet(StringComparer.Ordinal);
-        var found = follows.Matches(group.Id, member.UserId, weekStart).Where(m => m.FoundAt < due.At && !hidden.Contains(m.PaperKey)).ToList();
-        var matches = engine.RankByModel(group.Id, member.UserId, found, m => (m.PaperKey, m.Title)).Take(MaxItems).Select(FollowService.MatchItem).ToList();
+        var matches = follows.MatchesFor(group.Id, member.UserId, weekStart, due.At, withGroups: false).Take(MaxItems).Select(FollowService.MatchItem).ToList();
         return matches.Count == 0 ? null : new ListReply($"New from who and what you follow — week {due.Week}", matches,
             Footer: "Not for you? /dislike <arXiv id> hides a paper and teaches your recommendations. Turn this weekly message off with /settings follow-dm off.");
     }

@@ -1,4 +1,5 @@
 using ReadingBot.Core.Commands;
+using ReadingBot.Core.Groups;
 using ReadingBot.Core.Papers;
 using ReadingBot.Core.Replies;
 
@@ -112,9 +113,9 @@ public sealed class FollowService(IFollowStore store, FollowedAuthorFinder finde
     {
         var own = store.ForOwner(invocation.GroupId, invocation.Member.UserId);
         var group = store.ForOwner(invocation.GroupId, Follow.GroupOwner);
-        var items = own.Select(f => new ListItem($"{Noun(f.Kind)}: {f.Text}", Button: new ReplyButton("Unfollow", $"unfollow {Noun(f.Kind)} {Quoted(f)}")))
+        var items = own.Select(f => new ListItem($"{Noun(f.Kind)}: {f.Text}", Button: new ReplyButton("Unfollow", $"unfollow {Noun(f.Kind)} {f.Text}")))
             .Concat(group.Select(f => new ListItem($"{Noun(f.Kind)}: {f.Text} (the group's)",
-                Button: invocation.IsModerator ? new ReplyButton("Unfollow", $"unfollow {Noun(f.Kind)} {Quoted(f)} group") : null)))
+                Button: invocation.IsModerator ? new ReplyButton("Unfollow", $"unfollow {Noun(f.Kind)} {f.Text} group") : null)))
             .ToList();
         return new ListReply("Follows", items,
             "Nothing followed yet. Try /follow author Yann LeCun or /follow topic diffusion \"world model\" -medical.",
@@ -123,22 +124,31 @@ public sealed class FollowService(IFollowStore store, FollowedAuthorFinder finde
 
     public Reply News(Invocation invocation)
     {
-        var since = time.GetUtcNow() - TimeSpan.FromDays(options.LookbackDays);
-        var hidden = dislikes.ForMember(invocation.GroupId, invocation.Member.UserId).ToHashSet(StringComparer.Ordinal);
-        var matches = store.Matches(invocation.GroupId, invocation.Member.UserId, since)
-            .Concat(store.Matches(invocation.GroupId, Follow.GroupOwner, since))
-            .Where(m => !hidden.Contains(m.PaperKey))
+        var items = MatchesFor(invocation.GroupId, invocation.Member.UserId, time.GetUtcNow() - TimeSpan.FromDays(options.LookbackDays), before: null, withGroups: true)
+            .Take(20).Select(MatchItem).ToList();
+        return new ListReply($"New from who and what you follow (last {options.LookbackDays} days)", items,
+            items.Count == 0 && store.ForOwner(invocation.GroupId, invocation.Member.UserId).Count + store.ForOwner(invocation.GroupId, Follow.GroupOwner).Count == 0
+                ? "You follow nothing yet: /follow author <name> or /follow topic <words>."
+                : $"Nothing new yet; arXiv is searched every {Hours}.",
+            items.Count > 0 ? "Not for you? /dislike <arXiv id> hides a paper from your lists and teaches your recommendations." : null) { Ephemeral = true };
+    }
+
+    /// <summary>
+    /// A member's matches found from <paramref name="since"/> (and before <paramref name="before"/>, if given), with the group's own when
+    /// <paramref name="withGroups"/>, each paper once, without the ones they disliked; newest first, or in the order
+    /// of the member's trained model when there is one (at most 50 are ranked).
+    /// </summary>
+    public IReadOnlyList<FollowMatch> MatchesFor(GroupId group, string userId, DateTimeOffset since, DateTimeOffset? before, bool withGroups)
+    {
+        var hidden = dislikes.ForMember(group, userId).ToHashSet(StringComparer.Ordinal);
+        var matches = store.Matches(group, userId, since)
+            .Concat(withGroups ? store.Matches(group, Follow.GroupOwner, since) : [])
+            .Where(m => (before is null || m.FoundAt < before) && !hidden.Contains(m.PaperKey))
             .DistinctBy(m => m.PaperKey)
             .OrderByDescending(m => m.FoundAt).ThenBy(m => m.PaperKey, StringComparer.Ordinal)
             .Take(50)
             .ToList();
-        // The member's own model, when trained, puts what they would like first.
-        var items = engine.RankByModel(invocation.GroupId, invocation.Member.UserId, matches, m => (m.PaperKey, m.Title)).Take(20).Select(MatchItem).ToList();
-        return new ListReply($"New from who and what you follow (last {options.LookbackDays} days)", items,
-            store.ForOwner(invocation.GroupId, invocation.Member.UserId).Count + store.ForOwner(invocation.GroupId, Follow.GroupOwner).Count == 0
-                ? "You follow nothing yet: /follow author <name> or /follow topic <words>."
-                : $"Nothing new yet; arXiv is searched every {Hours}.",
-            items.Count > 0 ? "Not for you? /dislike <arXiv id> hides a paper from your lists and teaches your recommendations." : null) { Ephemeral = true };
+        return engine.RankByModel(group, userId, matches, m => (m.PaperKey, m.Title));
     }
 
     /// <summary>A match as a line of a list: title, why, and the button that adds it to the library.</summary>
@@ -184,8 +194,6 @@ public sealed class FollowService(IFollowStore store, FollowedAuthorFinder finde
     private static string Owner(Invocation invocation, bool forGroup) => forGroup ? Follow.GroupOwner : invocation.Member.UserId;
 
     private static string Noun(FollowKind kind) => kind == FollowKind.Author ? "author" : "topic";
-
-    private static string Quoted(Follow follow) => follow.Text;
 
     // "… group" at the end follows for the group; a topic about the word itself quotes it ("group").
     private static (string Text, bool ForGroup) SplitGroup(string text)

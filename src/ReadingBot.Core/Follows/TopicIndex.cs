@@ -21,8 +21,6 @@ public sealed class TopicIndex<T>
         }
     }
 
-    public int Count => topics.Count;
-
     /// <summary>For each text, in order, the topics it matches.</summary>
     public IReadOnlyList<IReadOnlyList<TopicHit<T>>> MatchAll(IReadOnlyList<string> texts)
     {

@@ -16,9 +16,6 @@ public sealed record TopicQuery(IReadOnlyList<string[]> Required, IReadOnlyList<
     public string Key => string.Join(' ', Required.Select(Show).Order(StringComparer.Ordinal))
         + string.Concat(Excluded.Select(t => " -" + Show(t)).Order(StringComparer.Ordinal));
 
-    /// <summary>Every word the query looks at, required or excluded.</summary>
-    public IEnumerable<string> AllWords => Required.Concat(Excluded).SelectMany(t => t);
-
     /// <summary>A term as replies show it: a word, or a phrase in quotes.</summary>
     public static string Show(string[] term) => term.Length == 1 ? term[0] : "\"" + string.Join(' ', term) + "\"";
 
