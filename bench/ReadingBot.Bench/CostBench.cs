@@ -33,6 +33,14 @@ internal static class CostBench
             await claims.TryClaimAsync(["bench2:" + i], TimeSpan.FromMinutes(10));
             await bot.SendAsync("w", "m", "paper list");
         });
+        var adds = Math.Min(n, 2_000);
+        await MeasureAsync($"paper add ({adds:N0} new papers)", adds, i => bot.SendAsync("w", "m", $"paper add 2403.{i:D5}"));
+        await MeasureAsync($"paper list, {adds:N0}-paper library", n, i => bot.SendAsync("w", "m", $"paper list {1 + (i % (adds / 20))}"));
+        var page = library.List(group, adds - 20, 20);
+        var keys = page.Select(e => e.PaperKey).ToList();
+        await MeasureAsync("store: a page of 20, at the end", n, i => Done(library.List(group, adds - 20, 20)));
+        await MeasureAsync("store: its 20 papers (FindMany)", n, i => Done(bot.Get<ReadingBot.Core.Papers.IPaperStore>().FindMany(keys)));
+        await MeasureAsync("paper show #n", n, i => bot.SendAsync("w", "m", $"paper show #{1 + (i % adds)}"));
         await claims.DisposeAsync();
     }
 

@@ -156,6 +156,9 @@ internal sealed class GeneratedLibrary(SyntheticCorpus corpus, int papers) : IGr
     public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at) =>
         throw new NotSupportedException();
 
+    public IReadOnlyDictionary<string, Paper> FindMany(IReadOnlyCollection<string> keys) =>
+        keys.Distinct().Select(Find).OfType<Paper>().ToDictionary(p => p.Key);
+
     public Paper? Find(string key)
     {
         var index = Index(key);

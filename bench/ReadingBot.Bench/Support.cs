@@ -76,7 +76,7 @@ internal sealed class BenchBot : IDisposable
     public CountingOutbound Outbound { get; }
     public CommandDispatcher Dispatcher => Services.GetRequiredService<CommandDispatcher>();
 
-    public static BenchBot Create(TimeProvider time, IDictionary<string, string?>? settings = null)
+    public static BenchBot Create(TimeProvider time, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "readingbot-bench-" + Guid.NewGuid().ToString("N"));
         var database = ReadingBotDatabase.OpenFile(directory);
@@ -92,6 +92,7 @@ internal sealed class BenchBot : IDisposable
         services.AddLiteDbStorage(database);
         services.AddWeb(configuration);
         services.AddSingleton<IChatOutbound>(outbound);
+        configure?.Invoke(services);
         return new BenchBot(services.BuildServiceProvider(), database, outbound, directory);
     }
 

@@ -62,6 +62,27 @@ public class ReadCache<T>
         }
     }
 
+    /// <summary>
+    /// A write whose effect on a kept entry is known: replaces the entry with <paramref name="change"/>'s result (or
+    /// forgets it on null), and moves the generation on like <see cref="Forget"/>, so a read that raced with the write
+    /// cannot put back the copy it read before.
+    /// </summary>
+    public void Change(string key, Func<T, T?> change)
+    {
+        lock (gate)
+        {
+            Interlocked.Increment(ref generation);
+            if (entries.TryGetValue(key, out var kept) && change(kept) is { } changed)
+            {
+                entries[key] = changed;
+            }
+            else
+            {
+                entries.TryRemove(key, out _);
+            }
+        }
+    }
+
     public void Forget(string key)
     {
         lock (gate)
@@ -95,4 +116,28 @@ public sealed record LibraryView(int? Count, IReadOnlyDictionary<(int Skip, int 
 
     public LibraryView WithPage(int skip, int take, IReadOnlyList<LibraryEntry> page) =>
         this with { Pages = new Dictionary<(int, int), IReadOnlyList<LibraryEntry>>(Pages) { [(skip, take)] = page } };
+
+    /// <summary>
+    /// After one entry was added: a new entry takes the group's next number, so it comes last in number order. The
+    /// size grows by one and every page that ends before the old end stays as it was; the rest are read again. Null
+    /// (forget the view) when the size was not known.
+    /// </summary>
+    public LibraryView? AfterAppend()
+    {
+        if (Count is not { } count)
+        {
+            return null;
+        }
+
+        var unchanged = new Dictionary<(int, int), IReadOnlyList<LibraryEntry>>();
+        foreach (var (range, page) in Pages)
+        {
+            if (range.Skip + range.Take <= count)
+            {
+                unchanged[range] = page;
+            }
+        }
+
+        return new LibraryView(count + 1, unchanged);
+    }
 }

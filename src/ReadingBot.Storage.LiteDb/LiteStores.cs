@@ -132,9 +132,43 @@ public sealed class LitePaperStore(ReadingBotDatabase db) : IPaperStore
 {
     private ILiteCollection<BsonDocument> Papers => db.Database.GetCollection(Collections.Papers);
 
-    public Paper? Find(string key) => Papers.FindById(key) is { } d ? Documents.ToPaper(d) : null;
+    public Paper? Find(string key)
+    {
+        if (db.Papers.TryGet(key, out var kept))
+        {
+            return kept;
+        }
 
-    public void Save(Paper paper) => Papers.Upsert(Documents.FromPaper(paper));
+        var readAt = db.Papers.Generation;
+        if (Papers.FindById(key) is not { } document)
+        {
+            return null;
+        }
+
+        var paper = Documents.ToPaper(document);
+        db.Papers.Remember(key, paper, readAt);
+        return paper;
+    }
+
+    public IReadOnlyDictionary<string, Paper> FindMany(IReadOnlyCollection<string> keys)
+    {
+        var found = new Dictionary<string, Paper>(keys.Count, StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (!found.ContainsKey(key) && Find(key) is { } paper)
+            {
+                found[key] = paper;
+            }
+        }
+
+        return found;
+    }
+
+    public void Save(Paper paper)
+    {
+        Papers.Upsert(Documents.FromPaper(paper));
+        db.Papers.Forget(paper.Key);
+    }
 
     public IReadOnlyList<Paper> FindDue(DateTimeOffset now, int limit) =>
         Papers.Find(Where.Equal("state", nameof(MetadataState.Pending)))
@@ -186,6 +220,7 @@ public sealed class LiteLibraryStore(ReadingBotDatabase db) : ILibraryStore
 
     public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at)
     {
+        string? wrotePaper = null;
         var added = db.InTransaction<(LibraryEntry Entry, bool Created)>(() =>
         {
             var papers = db.Database.GetCollection(Collections.Papers);
@@ -206,6 +241,7 @@ public sealed class LiteLibraryStore(ReadingBotDatabase db) : ILibraryStore
             if (stored is null || (paper.State == MetadataState.Resolved && stored["state"].AsString != nameof(MetadataState.Resolved)))
             {
                 papers.Upsert(Documents.FromPaper(paper));
+                wrotePaper = paper.Key;
             }
 
             var groups = db.Database.GetCollection(Collections.Groups);
@@ -220,10 +256,15 @@ public sealed class LiteLibraryStore(ReadingBotDatabase db) : ILibraryStore
         });
 
         // The group's paper counter and library moved: their cached copies go once the transaction has committed.
+        if (wrotePaper is not null)
+        {
+            db.Papers.Forget(wrotePaper);
+        }
+
         if (added.Created)
         {
             db.Groups.Forget(group.Value);
-            db.Libraries.Forget(group.Value);
+            db.Libraries.Change(group.Value, view => view.AfterAppend());
         }
 
         return added;

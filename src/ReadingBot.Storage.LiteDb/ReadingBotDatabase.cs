@@ -39,6 +39,9 @@ public sealed class ReadingBotDatabase : IDisposable
     /// <summary>Each group's library size and pages as read on the command path, by group id.</summary>
     public ReadCache<LibraryView> Libraries { get; } = new(10_000);
 
+    /// <summary>The shared paper records read on the command path (a library page's papers), by key.</summary>
+    public ReadCache<Core.Papers.Paper> Papers { get; } = new(20_000);
+
     /// <summary>The claimed delivery ids (see <see cref="DeliveryJournal"/>): beside the data file, not in it.</summary>
     public DeliveryJournal Deliveries { get; }
 
@@ -225,6 +228,7 @@ public sealed class ReadingBotDatabase : IDisposable
         Groups.Clear();
         Members.Clear();
         Libraries.Clear();
+        Papers.Clear();
     }
 
     /// <summary>

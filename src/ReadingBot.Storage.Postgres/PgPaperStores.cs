@@ -26,6 +26,12 @@ public sealed class PgPaperStore(PostgresDatabase db) : IPaperStore
 
     public Paper? Find(string key) => db.QueryFirst($"SELECT {Columns} FROM papers WHERE paper_key = $1", Read, key);
 
+    public IReadOnlyDictionary<string, Paper> FindMany(IReadOnlyCollection<string> keys) =>
+        keys.Count == 0
+            ? new Dictionary<string, Paper>(StringComparer.Ordinal)
+            : db.Query($"SELECT {Columns} FROM papers WHERE paper_key = ANY($1)", Read, (object)keys.Distinct(StringComparer.Ordinal).ToArray())
+                .ToDictionary(p => p.Key, StringComparer.Ordinal);
+
     public void Save(Paper paper) => db.Execute(Upsert, Values(paper));
 
     public IReadOnlyList<Paper> FindDue(DateTimeOffset now, int limit) => db.Query(

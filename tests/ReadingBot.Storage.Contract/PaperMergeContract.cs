@@ -93,8 +93,11 @@ public abstract class PaperMergeContract : StoreContract
     public void A_group_with_both_records_keeps_the_older_number_and_combines_votes_and_readings()
     {
         StoreEverythingOnBothKeys();
+        Assert.Equal(2, Stores.Papers.FindMany([Survivor, Removed]).Count);
 
         var touched = identities.Merge(Doi(), Removed);
+
+        Assert.Equal([Survivor], Stores.Papers.FindMany([Survivor, Removed]).Keys);
 
         Assert.Equal([both, onlyRemoved], touched.OrderBy(g => g.Value, StringComparer.Ordinal));
         var entry = library.FindByPaper(both, Survivor)!;

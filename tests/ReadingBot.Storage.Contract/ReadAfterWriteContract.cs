@@ -1,3 +1,4 @@
+using ReadingBot.Core.Papers;
 using ReadingBot.Core.Groups;
 
 namespace ReadingBot.Storage.Contract;
@@ -37,6 +38,55 @@ public abstract class ReadAfterWriteContract(Func<StoreSet> open) : StoreContrac
         Assert.Equal([2], Stores.Library.List(group.Id, 1, 1).Select(e => e.Number));
         Assert.Equal(2, Stores.Library.Count(group.Id));
         Assert.Equal(0, Stores.Library.Count(other.Id));
+    }
+
+    [Fact]
+    public void Every_page_read_before_adds_shows_them_in_number_order()
+    {
+        var group = AddGroup("g1");
+        string[] ids = ["1706.03762", "1512.03385", "1409.0473", "1810.04805", "2005.14165"];
+        foreach (var id in ids)
+        {
+            Stores.Library.Add(group.Id, Arxiv(id), "alice", null, null, At);
+        }
+
+        // Read every page of two, the last one partly full, and the size, so that a store keeping them has them all.
+        Assert.Equal(5, Stores.Library.Count(group.Id));
+        Assert.Equal([[1, 2], [3, 4], [5], []], Enumerable.Range(0, 4).Select(p => Stores.Library.List(group.Id, p * 2, 2).Select(e => e.Number).ToArray()));
+
+        Stores.Library.Add(group.Id, Arxiv("2010.11929"), "bob", null, null, At);
+        Stores.Library.Add(group.Id, Arxiv("1706.03762"), "bob", null, null, At); // already there: nothing changes
+
+        Assert.Equal(6, Stores.Library.Count(group.Id));
+        Assert.Equal([[1, 2], [3, 4], [5, 6], []], Enumerable.Range(0, 4).Select(p => Stores.Library.List(group.Id, p * 2, 2).Select(e => e.Number).ToArray()));
+        Assert.Equal([6], Stores.Library.List(group.Id, 5, 10).Select(e => e.Number));
+
+        Stores.Library.Add(group.Id, Arxiv("1406.2661"), "bob", null, null, At);
+
+        Assert.Equal(7, Stores.Library.Count(group.Id));
+        Assert.Equal([[1, 2], [3, 4], [5, 6], [7]], Enumerable.Range(0, 4).Select(p => Stores.Library.List(group.Id, p * 2, 2).Select(e => e.Number).ToArray()));
+    }
+
+    [Fact]
+    public void A_paper_read_before_a_save_or_a_better_add_is_read_again_as_stored()
+    {
+        var group = AddGroup("g1");
+        var pending = Arxiv("1706.03762");
+        Stores.Papers.Save(pending);
+        Assert.Equal(MetadataState.Pending, Stores.Papers.Find(pending.Key)!.State);
+        Assert.Equal([pending.Key], Stores.Papers.FindMany([pending.Key, "arxiv:0000.00000"]).Keys);
+
+        Stores.Papers.Save(pending with { Title = "Attention Is All You Need", Attempts = 1 });
+
+        Assert.Equal("Attention Is All You Need", Stores.Papers.Find(pending.Key)!.Title);
+        Assert.Equal("Attention Is All You Need", Stores.Papers.FindMany([pending.Key, pending.Key])[pending.Key].Title);
+
+        // An add that brings resolved metadata for a pending record replaces it.
+        Stores.Library.Add(group.Id, pending with { Title = "Attention", State = MetadataState.Resolved }, "alice", null, null, At);
+
+        Assert.Equal(MetadataState.Resolved, Stores.Papers.Find(pending.Key)!.State);
+        Assert.Equal("Attention", Stores.Papers.FindMany([pending.Key])[pending.Key].Title);
+        Assert.Empty(Stores.Papers.FindMany([]));
     }
 
     [Fact]

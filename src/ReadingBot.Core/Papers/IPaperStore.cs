@@ -7,6 +7,9 @@ public interface IPaperStore
 {
     Paper? Find(string key);
 
+    /// <summary>The stored papers among <paramref name="keys"/>, by key, in one read (a library page's papers); keys without a record are absent.</summary>
+    IReadOnlyDictionary<string, Paper> FindMany(IReadOnlyCollection<string> keys);
+
     void Save(Paper paper);
 
     /// <summary>Papers whose metadata is pending and due for another attempt at <paramref name="now"/>.</summary>

@@ -164,8 +164,10 @@ public sealed class LibraryService(
             return new ErrorReply($"There is no page {page}; the library has {Plural.Count(pages, "page")}.");
         }
 
-        var items = library.List(group, (page - 1) * options.PageSize, options.PageSize)
-            .Select(Item)
+        var entries = library.List(group, (page - 1) * options.PageSize, options.PageSize);
+        var found = papers.FindMany(entries.Select(e => e.PaperKey).ToList());
+        var items = entries
+            .Select(e => new LibraryItem(e, found.GetValueOrDefault(e.PaperKey) ?? Paper.Pending(PaperRef.FromKey(e.PaperKey))))
             .Select(i => new ListItem(PaperCards.Line(i), i.Paper.Url))
             .ToList();
         var footer = pages == 1 ? null
