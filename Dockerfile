@@ -26,7 +26,13 @@ RUN bash .ci/run && touch /tmp/tests-passed
 FROM build AS publish
 # Depending on the test stage makes a plain `docker build` run the tests: a failing test fails the image.
 COPY --from=test /tmp/tests-passed /tmp/tests-passed
-RUN dotnet publish src/ReadingBot.Host/ReadingBot.Host.csproj -c Release --no-build -o /app
+# ReadyToRun: the image ships precompiled code, so a restarted bot under load does not spend its first seconds in
+# the JIT (a third of its CPU in the first 15 s under load before this, docs/benchmarks.md, issue #15). Publishing
+# for one runtime builds again, so it restores and builds here rather than reusing the build stage's output.
+ARG TARGETARCH
+RUN rid="linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" \
+ && dotnet publish src/ReadingBot.Host/ReadingBot.Host.csproj -c Release -r "$rid" --self-contained false \
+      -p:PublishReadyToRun=true -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 RUN apt-get update \

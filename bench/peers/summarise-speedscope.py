@@ -6,7 +6,9 @@ as CPU_TIME (managed code running) or UNMANAGED_CODE_TIME (native: a syscall, or
 wait (thread-pool idle, epoll, Monitor.Wait, a sleeping timer thread) is dropped; the rest is "busy" time, ranked by
 inclusive and exclusive (deepest named frame) share. Bench only.
 
-usage: summarise-speedscope.py FILE.speedscope.json [top=30] [filter-substring ...]
+usage: summarise-speedscope.py FILE.speedscope.json [top=30] [--under FRAME-SUBSTRING] [filter-substring ...]
+  --under keeps only the samples whose stack holds a frame containing the substring (one command's path), and gives
+  shares of that time.
 """
 import collections
 import json
@@ -27,6 +29,11 @@ def main():
     path = sys.argv[1]
     top = int(sys.argv[2]) if len(sys.argv) > 2 else 30
     filters = sys.argv[3:]
+    under = None
+    if '--under' in filters:
+        at = filters.index('--under')
+        under = filters[at + 1]
+        filters = filters[:at] + filters[at + 2:]
     data = json.load(open(path))
     frames = [f['name'] for f in data['shared']['frames']]
     inclusive = collections.Counter()
@@ -40,7 +47,9 @@ def main():
             if last is not None and stack and at > last:
                 width = at - last
                 names = [frames[i] for i in stack]
-                if any(w in n for n in names for w in WAITS):
+                if under is not None and not any(under in n for n in names):
+                    pass
+                elif any(w in n for n in names for w in WAITS):
                     waited += width
                 elif any(g in names[-2] for g in GC_HOLD if len(names) > 1):
                     held += width

@@ -27,7 +27,8 @@ public static class PeersBench
     {
         var options = PeersOptions.Parse(args);
         var root = RepoRoot();
-        var hostDll = Path.Combine(root, "src", "ReadingBot.Host", "bin", "Release", "net10.0", "ReadingBot.Host.dll");
+        // `--host-dll DIR/ReadingBot.Host.dll` runs another build of the host, e.g. the ReadyToRun publish of the Dockerfile.
+        var hostDll = options.HostDll ?? Path.Combine(root, "src", "ReadingBot.Host", "bin", "Release", "net10.0", "ReadingBot.Host.dll");
         if (!File.Exists(hostDll))
         {
             Console.WriteLine($"The Release host is missing ({hostDll}): run `dotnet build -c Release bench/ReadingBot.Bench` first.");
@@ -41,7 +42,7 @@ public static class PeersBench
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{options.Commands} `paper list` commands per path, {options.Concurrency} in flight, {options.Warmup} warm-up commands first (not measured); host settings: {(options.HostSettings.Count == 0 ? "defaults" : string.Join(", ", options.HostSettings))}; load {Machine.LoadAverage()}"));
+            $"{options.Commands} `paper list` commands per path, {options.Concurrency} in flight, {options.Warmup} warm-up commands first (not measured); host {hostDll}; host settings: {(options.HostSettings.Count == 0 ? "defaults" : string.Join(", ", options.HostSettings))}; load {Machine.LoadAverage()}"));
         var results = new List<PathResult>();
         var failed = false;
         foreach (var platform in Platforms.Where(p => options.Only is null || options.Only == p))
@@ -358,7 +359,7 @@ public static class PeersBench
             $"{Answered} answered, {Failures} failed in {Seconds:0.0} s ({Throughput:0}/s); CPU {CpuSeconds:0.00} s ({CpuMsPerCommand:0.000} ms/command); p50 {P50:0.0} ms, p99 {P99:0.0} ms (ack p99 {AckP99:0.0} ms); peak RSS {PeakRssMb:0} MB; {LogLines} log lines; load {Load}");
     }
 
-    private sealed record PeersOptions(int Commands, int Concurrency, int Warmup, string? Only, bool NoPeers, string? TraceDirectory, IReadOnlyList<string> HostSettings)
+    private sealed record PeersOptions(int Commands, int Concurrency, int Warmup, string? Only, bool NoPeers, string? TraceDirectory, IReadOnlyList<string> HostSettings, string? HostDll)
     {
         public static PeersOptions Parse(string[] args)
         {
@@ -381,7 +382,8 @@ public static class PeersBench
                 args.Contains("--no-peers"),
                 Value("--trace"),
                 // `--host Logging:LogLevel:Default=Warning` (repeatable): a setting for the ReadingBot host, for experiments.
-                [.. args.Select((a, i) => (a, i)).Where(x => x.a == "--host" && x.i + 1 < args.Length).Select(x => args[x.i + 1])]);
+                [.. args.Select((a, i) => (a, i)).Where(x => x.a == "--host" && x.i + 1 < args.Length).Select(x => args[x.i + 1])],
+                Value("--host-dll") is { } dll ? Path.GetFullPath(dll) : null);
         }
     }
 }
