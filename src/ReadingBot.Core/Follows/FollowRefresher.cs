@@ -20,6 +20,7 @@ public sealed class FollowRefresher(
     FollowedAuthorFinder finder,
     RecommendationEngine engine,
     IAdapterStateStore state,
+    IDeliveryLog claims,
     FollowOptions options,
     TimeProvider time,
     ILogger<FollowRefresher> logger)
@@ -27,6 +28,36 @@ public sealed class FollowRefresher(
     public const string WatermarkKey = "follows:refreshedAt";
 
     private static readonly TimeSpan Overlap = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// The start of the refresh period after <paramref name="now"/>: periods are <c>Follow:RefreshHours</c> long,
+    /// counted from the Unix epoch, so every process agrees on them.
+    /// </summary>
+    public DateTimeOffset NextPeriodStart(DateTimeOffset now)
+    {
+        var length = options.RefreshInterval.Ticks;
+        var since = now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return DateTimeOffset.UnixEpoch.AddTicks(((since / length) + 1) * length);
+    }
+
+    /// <summary>
+    /// The current period's refresh, once for all processes: every process runs the refresh loop, and the first to
+    /// claim the period in the shared store refreshes (arXiv is asked once a period, however many processes there are;
+    /// a restart inside a period asks nothing again). Null when the period was claimed before. A process that dies
+    /// mid-refresh leaves the period to the next one, which reaches back past it.
+    /// </summary>
+    public async Task<FollowRefreshResult?> RefreshOncePerPeriodAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var next = NextPeriodStart(now);
+        var period = (next - DateTimeOffset.UnixEpoch).Ticks / options.RefreshInterval.Ticks - 1;
+        if (!claims.TryRecord(string.Create(CultureInfo.InvariantCulture, $"follows:refresh:{options.RefreshInterval.TotalMinutes}m:{period}"), now, next + options.RefreshInterval))
+        {
+            return null;
+        }
+
+        return await RefreshAsync(cancellationToken);
+    }
 
     public async Task<FollowRefreshResult> RefreshAsync(CancellationToken cancellationToken)
     {

@@ -2,8 +2,12 @@ using ReadingBot.Core.Follows;
 
 namespace ReadingBot.Host.Composition;
 
-/// <summary>Refreshes every group's follows every <c>Follow:RefreshHours</c>, on the injected clock.</summary>
-internal sealed class FollowBackgroundService(FollowRefresher refresher, FollowOptions options, TimeProvider time, ILogger<FollowBackgroundService> logger) : BackgroundService
+/// <summary>
+/// Refreshes every group's follows once every <c>Follow:RefreshHours</c> period, on the injected clock: at start if
+/// the current period was not refreshed yet, then at each period's start. With several processes on one store, one
+/// of them refreshes each period (<see cref="FollowRefresher.RefreshOncePerPeriodAsync"/>).
+/// </summary>
+internal sealed class FollowBackgroundService(FollowRefresher refresher, TimeProvider time, ILogger<FollowBackgroundService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -13,8 +17,8 @@ internal sealed class FollowBackgroundService(FollowRefresher refresher, FollowO
         {
             try
             {
-                var result = await refresher.RefreshAsync(stoppingToken);
-                foreach (var problem in result.Problems.Distinct().Take(3))
+                var result = await refresher.RefreshOncePerPeriodAsync(stoppingToken);
+                foreach (var problem in result?.Problems.Distinct().Take(3) ?? [])
                 {
                     logger.LogWarning("Follow refresh: arXiv answered with a problem: {Problem}", problem);
                 }
@@ -30,7 +34,8 @@ internal sealed class FollowBackgroundService(FollowRefresher refresher, FollowO
 
             try
             {
-                await Task.Delay(options.RefreshInterval, time, stoppingToken);
+                var wait = refresher.NextPeriodStart(time.GetUtcNow()) - time.GetUtcNow();
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {

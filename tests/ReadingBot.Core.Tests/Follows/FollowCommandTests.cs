@@ -158,6 +158,34 @@ public sealed class FollowCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Processes_sharing_a_store_refresh_once_a_period_and_a_restart_inside_one_asks_arxiv_nothing()
+    {
+        await bot.SendAsync("follow author Yann LeCun", "alice");
+        var searches = emulator.ArxivSearches.Count;
+        // Two refreshers on the same stores: two bot processes on one PostgreSQL, or one process before and after a restart.
+        var one = bot.Get<FollowRefresher>();
+        var other = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<FollowRefresher>(bot.Services);
+
+        var first = await one.RefreshOncePerPeriodAsync(CancellationToken.None);
+        var meanwhile = await other.RefreshOncePerPeriodAsync(CancellationToken.None);
+        var again = await one.RefreshOncePerPeriodAsync(CancellationToken.None);
+
+        Assert.Equal(3, first!.NewMatches);
+        Assert.Null(meanwhile);
+        Assert.Null(again);
+        Assert.Equal(searches + 1, emulator.ArxivSearches.Count);
+
+        var next = one.NextPeriodStart(bot.Time.GetUtcNow());
+        Assert.Equal(next, other.NextPeriodStart(bot.Time.GetUtcNow()));
+        Assert.True(next > bot.Time.GetUtcNow() && next - bot.Time.GetUtcNow() <= TimeSpan.FromHours(6));
+        bot.Time.SetUtcNow(next);
+
+        Assert.NotNull(await other.RefreshOncePerPeriodAsync(CancellationToken.None));
+        Assert.Null(await one.RefreshOncePerPeriodAsync(CancellationToken.None));
+        Assert.Equal(searches + 2, emulator.ArxivSearches.Count);
+    }
+
+    [Fact]
     public async Task Topics_match_the_feed_and_author_papers_with_exclusions_and_say_which_words_matched()
     {
         await bot.Get<RecommendationEngine>().RunOnceAsync(CancellationToken.None);
