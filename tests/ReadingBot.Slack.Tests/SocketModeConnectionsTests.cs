@@ -139,6 +139,22 @@ public sealed class SocketModeConnectionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Link_disabled_on_one_connection_stops_every_connection_of_the_process()
+    {
+        var b = await StartBotAsync(2);
+        var open = await emulator.WaitForOpenSocketsAsync(2);
+
+        await emulator.DisconnectAsync(open[0], "link_disabled", TimeSpan.FromSeconds(5));
+        await Service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(open, s => Assert.NotNull(s.ClosedAt));
+        Assert.Equal(2, emulator.CallsTo("apps.connections.open").Count);
+        Assert.Equal(0, b.State.OpenConnections);
+        Assert.False(b.State.IsConnected);
+        Assert.Contains("link_disabled", b.State.FatalProblem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_command_redelivered_on_another_socket_under_a_new_envelope_id_runs_once()
     {
         var lostOnce = 0;

@@ -211,6 +211,13 @@ public sealed class SocketModeService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (Exception)
+        {
+            // A slot that breaks unexpectedly takes the others down with it, so the failure surfaces instead of
+            // leaving the process quietly on fewer connections than configured.
+            await stopAll.CancelAsync();
+            throw;
+        }
     }
 
     private async Task RetireAsync(SocketModeConnection connection)
