@@ -32,6 +32,14 @@ public sealed class SlackOptions
     [SettingRange(0d, 2.5, "a number from 0 to 2.5")]
     public double InlineReplySeconds { get; set; } = 2.0;
 
+    /// <summary>
+    /// Socket Mode connections this process keeps open (Slack allows 10 per app, across all processes on it, and
+    /// sends each envelope to one of them). Two by default, as Slack recommends more than one: while one refreshes
+    /// or reconnects, the other still receives.
+    /// </summary>
+    [SettingRange(1, 10, "a whole number from 1 to 10 (Slack allows 10 connections per app, counting every process)")]
+    public int SocketConnections { get; set; } = 2;
+
     [SettingRange(0.1, 300d, "a number from 0.1 to 300")]
     public double KeepAliveSeconds { get; set; } = 10;
     [SettingRange(0.1, 300d, "a number from 0.1 to 300")]

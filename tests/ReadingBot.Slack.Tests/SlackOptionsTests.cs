@@ -43,6 +43,18 @@ public sealed class SlackOptionsTests
     }
 
     [Fact]
+    public void More_socket_connections_than_Slack_allows_per_app_is_one_line_naming_the_key()
+    {
+        var options = Valid();
+        options.SocketConnections = 11;
+
+        var failure = Assert.Single(Failures(options));
+
+        Assert.StartsWith("Slack:SocketConnections: 11 is out of range. Set it to a whole number from 1 to 10", failure, StringComparison.Ordinal);
+        Assert.Equal(2, new SlackOptions().SocketConnections);
+    }
+
+    [Fact]
     public void Socket_mode_needs_an_app_level_token()
     {
         var options = Valid();
@@ -69,6 +81,8 @@ public sealed class SlackOptionsTests
     [InlineData("InlineReplySeconds", "5")]
     [InlineData("DedupeMinutes", "1")]
     [InlineData("Workers", "0")]
+    [InlineData("SocketConnections", "0")]
+    [InlineData("SocketConnections", "11")]
     public void Bad_values_are_refused_naming_the_key(string key, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -249,7 +249,11 @@ public static class ReadingBotHost
         services.AddHostedService<WeeklySchedulerService>();
         if (adapters.Slack)
         {
-            services.AddSingleton<IChatAdapterStatus>(sp => new ChatAdapterStatus(Platforms.Slack, () => sp.GetRequiredService<SlackConnectionState>().IsConnected));
+            services.AddSingleton<IChatAdapterStatus>(sp =>
+            {
+                var state = sp.GetRequiredService<SlackConnectionState>();
+                return new ChatAdapterStatus(Platforms.Slack, () => state.IsConnected, () => state.HttpMode ? null : new { open = state.OpenConnections, wanted = state.Wanted });
+            });
         }
 
         if (adapters.Discord)

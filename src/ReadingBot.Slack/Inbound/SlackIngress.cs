@@ -39,6 +39,12 @@ public sealed class SlackIngress(InboundPipeline<SlackInboundItem> queue, IOptio
 
         var retry = envelope["retry_attempt"] is JsonValue r && r.TryGetValue<int>(out var n) ? n : 0;
         var keys = new List<string> { "slack:envelope:" + envelopeId };
+        if (type is "slash_commands" or "interactive" && SlackWebApi.Str(payload, "trigger_id") is { } trigger)
+        {
+            // A redelivery may come under a new envelope id, on another socket or to another process: the trigger stays.
+            keys.Add("slack:trigger:" + trigger);
+        }
+
         switch (type)
         {
             case "slash_commands":

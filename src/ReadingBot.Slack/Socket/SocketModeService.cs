@@ -14,6 +14,9 @@ public sealed class SlackConnectionState
     /// <summary>In Http mode the adapter is reachable whenever the web server runs.</summary>
     public bool HttpMode { get; set; }
 
+    /// <summary>How many Socket Mode connections the service keeps open (<c>Slack:SocketConnections</c>); 0 in Http mode.</summary>
+    public int Wanted { get; set; }
+
     /// <summary>Set when the adapter stopped for good (link_disabled, a rejected token).</summary>
     public string? FatalProblem { get; set; }
 
@@ -75,7 +78,7 @@ public sealed class SlackConnectionState
 }
 
 /// <summary>
-/// Supervises Socket Mode: a fresh URL from apps.connections.open for every socket, hello before "ready",
+/// Supervises Socket Mode: <c>Slack:SocketConnections</c> sockets at once, each in its own slot with a fresh URL from apps.connections.open for every socket, hello before "ready",
 /// overlap on <c>warning</c>/<c>refresh_requested</c> (the new socket opens before the old one closes, and the old
 /// one keeps delivering until Slack closes it), a stop on <c>link_disabled</c> and on a rejected token, a long
 /// backoff on <c>too_many_websockets</c>, and jittered exponential backoff otherwise. It owns every reconnect; no
@@ -103,6 +106,29 @@ public sealed class SocketModeService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Each slot keeps one socket up on its own (own URL, watchdog, refresh and backoff); Slack spreads envelopes
+        // over all of an app's open sockets, so one dropping or refreshing loses nothing while the others stay up.
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        state.Wanted = o.SocketConnections;
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(1, o.SocketConnections).Select(slot => RunSlotAsync(slot, stopAll)));
+        }
+        finally
+        {
+            foreach (var c in state.Snapshot())
+            {
+                await c.CloseAsync();
+                state.Remove(c);
+                await c.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Keeps one of the wanted sockets open until stopped; a fatal answer (link_disabled, a rejected token) stops every slot.</summary>
+    private async Task RunSlotAsync(int slot, CancellationTokenSource stopAll)
+    {
+        var stoppingToken = stopAll.Token;
         var failures = 0;
         try
         {
@@ -115,13 +141,18 @@ public sealed class SocketModeService(
                 }
                 catch (SlackApiException ex) when (Unrecoverable.Contains(ex.Error))
                 {
-                    state.FatalProblem = $"Slack refused Slack:AppToken ({ex.Error})";
-                    logger.LogCritical("Slack refused the app-level token ({Error}); Socket Mode stops. Check Slack:AppToken (READINGBOT_Slack__AppToken): it needs the connections:write scope.", ex.Error);
+                    if (state.FatalProblem is null)
+                    {
+                        state.FatalProblem = $"Slack refused Slack:AppToken ({ex.Error})";
+                        logger.LogCritical("Slack refused the app-level token ({Error}); Socket Mode stops. Check Slack:AppToken (READINGBOT_Slack__AppToken): it needs the connections:write scope.", ex.Error);
+                    }
+
+                    await stopAll.CancelAsync();
                     return;
                 }
                 catch (SlackApiException ex)
                 {
-                    logger.LogWarning("apps.connections.open failed ({Error}); retrying", ex.Error);
+                    logger.LogWarning("apps.connections.open failed ({Error}); retrying for Socket Mode slot {Slot}", ex.Error, slot);
                     await DelayAsync(Backoff(failures++), stoppingToken);
                     continue;
                 }
@@ -164,9 +195,10 @@ public sealed class SocketModeService(
                         state.FatalProblem = "Socket Mode is turned off for this Slack app (link_disabled)";
                         logger.LogCritical("Slack disabled Socket Mode for this app (link_disabled); not reconnecting. Turn Socket Mode on in the app settings, or set Slack:Mode to Http.");
                         await connection.CloseAsync();
+                        await stopAll.CancelAsync();
                         return;
                     case ConnectionOutcome.TooManyWebsockets:
-                        logger.LogWarning("Slack reports too many Socket Mode connections for this app; waiting before the next try");
+                        logger.LogWarning("Slack reports too many Socket Mode connections for this app (at most 10, counting every process on it; this one wants {Wanted}, Slack:SocketConnections); waiting before the next try", o.SocketConnections);
                         await connection.CloseAsync();
                         await DelayAsync(Jitter(TimeSpan.FromSeconds(o.TooManyWebSocketsBackoffSeconds)), stoppingToken);
                         break;
@@ -179,14 +211,12 @@ public sealed class SocketModeService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        finally
+        catch (Exception)
         {
-            foreach (var c in state.Snapshot())
-            {
-                await c.CloseAsync();
-                state.Remove(c);
-                await c.DisposeAsync();
-            }
+            // A slot that breaks unexpectedly takes the others down with it, so the failure surfaces instead of
+            // leaving the process quietly on fewer connections than configured.
+            await stopAll.CancelAsync();
+            throw;
         }
     }
 

@@ -94,6 +94,8 @@ public sealed class SlackHostProcessTests : IAsyncLifetime
 
             Assert.Contains("ReadingBot commands", SlackJson.Strings(reply));
             Assert.Equal("healthy", health!["status"]!.ToString());
+            // Two Socket Mode connections by default (Slack:SocketConnections); /healthz counts them.
+            Assert.Equal(2, health["shards"]?["slack"]?["wanted"]?.GetValue<int>());
         }
         finally
         {

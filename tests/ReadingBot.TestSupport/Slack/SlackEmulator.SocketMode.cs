@@ -25,6 +25,9 @@ public sealed class EmulatedSocket
     public bool HelloSent { get; internal set; }
     public bool DisconnectSent { get; internal set; }
     public bool IsOpen => ClosedAt is null && !Stream.IsHalfOpen;
+
+    /// <summary>A test's name for the process holding this socket; a redelivery prefers a socket of another client.</summary>
+    public string? Client { get; set; }
     internal WebSocket Socket { get; }
     internal HalfOpenStream Stream { get; }
     internal SemaphoreSlim SendLock { get; } = new(1, 1);
@@ -48,6 +51,8 @@ public sealed partial class SlackEmulator
     private readonly List<SlackDelivery> deliveries = [];
     private readonly List<string> rejectedTickets = [];
     private int socketCounter;
+    private int nextSocket;
+    private Random? seeded;
 
     /// <summary>Every socket ever accepted, oldest first.</summary>
     public IReadOnlyList<EmulatedSocket> Sockets { get { lock (gate) { return [.. sockets]; } } }
@@ -281,6 +286,12 @@ public sealed partial class SlackEmulator
         if (late)
         {
             violations.Enqueue($"socket: ack of {envelopeId} came {(now - sentAt).TotalMilliseconds:0} ms after delivery");
+        }
+
+        if (Options.LoseAck?.Invoke(delivery, emulated) == true)
+        {
+            delivery.AddLostAck(new AckRecord(envelopeId, emulated.Id, now, payload, late));
+            return;
         }
 
         if (delivery.Acks.Count(a => a.EnvelopeId == envelopeId) >= delivery.Attempts.Count(a => a.EnvelopeId == envelopeId))
@@ -560,11 +571,12 @@ public sealed partial class SlackEmulator
 
     private async Task SendEnvelopeAsync(SlackDelivery delivery, EmulatedSocket? on, string retryReason, bool retryOnTimeout)
     {
+        EmulatedSocket? last = null;
         while (true)
         {
             var envelopeId = delivery.Attempts.Count == 0 || !Options.SameEnvelopeIdOnRetry ? Guid.NewGuid().ToString() : delivery.CurrentEnvelopeId;
             // A chosen socket gets the envelope even when half-open: Slack cannot tell either.
-            var socket = on is { ClosedAt: null } ? on : PickSocket();
+            var socket = on is { ClosedAt: null } ? on : PickSocket(Options.RetryOnAnotherSocket ? last : null);
             on = null;
             if (socket is null)
             {
@@ -597,6 +609,7 @@ public sealed partial class SlackEmulator
             }
 
             delivery.AddAttempt(new DeliveryAttempt(envelopeId, socket.Id, delivery.RetryAttempt, Options.Time.GetUtcNow()));
+            last = socket;
             await SendAsync(socket, frame);
             try
             {
@@ -639,12 +652,28 @@ public sealed partial class SlackEmulator
         await SendAsync(socket, frame);
     }
 
-    private EmulatedSocket? PickSocket()
+    /// <summary>
+    /// One of the app's open sockets, by <see cref="SlackEmulatorOptions.Spread"/>. A redelivery avoids the socket that
+    /// missed the ack (<paramref name="avoid"/>), and its client's other sockets too when another client is connected.
+    /// </summary>
+    private EmulatedSocket? PickSocket(EmulatedSocket? avoid = null)
     {
         lock (gate)
         {
             var open = sockets.Where(s => s.IsOpen && s.HelloSent).ToList();
-            return open.Count == 0 ? null : open[Random.Shared.Next(open.Count)];
+            if (avoid is not null)
+            {
+                var otherClient = open.Where(s => s != avoid && (avoid.Client is null || s.Client != avoid.Client)).ToList();
+                var other = open.Where(s => s != avoid).ToList();
+                open = otherClient.Count > 0 ? otherClient : other.Count > 0 ? other : open;
+            }
+
+            if (open.Count == 0)
+            {
+                return null;
+            }
+
+            return Options.Spread == SocketSpread.RoundRobin ? open[(int)(unchecked((uint)nextSocket++) % (uint)open.Count)] : open[(seeded ??= new Random(Options.Seed)).Next(open.Count)];
         }
     }
 

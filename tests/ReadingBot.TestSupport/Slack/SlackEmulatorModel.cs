@@ -11,6 +11,16 @@ public enum SlackDeliveryMode
 }
 
 /// <summary>Knobs of the emulator; every Slack timing is configurable so tests run fast.</summary>
+/// <summary>How the emulator spreads envelopes over an app's open sockets.</summary>
+public enum SocketSpread
+{
+    /// <summary>A seeded random pick (<see cref="SlackEmulatorOptions.Seed"/>).</summary>
+    Random,
+
+    /// <summary>Each open socket in turn.</summary>
+    RoundRobin,
+}
+
 public sealed class SlackEmulatorOptions
 {
     public TimeProvider Time { get; set; } = TimeProvider.System;
@@ -29,7 +39,23 @@ public sealed class SlackEmulatorOptions
     /// <summary>Server WebSocket pings (Slack pings; Node's client expects one within 30 s). Zero turns them off.</summary>
     public TimeSpan ServerPingInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Slack's limit: an app may hold 10 Socket Mode connections at once (across all its processes); one more is told too_many_websockets.</summary>
     public int MaxSocketsPerApp { get; set; } = 10;
+
+    /// <summary>How an envelope picks one of the app's open sockets (Slack sends each to one of them).</summary>
+    public SocketSpread Spread { get; set; } = SocketSpread.Random;
+
+    /// <summary>Seed of <see cref="SocketSpread.Random"/>, so a run's choices can be repeated.</summary>
+    public int Seed { get; set; } = 16;
+
+    /// <summary>A redelivery after a missed ack goes to another open socket when there is one (another client's first).</summary>
+    public bool RetryOnAnotherSocket { get; set; } = true;
+
+    /// <summary>
+    /// Acks this answers true for are lost on the way (the delivery and the socket it came on are given): Slack never
+    /// sees them, so it redelivers after <see cref="AckTimeout"/>, as it does when a process dies before its ack.
+    /// </summary>
+    public Func<SlackDelivery, EmulatedSocket, bool>? LoseAck { get; set; }
     public TimeSpan TriggerLifetime { get; set; } = TimeSpan.FromSeconds(3);
     public int ResponseUrlUses { get; set; } = 5;
     public TimeSpan ResponseUrlLifetime { get; set; } = TimeSpan.FromMinutes(30);
@@ -243,6 +269,7 @@ public sealed class SlackDelivery
     private readonly List<DeliveryAttempt> attempts = [];
     private readonly List<HttpAttempt> httpAttempts = [];
     private readonly List<AckRecord> acks = [];
+    private readonly List<AckRecord> lostAcks = [];
 
     public required string Type { get; init; }
     public required JsonObject Payload { get; init; }
@@ -255,6 +282,9 @@ public sealed class SlackDelivery
     public IReadOnlyList<DeliveryAttempt> Attempts { get { lock (attempts) { return [.. attempts]; } } }
     public IReadOnlyList<HttpAttempt> HttpAttempts { get { lock (httpAttempts) { return [.. httpAttempts]; } } }
     public IReadOnlyList<AckRecord> Acks { get { lock (acks) { return [.. acks]; } } }
+
+    /// <summary>Acks the bot sent that <see cref="SlackEmulatorOptions.LoseAck"/> threw away.</summary>
+    public IReadOnlyList<AckRecord> LostAcks { get { lock (acks) { return [.. lostAcks]; } } }
     public IReadOnlyList<JsonObject> Responses { get { lock (responses) { return [.. responses]; } } }
     public bool IsAcked => acked.Task.IsCompleted;
 
@@ -281,6 +311,14 @@ public sealed class SlackDelivery
         }
 
         acked.TrySetResult(ack);
+    }
+
+    internal void AddLostAck(AckRecord ack)
+    {
+        lock (acks)
+        {
+            lostAcks.Add(ack);
+        }
     }
 
     internal void AddResponse(JsonObject response)

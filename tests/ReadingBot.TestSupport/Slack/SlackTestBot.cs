@@ -47,6 +47,8 @@ public sealed class SlackTestBot : IAsyncDisposable
         ["Slack:RefreshGraceSeconds"] = "10",
         ["Slack:TooManyWebSocketsBackoffSeconds"] = "2",
         ["Slack:Workers"] = "2",
+        // One socket, so tests that script a single connection's life see exactly that one; tests of several set it.
+        ["Slack:SocketConnections"] = "1",
         ["Web:Enabled"] = "true",
     };
 
