@@ -152,8 +152,13 @@ public sealed class ShardTests
 
         var onZero = await emulator.SendCommandAsync(GuildZero, ChannelZero, Alice, "help");
         var onOne = await emulator.SendCommandAsync(GuildA, ChannelA, Alice, "help");
-        Assert.Contains("ReadingBot commands", await onZero.ReplyTextAsync(Wait));
-        Assert.Contains("ReadingBot commands", await onOne.ReplyTextAsync(Wait));
+        // A reply that is not the help says why in the failure: the processes' error lines, with their exceptions.
+        foreach (var reply in new[] { await onZero.ReplyTextAsync(Wait), await onOne.ReplyTextAsync(Wait) })
+        {
+            Assert.True(reply.Contains("ReadingBot commands", StringComparison.Ordinal),
+                reply + "\n" + string.Join("\n", first.Logs.Lines.Concat(second.Logs.Lines).Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal))));
+        }
+
         Assert.Empty(onZero.Errors);
         Assert.Empty(onOne.Errors);
 
