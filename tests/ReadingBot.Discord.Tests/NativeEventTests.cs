@@ -16,7 +16,9 @@ namespace ReadingBot.Discord.Tests;
 /// <summary>
 /// The weekly meeting as a Discord Guild Scheduled Event (<c>/settings discord-events on</c>): the real scheduler on a
 /// fake clock (shared with the emulator, which refuses a start in the past) over the bot's stores and its real
-/// adapter; a restart is a new bot on the same data directory and the same Discord.
+/// adapter; a restart is a new bot on the same data directory and the same Discord. The bot's own clock (for
+/// commands) is the real one, before the scheduler's announcement time: in its view the week is still open, so the
+/// pick-change and skip tests reach the event through /week; after a real announcement those commands refuse the week.
 /// </summary>
 public sealed class NativeEventTests : IDisposable
 {
