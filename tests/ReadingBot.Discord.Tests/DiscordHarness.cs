@@ -44,6 +44,15 @@ public sealed class DiscordHarness : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>One pass of a scheduler on <paramref name="time"/> over the bot's stores and jobs (a new scheduler each time, as a restarted process makes).</summary>
+    public Task<int> RunSchedulerAsync(TimeProvider time) => new Core.Weeks.WeeklyScheduler(
+        Services.GetServices<Core.Weeks.IScheduledJob>(), Get<Core.Groups.IGroupStore>(), Get<Core.Weeks.IScheduledPostStore>(), Get<Core.Ports.OutboundMessenger>(),
+        new Core.Weeks.SchedulerOptions(), time, Get<Microsoft.Extensions.Logging.ILogger<Core.Weeks.WeeklyScheduler>>(), Services.GetServices<Core.Ports.IGroupOwnership>()).RunDueAsync(CancellationToken.None);
+
+    /// <summary>A slash command in server A's channel, and the text of its reply.</summary>
+    public async Task<string> CommandAsync(EmulatedUser user, string name, string? subcommand, params (string Name, object Value)[] options) =>
+        await (await Emulator.SendCommandAsync(GuildA, ChannelA, user, name, subcommand, options)).ReplyTextAsync(TimeSpan.FromSeconds(30));
+
     public static async Task<DiscordHarness> StartAsync(
         Action<DiscordEmulatorOptions>? emulatorOptions = null,
         IDictionary<string, string?>? settings = null,

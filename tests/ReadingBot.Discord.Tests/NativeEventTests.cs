@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ReadingBot.Core.Groups;
 using ReadingBot.Core.Ports;
@@ -38,8 +37,7 @@ public sealed class NativeEventTests : IDisposable
     private sealed record Run(DiscordHarness Bot, FakeTimeProvider Time, WeekKey Week) : IAsyncDisposable
     {
         /// <summary>A scheduler on the fake clock over the bot's stores and jobs; a new one stands for a new pass of a process.</summary>
-        public async Task PassAsync() => await new WeeklyScheduler(Bot.Services.GetServices<IScheduledJob>(), Bot.Get<IGroupStore>(), Bot.Get<IScheduledPostStore>(),
-            Bot.Get<OutboundMessenger>(), new SchedulerOptions(), Time, Bot.Get<ILogger<WeeklyScheduler>>(), Bot.Services.GetServices<IGroupOwnership>()).RunDueAsync(CancellationToken.None);
+        public Task PassAsync() => Bot.RunSchedulerAsync(Time);
 
         public IReadOnlyList<JsonObject> Events => Bot.Emulator.ScheduledEventsIn(GuildA);
 
@@ -47,8 +45,7 @@ public sealed class NativeEventTests : IDisposable
 
         public DateTimeOffset Meeting => DateTimeOffset.Parse(Assert.Single(Events)["scheduled_start_time"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
 
-        public async Task<string> AsAsync(EmulatedUser user, string name, string? sub, params (string, object)[] options) =>
-            await (await Bot.Emulator.SendCommandAsync(GuildA, ChannelA, user, name, sub, options)).ReplyTextAsync(Wait);
+        public Task<string> AsAsync(EmulatedUser user, string name, string? sub, params (string Name, object Value)[] options) => Bot.CommandAsync(user, name, sub, options);
 
         public ValueTask DisposeAsync() => Bot.DisposeAsync();
     }
