@@ -60,6 +60,9 @@ public static class CoreComposition
         services.AddSingleton<IScheduledJob, FollowDigestJob>();
         services.AddSingleton<IScheduledJob, DirectReminderJob>();
         services.AddSingleton<IScheduledJob, PresenterConfirmationJob>();
+        // After the paper job, so an announcement due at the same instant posts (and opens its thread) first.
+        services.AddSingleton<NativeEventJob>();
+        services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<NativeEventJob>());
         services.AddSingleton<WayrService>();
         services.AddSingleton<StreakService>();
         services.AddSingleton<ProgressService>();

@@ -38,6 +38,11 @@ public sealed class DiscordOutbound(DiscordRestClient rest, IGroupStore groups) 
         var channel = post.InThreadId ?? post.ChannelId ?? HomeChannel(post.Group);
         var message = MessageRenderer.Render(post.Content with { Ephemeral = false });
         message.Body.Remove("flags");
+        if (post.DirectTo is not null)
+        {
+            MessageRenderer.ScopeButtons(message.Body, post.Group.Workspace);
+        }
+
         message.Body["nonce"] = post.Key is { } key ? NonceOf(key) : NewNonce();
         message.Body["enforce_nonce"] = true;
         try

@@ -56,6 +56,8 @@ public static class DiscordRegistration
         services.AddSingleton<DiscordOutbound>();
         services.AddSingleton<IChatOutbound>(sp => sp.GetRequiredService<DiscordOutbound>());
         services.AddSingleton<IGroupOwnership, DiscordGroupOwnership>();
+        // The weekly meeting as a Guild Scheduled Event, for groups with /settings discord-events on.
+        services.AddSingleton<INativeEvents, DiscordNativeEvents>();
         services.AddHostedService<DiscordAdapterService>();
         return true;
     }

@@ -25,11 +25,13 @@ public sealed class DiscordHarness : IAsyncDisposable
     public static readonly EmulatedUser Mod = EmulatedUser.Moderator("1000000000000000003", "mod");
 
     private readonly BotHarness harness;
+    private readonly bool ownsEmulator;
 
-    private DiscordHarness(DiscordEmulator emulator, BotHarness harness)
+    private DiscordHarness(DiscordEmulator emulator, BotHarness harness, bool ownsEmulator)
     {
         Emulator = emulator;
         this.harness = harness;
+        this.ownsEmulator = ownsEmulator;
     }
 
     public DiscordEmulator Emulator { get; }
@@ -42,14 +44,26 @@ public sealed class DiscordHarness : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>One pass of a scheduler on <paramref name="time"/> over the bot's stores and jobs (a new scheduler each time, as a restarted process makes).</summary>
+    public Task<int> RunSchedulerAsync(TimeProvider time) => new Core.Weeks.WeeklyScheduler(
+        Services.GetServices<Core.Weeks.IScheduledJob>(), Get<Core.Groups.IGroupStore>(), Get<Core.Weeks.IScheduledPostStore>(), Get<Core.Ports.OutboundMessenger>(),
+        new Core.Weeks.SchedulerOptions(), time, Get<Microsoft.Extensions.Logging.ILogger<Core.Weeks.WeeklyScheduler>>(), Services.GetServices<Core.Ports.IGroupOwnership>()).RunDueAsync(CancellationToken.None);
+
+    /// <summary>A slash command in server A's channel, and the text of its reply.</summary>
+    public async Task<string> CommandAsync(EmulatedUser user, string name, string? subcommand, params (string Name, object Value)[] options) =>
+        await (await Emulator.SendCommandAsync(GuildA, ChannelA, user, name, subcommand, options)).ReplyTextAsync(TimeSpan.FromSeconds(30));
+
     public static async Task<DiscordHarness> StartAsync(
         Action<DiscordEmulatorOptions>? emulatorOptions = null,
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null,
         bool waitForSession = true,
-        Func<DiscordEmulator, ReadingBotDatabase, Task>? prepare = null)
+        Func<DiscordEmulator, ReadingBotDatabase, Task>? prepare = null,
+        DiscordEmulator? existing = null,
+        ReadingBotDatabase? database = null)
     {
-        var emulator = await DiscordEmulator.StartAsync(o =>
+        // A restart: a new bot on the same Discord (and the same data), which the first bot's disposal leaves running.
+        var emulator = existing ?? await DiscordEmulator.StartAsync(o =>
         {
             // Short enough to exercise heartbeats in every test, long enough that a loaded 2-core machine keeps up.
             o.HeartbeatInterval = TimeSpan.FromSeconds(1);
@@ -57,8 +71,11 @@ public sealed class DiscordHarness : IAsyncDisposable
             o.EnabledPrivilegedIntents = 1 << 15;
             emulatorOptions?.Invoke(o);
         });
-        emulator.AddGuild(GuildA, "Alpha readers", ChannelA);
-        emulator.AddGuild(GuildB, "Beta readers", ChannelB);
+        if (existing is null)
+        {
+            emulator.AddGuild(GuildA, "Alpha readers", ChannelA);
+            emulator.AddGuild(GuildB, "Beta readers", ChannelB);
+        }
 
         var config = Settings(emulator);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -66,7 +83,7 @@ public sealed class DiscordHarness : IAsyncDisposable
             config[key] = value;
         }
 
-        var database = ReadingBotDatabase.OpenMemory();
+        database ??= ReadingBotDatabase.OpenMemory();
         if (prepare is not null)
         {
             await prepare(emulator, database);
@@ -79,7 +96,7 @@ public sealed class DiscordHarness : IAsyncDisposable
             DisposeDatabase = true,
             After = (s, _) => services?.Invoke(s),
         });
-        var harness = new DiscordHarness(emulator, bot);
+        var harness = new DiscordHarness(emulator, bot, existing is null);
         harness.InteractionsEndpoint = new Uri(bot.BaseUri, config.TryGetValue("Discord:InteractionsPath", out var p) && p is not null ? p : "/discord/interactions");
         if (waitForSession && !string.Equals(config.GetValueOrDefault("Discord:Mode"), "Http", StringComparison.OrdinalIgnoreCase))
         {
@@ -105,6 +122,9 @@ public sealed class DiscordHarness : IAsyncDisposable
         ["Library:FetchTimeoutSeconds"] = "5",
     };
 
+    /// <summary>Stops the bot and leaves its Discord running, for a restart (a new bot on the same emulator).</summary>
+    public ValueTask StopBotAsync() => harness.DisposeAsync();
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -113,7 +133,10 @@ public sealed class DiscordHarness : IAsyncDisposable
         }
         finally
         {
-            await Emulator.DisposeAsync();
+            if (ownsEmulator)
+            {
+                await Emulator.DisposeAsync();
+            }
         }
     }
 }

@@ -7,7 +7,8 @@ namespace ReadingBot.Discord.Tests;
 
 /// <summary>
 /// The emulator proven against the real discord.js client (npm, run by node): it connects, identifies, receives
-/// READY, registers a command, answers an interaction (also with an uploaded picture in an embed) and resumes after op 7. CI installs js/node_modules with npm ci.
+/// READY, registers a command, answers an interaction (also with an uploaded picture in an embed), resumes after op 7, and
+/// creates a scheduled event whose GUILD_SCHEDULED_EVENT_CREATE it parses. CI installs js/node_modules with npm ci.
 /// </summary>
 public sealed class DiscordJsProofTests
 {
@@ -65,6 +66,14 @@ public sealed class DiscordJsProofTests
             Assert.Empty(first.Errors);
             Assert.Empty(second.Errors);
             Assert.Empty(picture.Errors);
+
+            // discord.js creates an EXTERNAL scheduled event and parses the GUILD_SCHEDULED_EVENT_CREATE it causes.
+            await node.StandardInput.WriteLineAsync("event");
+            await node.StandardInput.FlushAsync();
+            var scheduled = Next(lines, "scheduled", errors);
+            var made = Assert.Single(emulator.ScheduledEventsIn(Guild));
+            Assert.Equal((made["id"]!.ToString(), "Proof meeting", "https://discord.com/channels/1/2", emulator.Options.BotUserId),
+                (scheduled["id"]!.ToString(), scheduled["name"]!.ToString(), scheduled["location"]!.ToString(), scheduled["creator"]!.ToString()));
 
             await node.StandardInput.WriteLineAsync("quit");
             await node.StandardInput.FlushAsync();

@@ -14,7 +14,7 @@ public sealed class EmulatorTests
     private const string Channel = "1110000000000000001";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
-    private static async Task<DiscordEmulator> Start(Action<DiscordEmulatorOptions>? configure = null)
+    internal static async Task<DiscordEmulator> Start(Action<DiscordEmulatorOptions>? configure = null)
     {
         var emulator = await DiscordEmulator.StartAsync(o =>
         {
@@ -27,7 +27,7 @@ public sealed class EmulatorTests
 
     // ---- Gateway ----
 
-    private static async Task<ClientWebSocket> Connect(DiscordEmulator emulator, string? url = null)
+    internal static async Task<ClientWebSocket> Connect(DiscordEmulator emulator, string? url = null)
     {
         var socket = new ClientWebSocket();
         await socket.ConnectAsync(new Uri((url ?? emulator.GatewayUrl) + "/?v=10&encoding=json"), CancellationToken.None);
@@ -36,7 +36,7 @@ public sealed class EmulatorTests
         return socket;
     }
 
-    private static async Task<JsonObject?> Receive(ClientWebSocket socket)
+    internal static async Task<JsonObject?> Receive(ClientWebSocket socket)
     {
         var buffer = new byte[64 * 1024];
         using var timeout = new CancellationTokenSource(Wait);
@@ -57,10 +57,10 @@ public sealed class EmulatorTests
         }
     }
 
-    private static Task Send(ClientWebSocket socket, string text) =>
+    internal static Task Send(ClientWebSocket socket, string text) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
-    private static string Identify(string token, int intents = 513) =>
+    internal static string Identify(string token, int intents = 513) =>
         new JsonObject { ["op"] = 2, ["d"] = new JsonObject { ["token"] = token, ["intents"] = intents, ["properties"] = new JsonObject { ["os"] = "linux", ["browser"] = "raw", ["device"] = "raw" } } }.ToJsonString();
 
     private static async Task<int?> CloseCode(ClientWebSocket socket)
@@ -72,7 +72,7 @@ public sealed class EmulatorTests
         return (int?)socket.CloseStatus;
     }
 
-    private static async Task<JsonObject> Until(ClientWebSocket socket, string type)
+    internal static async Task<JsonObject> Until(ClientWebSocket socket, string type)
     {
         while (await Receive(socket) is { } frame)
         {
@@ -221,7 +221,7 @@ public sealed class EmulatorTests
 
     // ---- REST ----
 
-    private static async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> Rest(DiscordEmulator emulator, HttpMethod method, string path, string? json = null, bool auth = true, bool agent = true, string contentType = "application/json")
+    internal static async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> Rest(DiscordEmulator emulator, HttpMethod method, string path, string? json = null, bool auth = true, bool agent = true, string contentType = "application/json")
     {
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(method, emulator.ApiBaseUrl + "/" + path);
@@ -246,7 +246,7 @@ public sealed class EmulatorTests
         return (response.StatusCode, text.Length > 0 && text[0] is '{' or '[' ? JsonNode.Parse(text) : null, response);
     }
 
-    private static int Code(JsonNode? body) => body?["code"]?.GetValue<int>() ?? -1;
+    internal static int Code(JsonNode? body) => body?["code"]?.GetValue<int>() ?? -1;
 
     [Fact]
     public async Task Rest_checks_authorization_user_agent_and_content_type()

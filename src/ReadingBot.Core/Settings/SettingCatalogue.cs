@@ -57,6 +57,7 @@ public static class SettingCatalogue
         Name, TimeZone, Channel, Moderators,
         Weeks.WeeklySchedule.Announce, Weeks.WeeklySchedule.Meeting, Weeks.WeeklySchedule.Reminders,
         Weeks.WeeklySchedule.AutoPick, Weeks.WeeklySchedule.AutoPickCutoff, Weeks.WeeklySchedule.Presenters,
+        Weeks.WeeklySchedule.NativeEvents,
         Wayr.WayrSettings.Open, Wayr.WayrSettings.Close, Wayr.WayrSettings.MinNote, Wayr.WayrSettings.Discussion,
         Wayr.WayrSettings.FreezeEvery, Wayr.WayrSettings.FreezeMax,
         PublicPage, Leaderboard, FollowDm, Weeks.WeeklySchedule.RemindMe,

@@ -55,7 +55,7 @@ internal sealed class WeekCommands(WeeklyPaperService weekly) : ICommandModule
 
     public Task<Reply> RouteAsync(Invocation invocation, Command command, CancellationToken cancellationToken) => command switch
     {
-        ShowWeek => Task.FromResult(weekly.Show(invocation)),
+        ShowWeek => weekly.ShowAsync(invocation, cancellationToken),
         PickWeek c => weekly.PickAsync(invocation, c.Reference, c.When, cancellationToken),
         ScheduleWeek c => Task.FromResult(weekly.Schedule(invocation, c.Weekday, c.Time, c.Zone)),
         SkipWeek c => Task.FromResult(weekly.Skip(invocation, c.When)),

@@ -24,8 +24,10 @@ public sealed class WeeklyPaperService(
     Recommendations.RecommendationService recommendations,
     IRsvpStore rsvps,
     RsvpTallies tallies,
-    Ports.IAdapterStateStore state)
+    Ports.IAdapterStateStore state,
+    IEnumerable<Ports.INativeEvents> nativeEvents)
 {
+    private readonly Dictionary<string, Ports.INativeEvents> nativeByPlatform = nativeEvents.ToDictionary(n => n.Platform, StringComparer.Ordinal);
     private readonly OpenWeeks openWeeks = new(plans, posts, time);
 
     public async Task<Reply> SuggestAsync(Invocation invocation, string reference, string? why, CancellationToken cancellationToken)
@@ -261,7 +263,7 @@ public sealed class WeeklyPaperService(
         return new TextReply($"The paper of the week is now announced every {announce} ({zone.Id}). Next announcement: {updated.MomentOf(next, withRelative: true)}; meeting: {updated.MomentOf(meeting, withRelative: true)}.");
     }
 
-    public Reply Show(Invocation invocation)
+    public async Task<Reply> ShowAsync(Invocation invocation, CancellationToken cancellationToken)
     {
         var group = invocation.Group;
         var zone = group.Zone();
@@ -280,6 +282,11 @@ public sealed class WeeklyPaperService(
                     ? "a break"
                     : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {group.MomentOf(meeting, withRelative: true)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" + (state.Get(PresenterConfirmationJob.AnswerKey(invocation.GroupId, week)) == "ready" ? " (confirmed)" : "") : "") + (plan.AutoPicked ? " (picked automatically)" : "")
                 : "not picked yet";
+            if (plan is { State: WeekPlanState.Planned } && await InterestedAsync(group, week, cancellationToken) is { } interested)
+            {
+                value += $"; {interested}";
+            }
+
             fields.Add(new CardField(label, value));
         }
 
@@ -298,8 +305,17 @@ public sealed class WeeklyPaperService(
         };
         if (invocation.IsModerator)
         {
-            var failures = posts.Recent(invocation.GroupId, 20).Where(r => r.State is ScheduledPostState.Failed or ScheduledPostState.Missed).Take(3).ToList();
+            var problem = group.Setting(WeeklySchedule.NativeEvents) == "on" && state.Get(NativeEventJob.ProblemKey(invocation.GroupId)) is { Length: > 0 } refused ? refused : null;
+            // A refused event is told once, in its own line, rather than again in the list of failed posts.
+            var failures = posts.Recent(invocation.GroupId, 20)
+                .Where(r => r.State is ScheduledPostState.Failed or ScheduledPostState.Missed && !(problem is not null && r.Kind.StartsWith(NativeEventJob.KindPrefix, StringComparison.Ordinal)))
+                .Take(3).ToList();
             var notes = new List<string>();
+            if (problem is not null)
+            {
+                notes.Add("For moderators — " + problem);
+            }
+
             if (failures.Count > 0)
             {
                 notes.Add("For moderators — recent scheduling problems:\n" + string.Join('\n', failures.Select(f => $"{f.Week} {f.Kind}: {f.State.ToString().ToLowerInvariant()} ({f.Detail})")));
@@ -321,6 +337,28 @@ public sealed class WeeklyPaperService(
         }
 
         return new CardReply(card);
+    }
+
+    /// <summary>
+    /// "12 interested on Discord" for the week's native event, asked of the platform when /week is shown; nothing when
+    /// the group has none or the platform does not answer (the rest of /week does not wait on it).
+    /// </summary>
+    private async Task<string?> InterestedAsync(Group group, WeekKey week, CancellationToken cancellationToken)
+    {
+        if (group.Setting(WeeklySchedule.NativeEvents) != "on" || !nativeByPlatform.TryGetValue(group.Platform, out var native)
+            || state.Get(NativeEventJob.EventKey(group.Id, week)) is not { Length: > 0 } eventId)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await native.InterestedAsync(group.Address, eventId, cancellationToken) is { } count ? $"{count} interested on {native.DisplayName}" : null;
+        }
+        catch (Ports.OutboundException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -49,6 +49,8 @@ public static class WeeklySchedule
     public static readonly SettingDefinition RemindMe = new("remind-me", "direct messages to you before each meeting (e.g. 1d,1h; off for none)", SettingScope.Member, "off", false, NormalizeDurations);
     public static readonly SettingDefinition AutoPick = new("autopick", "pick the most-voted suggestion when no moderator picked (on/off)", SettingScope.Group, "on", true, SettingCatalogue.NormalizeOnOff);
     public static readonly SettingDefinition AutoPickCutoff = new("autopick-cutoff", "how long before the announcement the automatic pick happens (e.g. 6h)", SettingScope.Group, "6h", true, NormalizeDuration);
+    /// <summary>The weekly meeting as the platform's own calendar event (<see cref="NativeEventJob"/>); only Discord has them.</summary>
+    public static readonly SettingDefinition NativeEvents = new("discord-events", "make each week's meeting a Discord scheduled event (on/off)", SettingScope.Group, "off", true, SettingCatalogue.NormalizeOnOff);
     public static readonly SettingDefinition Presenters = new("presenters", "propose a presenter from the volunteers each week (on/off)", SettingScope.Group, "off", true, SettingCatalogue.NormalizeOnOff);
 
     /// <summary>When the group's paper of the week is announced (its setting, Monday 09:00 when unreadable).</summary>

@@ -72,7 +72,18 @@ public sealed class InteractionRouter(
         }
 
         var guildId = interaction["guild_id"]?.GetValue<string>();
-        if (guildId is null || interaction["member"] is not JsonObject member)
+        var member = interaction["member"] as JsonObject;
+        if (guildId is null && type == InteractionTypes.Component && interaction["user"] is JsonObject dmUser
+            && MessageRenderer.DirectButtonOf(interaction["data"]?["custom_id"]?.GetValue<string>() ?? "") is { } direct)
+        {
+            // A button on a message the bot sent a member directly: it names its server. The member acts with no
+            // server permissions (a DM carries none), so such buttons never do moderator work.
+            guildId = direct.GuildId;
+            member = new JsonObject { ["user"] = dmUser.DeepClone(), ["permissions"] = "0" };
+            interaction["data"]!["custom_id"] = MessageRenderer.ButtonPrefix + direct.Line;
+        }
+
+        if (guildId is null || member is null)
         {
             if (type != InteractionTypes.Autocomplete)
             {

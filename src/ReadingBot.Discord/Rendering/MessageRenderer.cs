@@ -78,6 +78,37 @@ public static class MessageRenderer
     public static string? CommandLineOf(string customId) =>
         customId.StartsWith(ButtonPrefix, StringComparison.Ordinal) ? customId[ButtonPrefix.Length..] : null;
 
+    /// <summary>The prefix of a button sent in a direct message: <c>rb@&lt;guild&gt;:&lt;command line&gt;</c>.</summary>
+    public const string DirectButtonPrefix = "rb@";
+
+    /// <summary>
+    /// A press in a DM carries no guild_id, so the buttons of a message the bot sends a member directly name the
+    /// server whose group they act for. Custom ids come from the bot's own message, not from the member.
+    /// </summary>
+    public static void ScopeButtons(JsonObject body, string guildId)
+    {
+        foreach (var button in (body["components"] as JsonArray ?? []).OfType<JsonObject>().SelectMany(r => (r["components"] as JsonArray ?? []).OfType<JsonObject>()))
+        {
+            if (button["custom_id"]?.GetValue<string>() is { } id && CommandLineOf(id) is { } line)
+            {
+                button["custom_id"] = Clip($"{DirectButtonPrefix}{guildId}:{line}", 100);
+            }
+        }
+    }
+
+    /// <summary>The server and command line of a button from a direct message (<see cref="ScopeButtons"/>), or null.</summary>
+    public static (string GuildId, string Line)? DirectButtonOf(string customId)
+    {
+        var colon = customId.IndexOf(':', StringComparison.Ordinal);
+        if (!customId.StartsWith(DirectButtonPrefix, StringComparison.Ordinal) || colon < 0)
+        {
+            return null;
+        }
+
+        var guild = customId[DirectButtonPrefix.Length..colon];
+        return guild.Length > 0 && guild.All(char.IsAsciiDigit) ? (guild, customId[(colon + 1)..]) : null;
+    }
+
     private static JsonObject Card(Card card)
     {
         var budget = new EmbedBudget();

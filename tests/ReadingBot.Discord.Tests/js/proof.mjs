@@ -6,7 +6,7 @@ const [port, token] = process.argv.slice(2);
 const say = (event, extra = {}) => console.log(JSON.stringify({ event, ...extra }));
 
 const client = new Client({
-  intents: [GatewayIntentBits.Guilds],
+  intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildScheduledEvents],
   rest: { api: `http://127.0.0.1:${port}/api`, version: '10' },
 });
 
@@ -43,10 +43,30 @@ client.on(Events.InteractionCreate, async (interaction) => {
   }
 });
 
+// The emulator's GUILD_SCHEDULED_EVENT_CREATE, parsed by discord.js into its own GuildScheduledEvent.
+client.on(Events.GuildScheduledEventCreate, (event) =>
+  say('scheduled', { id: event.id, name: event.name, location: event.entityMetadata?.location ?? null, creator: event.creatorId, start: event.scheduledStartTimestamp }));
+
 client.on(Events.ShardResume, (shard, replayed) => say('resumed', { shard, replayed }));
 client.on(Events.Error, (error) => say('error', { where: 'client', message: String(error) }));
 
 process.stdin.on('data', async (data) => {
+  if (data.toString().trim() === 'event') {
+    try {
+      // discord.js's own body for an EXTERNAL event, through the emulator's validation.
+      const guild = client.guilds.cache.first();
+      const start = Date.now() + 86_400_000;
+      await guild.scheduledEvents.create({
+        name: 'Proof meeting', privacyLevel: 2, entityType: 3, description: 'proof',
+        scheduledStartTime: new Date(start), scheduledEndTime: new Date(start + 3_600_000),
+        entityMetadata: { location: 'https://discord.com/channels/1/2' },
+      });
+    } catch (error) {
+      say('error', { where: 'event', message: String(error) });
+    }
+    return;
+  }
+
   if (data.toString().trim() === 'quit') {
     await client.destroy();
     say('stopped');

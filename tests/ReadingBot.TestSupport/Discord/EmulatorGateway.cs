@@ -483,6 +483,12 @@ public sealed partial class DiscordEmulator
 
     private async Task SessionDispatchAsync(GatewaySession session, string type, JsonObject data, bool force = false)
     {
+        if (type.StartsWith("GUILD_SCHEDULED_EVENT_", StringComparison.Ordinal) && (session.Intents & (1 << 16)) == 0)
+        {
+            // Only sessions that asked for GUILD_SCHEDULED_EVENTS get these.
+            return;
+        }
+
         if (type == "MESSAGE_CREATE" && (session.Intents & (1 << 15)) == 0 && data["author"]?["bot"]?.GetValue<bool>() != true)
         {
             // Without MESSAGE_CONTENT, Discord blanks other people's content in guild messages.

@@ -307,6 +307,7 @@ public sealed partial class DiscordEmulator
             ("GET", 2, "gateway") when s[1] == "bot" => new RestResult(200, GatewayBot()),
             ("GET", 1, "gateway") => new RestResult(200, new JsonObject { ["url"] = GatewayUrl }),
             ("GET", 2, "guilds") => GetGuild(s[1]),
+            (_, >= 3, "guilds") when s[2] == "scheduled-events" => ScheduledEventRoute(method, s, body as JsonObject, http.Request.Query),
             ("PUT", 3, "applications") when s[2] == "commands" => PutCommands(s[1], null, body),
             ("PUT", 5, "applications") when s[2] == "guilds" && s[4] == "commands" => PutCommands(s[1], s[3], body),
             ("GET", 3, "applications") when s[2] == "commands" => new RestResult(200, Commands() ?? []),
