@@ -296,7 +296,7 @@ internal sealed class GroupHistory(WebSite site, FakeTimeProvider time, DateTime
         [
             new("home", "/", (p, w) => p.Home(w),
             [
-                ("week card", () => weekly.Show(v)), ($"queue (top {WebPages.QueueOnHome})", () => weekly.Queue(v, WebPages.QueueOnHome)), ("leaderboard", () => streakService.Leaderboard(v)),
+                ("week card", () => weekly.ShowAsync(v, CancellationToken.None).GetAwaiter().GetResult()), ($"queue (top {WebPages.QueueOnHome})", () => weekly.Queue(v, WebPages.QueueOnHome)), ("leaderboard", () => streakService.Leaderboard(v)),
                 ("reading chart", () => pages.ReadingChart(viewer)), ("members", () => memberStore.List(Group)),
                 ("inside those, all WAYR posts", () => wayr.AllPosts(Group)), ("all reading records", () => progress.ForGroup(Group)),
                 ("reading signals (queue's rising line)", () => site.Get<IReadingSignals>().ForGroupSince(Group, time.GetUtcNow().AddDays(-28))),
