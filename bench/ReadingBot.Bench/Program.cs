@@ -14,6 +14,7 @@ var cases = new (string Name, string What, Func<string[], Task> Run)[]
     ("store", "LiteDB hot paths: votes, paper adds, reads", StoreBench.RunAsync),
     ("weekly", "the weekly close of 1,000 groups (WeeklyScheduler.RunDueAsync)", WeeklyBench.RunAsync),
     ("load", "in-process command handling at 250/500/1000/2000 commands/s (open loop)", LoadBench.RunAsync),
+    ("providers", "issue #16: the store hot paths and the command load on LiteDB and on PostgreSQL, with the ratio", ProviderBench.RunAsync),
     ("cost", "what one command costs in process: CPU and bytes allocated per step, one at a time", CostBench.RunAsync),
     ("micro", "BenchmarkDotNet micro-benchmarks (short in-process job)", MicroBench.RunAsync),
     ("follow", "issue #17: one follow refresh for 5,000 authors (requests at arXiv's 3 s) and a day's 2,000 papers against 2,000 topics", FollowBench.RunAsync),
