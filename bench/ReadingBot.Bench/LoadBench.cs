@@ -19,6 +19,19 @@ internal static class LoadBench
         var rates = args.Length > 0 ? args.Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [250, 500, 1000, 2000];
         var seconds = 3.0;
         using var bot = BenchBot.Create(TimeProvider.System);
+        await SetupAsync(bot);
+        await RunRateAsync(bot, 200, 2.0, print: false);
+        foreach (var rate in rates)
+        {
+            await RunRateAsync(bot, rate, seconds, print: true);
+        }
+
+        Console.WriteLine($"memory after the load: {Machine.MemoryLine()}");
+    }
+
+    /// <summary>The groups, papers and suggestions the mix of commands reads and votes on.</summary>
+    public static async Task SetupAsync(BenchBot bot)
+    {
         var sw = Stopwatch.StartNew();
         for (var g = 0; g < Groups; g++)
         {
@@ -35,13 +48,6 @@ internal static class LoadBench
 
         Console.WriteLine($"setup: {Groups} groups × {PapersPerGroup} papers, 5 suggestions each, in {sw.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine("mix: 30% paper list, 20% paper vote, 15% paper search, 15% week show, 10% paper queue, 10% like");
-        await RunRateAsync(bot, 200, 2.0, print: false);
-        foreach (var rate in rates)
-        {
-            await RunRateAsync(bot, rate, seconds, print: true);
-        }
-
-        Console.WriteLine($"memory after the load: {Machine.MemoryLine()}");
     }
 
     private static string Command(int i)
@@ -59,7 +65,10 @@ internal static class LoadBench
         };
     }
 
-    private static async Task RunRateAsync(BenchBot bot, int rate, double seconds, bool print)
+    /// <summary>One rate's figures: completed per second, end-to-end p50/p99 (ms) and service-time p99 (ms).</summary>
+    public readonly record struct RateResult(double Completed, double P50, double P99, double ServiceP99, int Refusals);
+
+    public static async Task<RateResult> RunRateAsync(BenchBot bot, int rate, double seconds, bool print)
     {
         var total = (int)(rate * seconds);
         var latencies = new double[total];
@@ -94,19 +103,21 @@ internal static class LoadBench
 
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed.TotalSeconds;
+        var sorted = latencies.Order().ToList();
+        var serviceSorted = service.Order().ToList();
+        var result = new RateResult(total / elapsed, Machine.Percentile(sorted, 50), Machine.Percentile(sorted, 99), Machine.Percentile(serviceSorted, 99), errors);
         if (!print)
         {
-            return;
+            return result;
         }
 
-        var sorted = latencies.Order().ToList();
         var byKind = Enumerable.Range(0, total).GroupBy(i => Command(i).Split(' ')[0] + " " + Command(i).Split(' ')[1].TrimStart('#').Where(char.IsLetter).Aggregate("", (a, c) => a + c))
             .Select(g => (Kind: g.Key.Trim(), Sorted: g.Select(i => latencies[i]).Order().ToList()))
             .Select(k => $"{k.Kind} p50 {Machine.Percentile(k.Sorted, 50):0.0}/p99 {Machine.Percentile(k.Sorted, 99):0.0}");
         Console.WriteLine($"{rate,5}/s offered for {seconds:0} s: {total / elapsed,6:N0}/s completed; latency p50 {Machine.Percentile(sorted, 50):0.00} ms, " +
             $"p99 {Machine.Percentile(sorted, 99):0.00} ms, max {sorted[^1]:0.0} ms; {errors} refusals");
         Console.WriteLine("        by command (ms): " + string.Join("; ", byKind));
-        var serviceSorted = service.Order().ToList();
         Console.WriteLine($"        service time alone (from the moment a worker started it): p50 {Machine.Percentile(serviceSorted, 50):0.00} ms, p99 {Machine.Percentile(serviceSorted, 99):0.00} ms");
+        return result;
     }
 }

@@ -6,12 +6,21 @@ using ReadingBot.Core.Weeks;
 
 namespace ReadingBot.Bench;
 
-/// <summary>LiteDB hot paths through the store interfaces, on a database file (direct mode, one writer).</summary>
+/// <summary>Store hot paths through the store interfaces: LiteDB on a database file (direct mode, one writer) here, either store from <see cref="ProviderBench"/>.</summary>
 internal static class StoreBench
 {
     public static async Task RunAsync(string[] args)
     {
         using var bot = BenchBot.Create(TimeProvider.System);
+        foreach (var (what, perSecond, count) in await MeasureAsync(bot))
+        {
+            Console.WriteLine($"{what}: {perSecond:N0}/s ({1_000_000 / perSecond:0} µs each, {count:N0} ops)");
+        }
+    }
+
+    /// <summary>Each hot path's operations per second through the bot's store interfaces, whichever store it runs on.</summary>
+    public static async Task<List<(string What, double PerSecond, int Count)>> MeasureAsync(BenchBot bot)
+    {
         await bot.SendAsync("bench", "m1", "paper list");
         var group = bot.Get<IGroupStore>().All().Single().Id;
         var now = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
@@ -19,6 +28,8 @@ internal static class StoreBench
         var suggestions = bot.Get<ISuggestionStore>();
         var likes = bot.Get<ILikeStore>();
         var papers = bot.Get<IPaperStore>();
+        var results = new List<(string, double, int)>();
+        void Report<T>(string what, int count, Func<int, T> operation) => results.Add((what, PerSecond(count, operation), count));
 
         Report("paper add (paper record + library entry + group counter, one transaction)", 3_000, i =>
             library.Add(group, Paper.Pending(PaperRefParser.Parse($"2401.{i:D5}").Reference!), "m1", null, null, now));
@@ -34,9 +45,10 @@ internal static class StoreBench
         Report("read: open suggestions of a group (200)", 500, _ => suggestions.ListOpen(group));
         Report("read: a member's likes", 2_000, i => likes.ForMember(group, $"m{i % 50}"));
         // The lead adds the WAYR post and streak close hot paths here, as two more Report(...) lines.
+        return results;
     }
 
-    private static void Report<T>(string what, int count, Func<int, T> operation)
+    private static double PerSecond<T>(int count, Func<int, T> operation)
     {
         for (var i = 0; i < Math.Min(100, count); i++)
         {
@@ -49,7 +61,6 @@ internal static class StoreBench
             operation(i);
         }
 
-        var perSecond = count / sw.Elapsed.TotalSeconds;
-        Console.WriteLine($"{what}: {perSecond:N0}/s ({1_000_000 / perSecond:0} µs each, {count:N0} ops)");
+        return count / sw.Elapsed.TotalSeconds;
     }
 }

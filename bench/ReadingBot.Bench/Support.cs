@@ -10,6 +10,7 @@ using ReadingBot.Charts;
 using ReadingBot.Core;
 using ReadingBot.Host.Web;
 using ReadingBot.Storage.LiteDb;
+using ReadingBot.Storage.Postgres;
 
 namespace ReadingBot.Bench;
 
@@ -63,23 +64,34 @@ internal sealed class BenchBot : IDisposable
 {
     private readonly string directory;
 
-    private BenchBot(ServiceProvider services, ReadingBotDatabase database, CountingOutbound outbound, string directory)
+    private readonly BenchSchema? schema;
+
+    private BenchBot(ServiceProvider services, ReadingBotDatabase database, CountingOutbound outbound, string directory, BenchSchema? schema)
     {
         Services = services;
         Database = database;
         Outbound = outbound;
         this.directory = directory;
+        this.schema = schema;
     }
+
+    /// <summary>The store the bot runs on, for reports.</summary>
+    public string Provider => schema is null ? "LiteDB" : "PostgreSQL";
 
     public ServiceProvider Services { get; }
     public ReadingBotDatabase Database { get; }
     public CountingOutbound Outbound { get; }
     public CommandDispatcher Dispatcher => Services.GetRequiredService<CommandDispatcher>();
 
-    public static BenchBot Create(TimeProvider time, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    public static BenchBot Create(TimeProvider time, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null) => Create(time, settings, postgres: null, configure);
+
+    /// <summary>The same bot on PostgreSQL when <paramref name="postgres"/> is a server's connection string (a fresh schema, dropped on dispose), else on a LiteDB file.</summary>
+    public static BenchBot Create(TimeProvider time, IDictionary<string, string?>? settings, string? postgres, Action<IServiceCollection>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "readingbot-bench-" + Guid.NewGuid().ToString("N"));
-        var database = ReadingBotDatabase.OpenFile(directory);
+        // On PostgreSQL the LiteDB database only holds the web's link secret, in memory, as the host does.
+        var database = postgres is null ? ReadingBotDatabase.OpenFile(directory) : ReadingBotDatabase.OpenMemory();
+        var schema = postgres is null ? null : new BenchSchema(postgres);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var outbound = new CountingOutbound();
         var services = new ServiceCollection();
@@ -89,11 +101,20 @@ internal sealed class BenchBot : IDisposable
         services.AddSingleton(time);
         services.AddReadingBotCore(configuration);
         services.AddCharts();
-        services.AddLiteDbStorage(database);
+        if (schema is null)
+        {
+            services.AddLiteDbStorage(database);
+        }
+        else
+        {
+            services.AddSingleton(database);
+            services.AddPostgresStorage(PostgresDatabase.Open(schema.ConnectionString));
+        }
+
         services.AddWeb(configuration);
         services.AddSingleton<IChatOutbound>(outbound);
         configure?.Invoke(services);
-        return new BenchBot(services.BuildServiceProvider(), database, outbound, directory);
+        return new BenchBot(services.BuildServiceProvider(), database, outbound, directory, schema);
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
@@ -108,6 +129,7 @@ internal sealed class BenchBot : IDisposable
     {
         Services.Dispose();
         Database.Dispose();
+        schema?.Dispose();
         try
         {
             Directory.Delete(directory, recursive: true);
@@ -131,5 +153,42 @@ internal sealed class CountingOutbound : IChatOutbound
     {
         var n = Interlocked.Increment(ref posts);
         return Task.FromResult(new PostedMessage(post.ChannelId ?? "home", $"m{n}", post.ThreadTitle is null ? post.InThreadId : $"t{n}"));
+    }
+}
+
+/// <summary>A schema of its own on a PostgreSQL server for one bench run, first on the search path; dropped on dispose.</summary>
+internal sealed class BenchSchema : IDisposable
+{
+    private readonly string server;
+
+    public BenchSchema(string server)
+    {
+        this.server = server;
+        Name = "bench_" + Guid.NewGuid().ToString("N");
+        Admin($"CREATE SCHEMA {Name}");
+        ConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(server) { SearchPath = Name }.ConnectionString;
+    }
+
+    /// <summary>The server's connection string from READINGBOT_BENCH_POSTGRES, else READINGBOT_TEST_POSTGRES (what .ci/run's start_postgres sets); null when neither is set.</summary>
+    public static string? Server =>
+        Environment.GetEnvironmentVariable("READINGBOT_BENCH_POSTGRES") is { Length: > 0 } bench ? bench
+        : Environment.GetEnvironmentVariable("READINGBOT_TEST_POSTGRES") is { Length: > 0 } test ? test : null;
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public void Dispose()
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        Admin($"DROP SCHEMA {Name} CASCADE");
+    }
+
+    private void Admin(string sql)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(server);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
     }
 }

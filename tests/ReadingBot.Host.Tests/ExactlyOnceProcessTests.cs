@@ -21,20 +21,20 @@ public sealed class ExactlyOnceProcessTests : IAsyncLifetime
     private static readonly string[] ShardRanges = ["0-1", "2", "3"];
 
     private readonly TestSchema schema = TestServer.CreateSchema();
-    private readonly List<string> dataDirectories = [];
     private DiscordEmulator emulator = null!;
+    private ShardedProcesses processes = null!;
 
-    public async Task InitializeAsync() =>
+    public async Task InitializeAsync()
+    {
         emulator = await DiscordEmulator.StartAsync(o => (o.RecommendedShards, o.HeartbeatInterval, o.IdentifyConcurrencyWindow) = (4, TimeSpan.FromSeconds(1), TimeSpan.Zero));
+        processes = new ShardedProcesses(emulator, schema, "readingbot-claims-");
+    }
 
     public async Task DisposeAsync()
     {
         await emulator.DisposeAsync();
         schema.Dispose();
-        foreach (var directory in dataDirectories.Where(Directory.Exists))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        processes.DeleteDataDirectories();
     }
 
     // Guild ids whose (id >> 22) % 4 runs over every shard; each server has one channel, its home channel.
@@ -132,25 +132,5 @@ public sealed class ExactlyOnceProcessTests : IAsyncLifetime
         r.Method == "POST" && r.Path == $"channels/{ChannelOf(i)}/messages" && r.Status == 200 && r.Message?["content"] is not null
         && r.Message["content"]!.ToString().StartsWith("No paper has been picked", StringComparison.Ordinal));
 
-    private LiveBot Start(string shardIds)
-    {
-        var data = Path.Combine(Path.GetTempPath(), "readingbot-claims-" + Guid.NewGuid().ToString("N"));
-        dataDirectories.Add(data);
-        return LiveBot.Start(data, new Dictionary<string, string>
-        {
-            ["READINGBOT_Discord__Token"] = emulator.Token,
-            ["READINGBOT_Storage__Provider"] = "Postgres",
-            ["READINGBOT_Storage__ConnectionString"] = schema.ConnectionString,
-            ["READINGBOT_Storage__MaxPoolSize"] = "5",
-        },
-        "--Discord:ApplicationId", emulator.Options.ApplicationId,
-        "--Discord:ApiBaseUrl", emulator.ApiBaseUrl,
-        "--Discord:ShardCount", "auto",
-        "--Discord:ShardIds", shardIds,
-        "--Discord:ReconnectMinSeconds", "0.05",
-        "--Discord:ReconnectMaxSeconds", "0.5",
-        "--Discord:IdentifySpacingSeconds", "0",
-        "--Discord:ConnectTimeoutSeconds", "10",
-        "--Scheduler:TickSeconds", "1");
-    }
+    private LiveBot Start(string shardIds) => processes.Start(shardIds);
 }

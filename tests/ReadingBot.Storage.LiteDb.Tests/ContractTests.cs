@@ -102,3 +102,5 @@ public sealed class FollowStoreTests() : FollowStoreContract(LiteStoreSet.Open);
 public sealed class EnrichmentStoreTests() : EnrichmentStoreContract(LiteStoreSet.Open);
 
 public sealed class DislikeStoreTests() : DislikeStoreContract(LiteStoreSet.Open);
+
+public sealed class CrossTenantTests() : CrossTenantContract(LiteStoreSet.Open);

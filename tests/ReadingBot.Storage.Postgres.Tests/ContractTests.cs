@@ -43,3 +43,5 @@ public sealed class FollowStoreTests() : FollowStoreContract(PgStoreSet.Open);
 public sealed class EnrichmentStoreTests() : EnrichmentStoreContract(PgStoreSet.Open);
 
 public sealed class DislikeStoreTests() : DislikeStoreContract(PgStoreSet.Open);
+
+public sealed class CrossTenantTests() : CrossTenantContract(PgStoreSet.Open);

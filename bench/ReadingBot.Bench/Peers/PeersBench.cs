@@ -164,7 +164,7 @@ public static class PeersBench
 
     // ------------------------------------------------------------------------------------------------ the run
 
-    private readonly record struct Sample(double AckMs, double ReplyMs);
+    internal readonly record struct Sample(double AckMs, double ReplyMs);
 
     private static async Task<PathResult> MeasureAsync(string platform, string subject, BotUnderTest bot, PeersOptions options, Func<Task<Sample>> one)
     {
@@ -202,7 +202,7 @@ public static class PeersBench
     }
 
     /// <summary>Runs <paramref name="count"/> commands with <paramref name="concurrency"/> in flight; a command that is not answered in time is a failure.</summary>
-    private static async Task<(List<Sample> Samples, int Failures)> ClosedLoopAsync(int count, int concurrency, Func<Task<Sample>> one)
+    internal static async Task<(List<Sample> Samples, int Failures)> ClosedLoopAsync(int count, int concurrency, Func<Task<Sample>> one)
     {
         var samples = new List<Sample>(count);
         var failures = 0;
@@ -232,7 +232,7 @@ public static class PeersBench
 
     // ------------------------------------------------------------------------------------------------ processes
 
-    private static ProcessStartInfo HostStart(string hostDll, IReadOnlyList<string> extra, Dictionary<string, string> platform)
+    internal static ProcessStartInfo HostStart(string hostDll, IReadOnlyList<string> extra, Dictionary<string, string> platform)
     {
         var data = Path.Combine(Path.GetTempPath(), "readingbot-peers-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetTempPath() };
@@ -281,7 +281,7 @@ public static class PeersBench
         return start;
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

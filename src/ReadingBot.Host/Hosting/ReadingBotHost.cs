@@ -87,6 +87,24 @@ public static class ReadingBotHost
         using var _ = storage;
         // Said at every start, so nobody has to guess where the group's data went.
         await errors.WriteLineAsync($"ReadingBot: {storage.Description(dataDirectory)}.");
+        TestingClock? testingClock;
+        try
+        {
+            testingClock = TestingClock.FromConfiguration(builder.Configuration);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await errors.WriteLineAsync("ReadingBot cannot start: " + ex.Message);
+            return ExitBadConfiguration;
+        }
+
+        using var __ = testingClock;
+        if (testingClock is not null)
+        {
+            // Registered before the composition's TryAddSingleton(TimeProvider.System), so every component reads it.
+            builder.Services.AddSingleton<TimeProvider>(testingClock);
+        }
+
         ConfigureServices(builder, storage, dataDirectory);
         extraServices?.Invoke(builder.Services);
 
@@ -102,6 +120,10 @@ public static class ReadingBotHost
 
         await using var app = builder.Build();
         MapEndpoints(app);
+        if (testingClock is not null)
+        {
+            app.Logger.LogWarning("{Key} is set: this process's clock follows {File}, now {Now:u}. For tests only, never for a real group", TestingClock.Key, testingClock.FilePath, testingClock.GetUtcNow());
+        }
 
         var exitCode = await StartAsync(app, web, errors);
         if (exitCode != 0)

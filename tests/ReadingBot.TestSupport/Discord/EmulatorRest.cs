@@ -45,6 +45,36 @@ public sealed partial class DiscordEmulator
     public void InjectDelay(string routeContains, TimeSpan delay, int count = 1) =>
         AddFault(new Fault(routeContains, 0, 0, null, false, "", delay) { Left = count });
 
+    /// <summary>
+    /// The next request with this method and path is held, after the emulator read it and before it takes effect,
+    /// until <see cref="HeldRequest.Release"/>: a test kills the bot in the middle of that request, then releases it, so
+    /// the request lands on the "platform" while its sender never learns it did.
+    /// </summary>
+    public HeldRequest HoldNext(string method, string path)
+    {
+        var hold = new HeldRequest(method, path);
+        lock (holds)
+        {
+            holds.Add(hold);
+        }
+
+        return hold;
+    }
+
+    private HeldRequest? TakeHold(string method, string path)
+    {
+        lock (holds)
+        {
+            var hold = holds.FirstOrDefault(h => h.Method == method && h.Path == path);
+            if (hold is not null)
+            {
+                holds.Remove(hold);
+            }
+
+            return hold;
+        }
+    }
+
     private void AddFault(Fault fault)
     {
         lock (faults)
@@ -67,6 +97,8 @@ public sealed partial class DiscordEmulator
         }
     }
 
+    private readonly List<HeldRequest> holds = [];
+
     private sealed record RestResult(int Status, JsonNode? Body, int Code = 0, JsonObject? Message = null);
 
     private async Task RestAsync(HttpContext http)
@@ -85,6 +117,11 @@ public sealed partial class DiscordEmulator
         var userAgent = http.Request.Headers.UserAgent.ToString();
         // Read the whole request first: a request the client gave up on still takes effect, as on Discord.
         var (body, files, bodyError) = await ReadBodyAsync(http);
+        if (TakeHold(method, path) is { } hold)
+        {
+            await hold.HoldAsync();
+        }
+
         var injected = false;
         var exhausted = false;
         RestResult result;
@@ -650,5 +687,28 @@ public sealed partial class DiscordEmulator
         }
 
         return new RestResult(201, json);
+    }
+}
+
+/// <summary>A request the emulator holds (<see cref="DiscordEmulator.HoldNext"/>) until the test releases it.</summary>
+public sealed class HeldRequest(string method, string path)
+{
+    private readonly TaskCompletionSource arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Method { get; } = method;
+
+    public string Path { get; } = path;
+
+    /// <summary>Completes when the request has arrived and is being held.</summary>
+    public Task Arrived => arrived.Task;
+
+    /// <summary>Lets the request take effect (its sender may be gone by then).</summary>
+    public void Release() => released.TrySetResult();
+
+    internal Task HoldAsync()
+    {
+        arrived.TrySetResult();
+        return released.Task;
     }
 }
