@@ -167,7 +167,7 @@ public sealed class LibraryService(
         var entries = library.List(group, (page - 1) * options.PageSize, options.PageSize);
         var found = papers.FindMany(entries.Select(e => e.PaperKey).ToList());
         var items = entries
-            .Select(e => new LibraryItem(e, found.GetValueOrDefault(e.PaperKey) ?? Paper.Pending(PaperRef.FromKey(e.PaperKey))))
+            .Select(e => ItemOf(e, found.GetValueOrDefault(e.PaperKey)))
             .Select(i => new ListItem(PaperCards.Line(i), i.Paper.Url))
             .ToList();
         var footer = pages == 1 ? null
@@ -203,8 +203,11 @@ public sealed class LibraryService(
     public LibraryItem? FindByKey(GroupId group, string paperKey) =>
         library.FindByPaper(group, paperKey) is { } entry ? Item(entry) : null;
 
-    public LibraryItem Item(LibraryEntry entry) =>
-        new(entry, papers.Find(entry.PaperKey) ?? Paper.Pending(PaperRef.FromKey(entry.PaperKey)));
+    public LibraryItem Item(LibraryEntry entry) => ItemOf(entry, papers.Find(entry.PaperKey));
+
+    /// <summary>An entry with its stored paper, or a pending one named by its key when the record is missing.</summary>
+    private static LibraryItem ItemOf(LibraryEntry entry, Paper? paper) =>
+        new(entry, paper ?? Paper.Pending(PaperRef.FromKey(entry.PaperKey)));
 
     private async Task<MetadataResult> FetchWithTimeoutAsync(PaperRef reference, CancellationToken cancellationToken)
     {
