@@ -33,12 +33,10 @@ public sealed class FollowRefresher(
     /// The start of the refresh period after <paramref name="now"/>: periods are <c>Follow:RefreshHours</c> long,
     /// counted from the Unix epoch, so every process agrees on them.
     /// </summary>
-    public DateTimeOffset NextPeriodStart(DateTimeOffset now)
-    {
-        var length = options.RefreshInterval.Ticks;
-        var since = now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        return DateTimeOffset.UnixEpoch.AddTicks(((since / length) + 1) * length);
-    }
+    public DateTimeOffset NextPeriodStart(DateTimeOffset now) => DateTimeOffset.UnixEpoch.AddTicks((PeriodOf(now) + 1) * options.RefreshInterval.Ticks);
+
+    /// <summary>The number of the period <paramref name="now"/> falls in.</summary>
+    private long PeriodOf(DateTimeOffset now) => (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / options.RefreshInterval.Ticks;
 
     /// <summary>
     /// The current period's refresh, once for all processes: every process runs the refresh loop, and the first to
@@ -49,9 +47,8 @@ public sealed class FollowRefresher(
     public async Task<FollowRefreshResult?> RefreshOncePerPeriodAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var next = NextPeriodStart(now);
-        var period = (next - DateTimeOffset.UnixEpoch).Ticks / options.RefreshInterval.Ticks - 1;
-        if (!claims.TryRecord(string.Create(CultureInfo.InvariantCulture, $"follows:refresh:{options.RefreshInterval.TotalMinutes}m:{period}"), now, next + options.RefreshInterval))
+        var key = string.Create(CultureInfo.InvariantCulture, $"follows:refresh:{options.RefreshInterval.TotalMinutes}m:{PeriodOf(now)}");
+        if (!claims.TryRecord(key, now, NextPeriodStart(now) + options.RefreshInterval))
         {
             return null;
         }
