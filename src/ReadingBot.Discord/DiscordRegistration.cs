@@ -22,6 +22,18 @@ public static class DiscordRegistration
         !string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.Section}:Token"]);
 
     /// <summary>Adds the adapter when <c>Discord:Token</c> is set; returns whether it did.</summary>
+    /// <summary>
+    /// The REST connection pool. Discord's API never redirects and sets no cookies, and the bot propagates no trace
+    /// context to it, so the handler stages for those are left out: every interaction's answer passes through them.
+    /// </summary>
+    private static SocketsHttpHandler RestHandler() => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        ActivityHeadersPropagator = null,
+    };
+
     public static bool AddDiscord(this IServiceCollection services, IConfiguration configuration)
     {
         if (!IsConfigured(configuration))
@@ -34,7 +46,7 @@ public static class DiscordRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new DiscordRateLimiter(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new DiscordRestClient(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
+            new HttpClient(RestHandler()) { Timeout = Timeout.InfiniteTimeSpan },
             sp.GetRequiredService<IOptions<DiscordOptions>>(),
             sp.GetRequiredService<DiscordRateLimiter>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -22,8 +22,8 @@ internal sealed class TestingClock : TimeProvider, IDisposable
     private TestingClock(string path)
     {
         this.path = path;
-        Read();
-        poller = System.CreateTimer(_ => Read(), null, Poll, Poll);
+        Read(starting: true);
+        poller = System.CreateTimer(static c => ((TestingClock)c!).Read(starting: false), this, Poll, Poll);
     }
 
     public const string Key = "Testing:Clock:File";
@@ -40,7 +40,11 @@ internal sealed class TestingClock : TimeProvider, IDisposable
 
     public void Dispose() => poller.Dispose();
 
-    private void Read()
+    /// <summary>
+    /// Takes the file's instant when it changed. At the start a file without one stops the process with the key named;
+    /// later (on the poller's thread, where a throw would end the process) a bad read keeps the last instant.
+    /// </summary>
+    private void Read(bool starting)
     {
         try
         {
@@ -54,6 +58,11 @@ internal sealed class TestingClock : TimeProvider, IDisposable
             if (text.Length == 0)
             {
                 // Caught between the test's truncate and its write: the next poll reads it.
+                if (starting)
+                {
+                    throw new FormatException("the file is empty");
+                }
+
                 return;
             }
 
@@ -61,13 +70,13 @@ internal sealed class TestingClock : TimeProvider, IDisposable
             Interlocked.Exchange(ref offsetTicks, (instant - System.GetUtcNow()).Ticks);
             seenWrite = written;
         }
-        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException && seenWrite != default)
+        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException && starting)
         {
-            // The test is rewriting the file; keep the last instant and read again at the next poll.
+            throw new InvalidOperationException(SettingProblemLine(ex), ex);
         }
         catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException(SettingProblemLine(ex), ex);
+            // The test is rewriting the file; keep the last instant and read again at the next poll.
         }
     }
 

@@ -41,7 +41,9 @@ public sealed class SocketModeConnection : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly Func<SocketModeConnection, JsonObject, Task> onEnvelope;
+    private readonly ArrayBufferWriter<byte> outgoing = new(4 * 1024);
     private long lastFrameTicks;
+    private long sendStartedTicks;
     private int disposed;
 
     public SocketModeConnection(TimeProvider time, ILogger logger, Func<SocketModeConnection, JsonObject, Task> onEnvelope, TimeSpan keepAlive, TimeSpan keepAliveTimeout)
@@ -77,7 +79,11 @@ public sealed class SocketModeConnection : IAsyncDisposable
         await socket.ConnectAsync(url, cts.Token);
         lastFrameTicks = time.GetUtcNow().UtcTicks;
         Completion = Task.Run(() => ReadLoopAsync(stop.Token), CancellationToken.None);
+        _ = GuardSendsAsync();
     }
+
+    /// <summary>How long one send may take before the socket is given up (the peer stopped reading it).</summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Starts the frame watchdog: no frame for <paramref name="idle"/> → ask for a replacement.</summary>
     public void StartWatchdog(TimeSpan idle)
@@ -88,18 +94,6 @@ public sealed class SocketModeConnection : IAsyncDisposable
     /// <summary>Acks an envelope on this socket (Slack wants the ack on the socket that delivered it).</summary>
     public async Task<bool> AckAsync(string envelopeId, JsonObject? payload)
     {
-        var ack = new JsonObject { ["envelope_id"] = envelopeId };
-        if (payload is not null)
-        {
-            ack["payload"] = payload;
-        }
-
-        return await SendAsync(ack.ToJsonString());
-    }
-
-    private async Task<bool> SendAsync(string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
         await sendLock.WaitAsync();
         try
         {
@@ -108,17 +102,35 @@ public sealed class SocketModeConnection : IAsyncDisposable
                 return false;
             }
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), time);
-            await socket.SendAsync(bytes, WebSocketMessageType.Text, true, timeout.Token);
+            // Written straight to UTF-8 into a buffer kept for this socket (the lock makes it ours): no string between.
+            outgoing.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(outgoing))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("envelope_id", envelopeId);
+                if (payload is not null)
+                {
+                    writer.WritePropertyName("payload");
+                    payload.WriteTo(writer);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            // No cancellable token: with one, the socket takes its slow send path and a timer is armed for every send.
+            // A send that never completes (the peer stopped reading) is caught by the watchdog, which aborts the socket.
+            Interlocked.Exchange(ref sendStartedTicks, time.GetUtcNow().UtcTicks);
+            await socket.SendAsync(outgoing.WrittenMemory, WebSocketMessageType.Text, true, CancellationToken.None);
             return true;
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
             logger.LogDebug("Socket Mode connection {Id}: send failed ({Error})", Id, ex.GetType().Name);
             return false;
         }
         finally
         {
+            Interlocked.Exchange(ref sendStartedTicks, 0);
             sendLock.Release();
         }
     }
@@ -222,6 +234,31 @@ public sealed class SocketModeConnection : IAsyncDisposable
             default:
                 logger.LogDebug("Socket Mode connection {Id}: ignoring a frame of type {Type}", Id, type ?? "(none)");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Aborts the socket when a send has been waiting longer than <see cref="SendTimeout"/>: the send then fails and
+    /// frees the send lock, so acks, closing and the supervisor never wait on a peer that stopped reading.
+    /// </summary>
+    private async Task GuardSendsAsync()
+    {
+        using var timer = new PeriodicTimer(SendTimeout / 10, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop.Token) && !Completion.IsCompleted)
+            {
+                var started = Interlocked.Read(ref sendStartedTicks);
+                if (started != 0 && time.GetUtcNow().UtcTicks - started > SendTimeout.Ticks)
+                {
+                    logger.LogWarning("Socket Mode connection {Id}: a send waited more than {Seconds:0} s; dropping the socket", Id, SendTimeout.TotalSeconds);
+                    socket.Abort();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
