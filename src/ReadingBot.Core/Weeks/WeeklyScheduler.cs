@@ -226,6 +226,7 @@ public sealed class WeeklyPaperJob(
     LibraryService library,
     IEnrichmentStore enrichments,
     OutboundMessenger outbound,
+    IAdapterStateStore state,
     TimeProvider time) : IScheduledJob
 {
     public const string AutoPickKind = "autopick";
@@ -356,6 +357,8 @@ public sealed class WeeklyPaperJob(
         }
 
         plans.Save(plan with { ChannelId = posted.ChannelId, ThreadId = posted.ThreadId });
+        // What the group now knows of the week: a later re-pick or skip is told against it (WeekChangeNoticeJob).
+        WeekChangeNoticeJob.Told(state, group.Id, week, paperKey);
         return (ScheduledPostState.Posted, posted.MessageId);
     }
 
