@@ -54,6 +54,7 @@ public static class CoreComposition
         services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection("Scheduler")).ValidateSettings("Scheduler", new SchedulerOptionsAnnotations());
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SchedulerOptions>>().Value);
         services.AddSingleton<IScheduledJob, WeeklyPaperJob>();
+        services.AddSingleton<IScheduledJob, WeekChangeNoticeJob>();
         services.AddSingleton<WayrJob>();
         services.AddSingleton<IScheduledJob>(sp => sp.GetRequiredService<WayrJob>());
         services.AddSingleton<MemberDirectMessages>();

@@ -16,8 +16,9 @@ namespace ReadingBot.Discord.Tests;
 /// The weekly meeting as a Discord Guild Scheduled Event (<c>/settings discord-events on</c>): the real scheduler on a
 /// fake clock (shared with the emulator, which refuses a start in the past) over the bot's stores and its real
 /// adapter; a restart is a new bot on the same data directory and the same Discord. The bot's own clock (for
-/// commands) is the real one, before the scheduler's announcement time: in its view the week is still open, so the
-/// pick-change and skip tests reach the event through /week; after a real announcement those commands refuse the week.
+/// commands) is the real one, so the fake clock starts at the real time and only moves forward to it: the group's
+/// zone is chosen so that it is about noon there, announced ten minutes ago, meeting in three hours, and every
+/// command sees the week as the scheduler does (announced, its meeting still ahead).
 /// </summary>
 public sealed class NativeEventTests : IDisposable
 {
@@ -37,7 +38,25 @@ public sealed class NativeEventTests : IDisposable
     private sealed record Run(DiscordHarness Bot, FakeTimeProvider Time, WeekKey Week) : IAsyncDisposable
     {
         /// <summary>A scheduler on the fake clock over the bot's stores and jobs; a new one stands for a new pass of a process.</summary>
-        public Task PassAsync() => Bot.RunSchedulerAsync(Time);
+        public Task PassAsync()
+        {
+            CatchUp();
+            return Bot.RunSchedulerAsync(Time);
+        }
+
+        /// <summary>The fake clock forward to the real one (which the bot's commands read), never back.</summary>
+        public void CatchUp()
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (now > Time.GetUtcNow())
+            {
+                Time.SetUtcNow(now);
+            }
+        }
+
+        public IReadOnlyList<string> Notices => [.. Bot.Emulator.MessagesIn(Bot.Get<IWeekPlanStore>().Find(GroupA.Id, Week)!.ThreadId!)
+            .Select(m => m["content"]?.ToString() ?? "")
+            .Where(c => c.StartsWith("Change of plan", StringComparison.Ordinal) || c.Contains("is called off", StringComparison.Ordinal))];
 
         public IReadOnlyList<JsonObject> Events => Bot.Emulator.ScheduledEventsIn(GuildA);
 
@@ -60,22 +79,36 @@ public sealed class NativeEventTests : IDisposable
         return bot;
     }
 
-    /// <summary>Two papers in the library, events on, #1 picked, and the clock a minute past the week's announcement (not yet run).</summary>
+    /// <summary>
+    /// Two papers in the library, events on, the announcement ten minutes ago with nothing announced, and #1 picked for
+    /// this week after it (so announced at the next pass, with its event); the fake clock at the real time of the pick.
+    /// </summary>
     private async Task<Run> PickedAsync(Action<DiscordEmulator>? before = null, Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var run = new Run(await BotAsync(time, services: services), time, default);
         before?.Invoke(run.Bot.Emulator);
+        // About noon in the group's zone, so ten minutes back and three hours on stay on the same day.
+        var now = DateTimeOffset.UtcNow;
+        var offset = 12 - now.UtcDateTime.Hour;
+        var zone = offset == 0 ? "Etc/UTC" : offset > 0 ? $"Etc/GMT-{offset}" : $"Etc/GMT+{-offset}";
+        var local = now.ToOffset(TimeSpan.FromHours(offset));
+        await run.AsAsync(Mod, "settings", null, ("key", "timezone"), ("value", zone));
+        await run.AsAsync(Mod, "settings", null, ("key", "announce"), ("value", Weekly(local.AddMinutes(-10))));
+        await run.AsAsync(Mod, "settings", null, ("key", "meeting"), ("value", Weekly(local.AddHours(3))));
         await run.AsAsync(Mod, "settings", null, ("key", "channel"), ("value", $"<#{ChannelA}>"));
         await run.AsAsync(Mod, "settings", null, ("key", "discord-events"), ("value", "on"));
         await run.AsAsync(Mod, "paper", "add", ("ref", "1706.03762"), ("title", "Attention Is All You Need"));
         await run.AsAsync(Mod, "paper", "add", ("ref", "2101.00001"), ("title", "Switch Transformers"));
-        await run.AsAsync(Mod, "week", "pick", ("ref", "#1"));
-        var current = WeekKey.Of(DateTimeOffset.UtcNow, run.Group.Zone());
-        var week = Assert.Single(run.Bot.Get<IWeekPlanStore>().Range(GroupA.Id, current, current.Advance(2))).Week;
-        time.SetUtcNow(WeeklySchedule.InstantOf(week, WeeklySchedule.AnnounceTime(run.Group), run.Group.Zone()).AddMinutes(1));
-        return run with { Week = week };
+        var week = WeekKey.Of(DateTimeOffset.UtcNow, run.Group.Zone());
+        Assert.Contains("is the paper of", await run.AsAsync(Mod, "week", "pick", ("ref", "#1"), ("date", week.ToString())), StringComparison.Ordinal);
+        run = run with { Week = week };
+        run.CatchUp();
+        return run;
     }
+
+    private static string Weekly(DateTimeOffset local) =>
+        new WeeklyTime(local.DayOfWeek, TimeOnly.FromDateTime(local.DateTime)).ToString();
 
     private async Task<Run> AnnouncedAsync(Action<DiscordEmulator>? before = null)
     {
@@ -103,17 +136,20 @@ public sealed class NativeEventTests : IDisposable
     }
 
     [Fact]
-    public async Task A_changed_pick_renames_the_same_event()
+    public async Task A_repick_after_the_announcement_renames_the_same_event_and_tells_the_thread_once()
     {
         await using var run = await AnnouncedAsync();
         var id = Assert.Single(run.Events)["id"]!.ToString();
 
-        Assert.Contains("is the paper of", await run.AsAsync(Mod, "week", "pick", ("ref", "#2"), ("date", run.Week.ToString())), StringComparison.Ordinal);
+        Assert.Contains("is now the paper of", await run.AsAsync(Mod, "week", "pick", ("ref", "#2"), ("date", run.Week.ToString())), StringComparison.Ordinal);
+        await run.PassAsync();
         await run.PassAsync();
 
         var e = Assert.Single(run.Events);
         Assert.Equal((id, "Switch Transformers"), (e["id"]!.ToString(), e["name"]!.ToString()));
+        Assert.StartsWith($"Change of plan for {run.Week}: we now read #2 Switch Transformers", Assert.Single(run.Notices), StringComparison.Ordinal);
         Assert.Single(run.Bot.Emulator.Recorder.To("POST", CreateRoute));
+        Assert.Empty(run.Bot.Emulator.Recorder.UnsafeMessages);
     }
 
     [Fact]
@@ -131,33 +167,44 @@ public sealed class NativeEventTests : IDisposable
     }
 
     [Fact]
-    public async Task Skipping_the_week_cancels_its_event()
+    public async Task Skipping_the_announced_week_cancels_its_event_and_calls_the_meeting_off_once()
     {
         await using var run = await AnnouncedAsync();
 
-        await run.AsAsync(Mod, "week", "skip", ("date", run.Week.ToString()));
+        Assert.Contains("is called off", await run.AsAsync(Mod, "week", "skip", ("date", run.Week.ToString())), StringComparison.Ordinal);
+        await run.PassAsync();
         await run.PassAsync();
 
         Assert.Equal(4, Assert.Single(run.Events)["status"]!.GetValue<int>());
+        Assert.Contains("is called off", Assert.Single(run.Notices), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_restart_then_a_change_updates_the_event_the_first_process_made()
+    public async Task Repick_restart_then_skip_patches_then_cancels_the_one_event_with_one_notice_each()
     {
         var first = await AnnouncedAsync();
         var (emulator, time, week) = (first.Bot.Emulator, first.Time, first.Week);
         await using var discord = emulator;
         var id = Assert.Single(first.Events)["id"]!.ToString();
+        await first.AsAsync(Mod, "week", "pick", ("ref", "#2"), ("date", week.ToString()));
+        await first.PassAsync();
+        Assert.Equal("Switch Transformers", Assert.Single(first.Events)["name"]!.ToString());
         await first.Bot.StopBotAsync();
 
         await using var restarted = new Run(await BotAsync(time, emulator), time, week);
         await restarted.PassAsync();
-        await restarted.AsAsync(Mod, "week", "pick", ("ref", "#2"), ("date", week.ToString()));
+        Assert.Single(restarted.Notices);
+        Assert.Single(emulator.Recorder.Requests, r => r.Method == "PATCH" && r.Path.Contains("scheduled-events/" + id, StringComparison.Ordinal));
+        await restarted.AsAsync(Mod, "week", "skip", ("date", week.ToString()));
+        await restarted.PassAsync();
         await restarted.PassAsync();
 
         var e = Assert.Single(restarted.Events);
-        Assert.Equal((id, "Switch Transformers"), (e["id"]!.ToString(), e["name"]!.ToString()));
+        Assert.Equal((id, 4), (e["id"]!.ToString(), e["status"]!.GetValue<int>()));
+        Assert.Equal(2, restarted.Notices.Count);
+        Assert.Contains("is called off", restarted.Notices[1], StringComparison.Ordinal);
         Assert.Single(emulator.Recorder.To("POST", CreateRoute));
+        Assert.Single(emulator.MessagesIn(ChannelA), m => m.ToJsonString().Contains("Paper of the week", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -6,7 +6,9 @@ namespace ReadingBot.Core.Weeks;
 
 /// <summary>
 /// The weeks a moderator's pick or skip may still change: from the first week whose paper has not gone out, up to
-/// <see cref="MaxAhead"/> weeks later. <see cref="WeeklyPaperService"/> asks it before it plans a week.
+/// <see cref="MaxAhead"/> weeks later, and this week too, announced or not, until its meeting starts (a wrong pick
+/// fixed or the meeting called off; <see cref="WeekChangeNoticeJob"/> then tells the group).
+/// <see cref="WeeklyPaperService"/> asks it before it plans a week.
 /// </summary>
 internal sealed class OpenWeeks(IWeekPlanStore plans, IScheduledPostStore posts, TimeProvider time)
 {
@@ -22,14 +24,14 @@ internal sealed class OpenWeeks(IWeekPlanStore plans, IScheduledPostStore posts,
     }
 
     /// <summary>
-    /// True when the week's paper announcement went out with a paper, or is going out right now: a pick or skip can then
-    /// no longer change the week. Past the announcement time with nothing announced (the group started mid-week, the
-    /// bot was down, or the announcement said no paper was picked), the week is still open and a pick is announced at
-    /// once by <see cref="WeeklyPaperJob"/>.
+    /// True when the week's paper announcement went out with a paper (the plan keeps its channel through later picks
+    /// and a skip), or is going out right now: a change is then a change of plan the group is told about. Past the
+    /// announcement time with nothing announced (the group started mid-week, the bot was down, or the announcement
+    /// said no paper was picked), a pick is announced at once by <see cref="WeeklyPaperJob"/> instead.
     /// </summary>
     public bool IsAnnounced(GroupId group, WeekKey week)
     {
-        if (plans.Find(group, week) is { State: WeekPlanState.Planned, ChannelId: not null })
+        if (plans.Find(group, week) is { ChannelId: not null })
         {
             return true;
         }
@@ -41,7 +43,7 @@ internal sealed class OpenWeeks(IWeekPlanStore plans, IScheduledPostStore posts,
 
     /// <summary>
     /// The week <paramref name="text"/> names (<see cref="WeekKey.TryParseWeekOrDate"/>) when it is open, else the
-    /// error to show: not a week, in the past, already announced, or too far ahead.
+    /// error to show: not a week, in the past, its meeting already started, or too far ahead.
     /// </summary>
     public (WeekKey Week, string? Error) Choose(string text, WeekKey firstOpen, Group group, TimeZoneInfo zone)
     {
@@ -53,17 +55,19 @@ internal sealed class OpenWeeks(IWeekPlanStore plans, IScheduledPostStore posts,
                 : $"'{CommandBinder.Clip(text)}' is not a date or a week. Use a date such as 2026-12-03 or a week such as 2026-W49.");
         }
 
-        var current = WeekKey.Of(time.GetUtcNow(), zone);
-        if (week == current && week < firstOpen && !IsAnnounced(group.Id, week))
+        var now = time.GetUtcNow();
+        var current = WeekKey.Of(now, zone);
+        if (week == current && week < firstOpen)
         {
-            return (week, null);
+            var meeting = WeekRevisions.MeetingOf(group, week);
+            return meeting > now
+                ? (week, null)
+                : (default, $"This week's meeting already started ({group.MomentOf(meeting)}); choose {firstOpen} or later.");
         }
 
         if (week < firstOpen)
         {
-            return (default, week < current
-                ? $"{week} is in the past. Choose {firstOpen} or later."
-                : $"This week's paper was already announced ({WeeklySchedule.AnnounceTime(group)}). Choose {firstOpen} or later.");
+            return (default, $"{week} is in the past. Choose {firstOpen} or later.");
         }
 
         if (week > firstOpen.Advance(MaxAhead))

@@ -166,7 +166,15 @@ public sealed class WeeklyPaperService(
         }
 
         var previous = plans.Find(invocation.GroupId, week);
-        var presenter = ProposePresenter(invocation.Group, week);
+        var announced = openWeeks.IsAnnounced(invocation.GroupId, week);
+        if (announced && previous is { State: WeekPlanState.Planned } && previous.PaperKey == item.Paper.Key)
+        {
+            return new TextReply($"{item.Label} {item.Title} is already the paper of {week}; nothing changed.");
+        }
+
+        // An announced week keeps its announcement's channel and thread (the change notice and the reminders go
+        // there) and its presenter: the meeting stays, only the paper changes.
+        var presenter = announced ? null : ProposePresenter(invocation.Group, week);
         var plan = new WeekPlan
         {
             Group = invocation.GroupId,
@@ -174,7 +182,9 @@ public sealed class WeeklyPaperService(
             PaperKey = item.Paper.Key,
             PickedBy = invocation.Member.UserId,
             PickedAt = time.GetUtcNow(),
-            Presenter = presenter?.UserId,
+            Presenter = announced ? previous?.Presenter : presenter?.UserId,
+            ChannelId = announced ? previous?.ChannelId : null,
+            ThreadId = announced ? previous?.ThreadId : null,
         };
         var suggestion = suggestions.Find(invocation.GroupId, item.Paper.Key);
         plans.SavePick(plan, suggestion is null ? null : suggestion with { State = SuggestionState.Picked });
@@ -190,6 +200,11 @@ public sealed class WeeklyPaperService(
 
         var replaced = previous?.PaperKey is { } old && old != item.Paper.Key ? $" It replaces {ItemOf(invocation.GroupId, old)?.Label ?? old}, which goes back to the queue if it was suggested." : "";
         var presenting = presenter is null ? "" : $" Proposed presenter: {Name(invocation, presenter.UserId)}.";
+        if (announced)
+        {
+            return new TextReply($"{item.Label} {item.Title} is now the paper of {week}.{replaced} The group is told in the announcement's channel, and the meeting stays as it was.");
+        }
+
         var announce = WeeklySchedule.InstantOf(week, WeeklySchedule.AnnounceTime(invocation.Group), zone);
         var announcing = announce > time.GetUtcNow()
             ? $"it will be announced {invocation.Group.MomentOf(announce, withRelative: true)}"
@@ -219,10 +234,23 @@ public sealed class WeeklyPaperService(
             return new ErrorReply($"{week} is already a break.");
         }
 
+        var announced = openWeeks.IsAnnounced(invocation.GroupId, week);
         var reopened = previous?.PaperKey is { } key && suggestions.Find(invocation.GroupId, key) is { } s ? s with { State = SuggestionState.Open } : null;
-        plans.SaveSkip(new WeekPlan { Group = invocation.GroupId, Week = week, State = WeekPlanState.Skipped, PickedBy = invocation.Member.UserId, PickedAt = time.GetUtcNow() }, reopened);
+        plans.SaveSkip(new WeekPlan
+        {
+            Group = invocation.GroupId,
+            Week = week,
+            State = WeekPlanState.Skipped,
+            PickedBy = invocation.Member.UserId,
+            PickedAt = time.GetUtcNow(),
+            // Kept so the notice that the meeting is called off goes where the announcement went.
+            ChannelId = announced ? previous?.ChannelId : null,
+            ThreadId = announced ? previous?.ThreadId : null,
+        }, reopened);
         var back = previous?.PaperKey is { } k ? $" {ItemOf(invocation.GroupId, k)?.Label ?? k} is no longer planned{(reopened is null ? "" : " and is back in the queue")}." : "";
-        return new TextReply($"{week} is a break: no paper, no announcement.{back}");
+        return announced
+            ? new TextReply($"{week}'s meeting is called off: a break, no paper.{back} The group is told in the announcement's channel.")
+            : new TextReply($"{week} is a break: no paper, no announcement.{back}");
     }
 
     public Reply Schedule(Invocation invocation, string weekday, string timeText, string zoneText)

@@ -226,6 +226,7 @@ public sealed class WeeklyPaperJob(
     LibraryService library,
     IEnrichmentStore enrichments,
     OutboundMessenger outbound,
+    IAdapterStateStore state,
     TimeProvider time) : IScheduledJob
 {
     public const string AutoPickKind = "autopick";
@@ -355,7 +356,11 @@ public sealed class WeeklyPaperJob(
             threads.Save(new ThreadLink(group.Id, threadId, ThreadPurpose.Discussion, paperKey, time.GetUtcNow()));
         }
 
-        plans.Save(plan with { ChannelId = posted.ChannelId, ThreadId = posted.ThreadId });
+        // Read again: a moderator may have re-picked or skipped the week while the post was on its way, and that
+        // change must stay (it is then told against the paper announced here).
+        plans.Save((plans.Find(group.Id, week) ?? plan) with { ChannelId = posted.ChannelId, ThreadId = posted.ThreadId });
+        // What the group now knows of the week: a later re-pick or skip is told against it (WeekChangeNoticeJob).
+        WeekChangeNoticeJob.Told(state, group.Id, week, paperKey);
         return (ScheduledPostState.Posted, posted.MessageId);
     }
 

@@ -76,14 +76,25 @@ public sealed class NativeEventJobTests : IDisposable
 
         await bot.SendAsync("/settings meeting friday 19:00", "mod", moderator: true);
         await PassAsync();
-        // After the announcement /week skip refuses the week (OpenWeeks), so the break is saved in the store as a
-        // skip before it would be: the job reacts to the plan's new revision whatever made it.
-        bot.Get<IWeekPlanStore>().SaveSkip(new WeekPlan { Group = TestBot.LocalGroup.Id, Week = Week, State = WeekPlanState.Skipped, PickedBy = "mod", PickedAt = bot.Time.GetUtcNow() }, null);
+        Assert.Contains("is called off", await bot.TextAsync("/week skip 2026-W48", "mod", moderator: true), StringComparison.Ordinal);
         await PassAsync();
 
         Assert.Equal(["find", "create", "update", "cancel"], native.Calls.Select(c => c.Call));
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 19, 0, 0, TimeSpan.Zero), native.Calls[2].Spec!.Start);
         Assert.Equal("", bot.Get<IAdapterStateStore>().Get(NativeEventJob.EventKey(TestBot.LocalGroup.Id, Week)));
+    }
+
+    [Fact]
+    public async Task A_repick_after_the_announcement_renames_the_stored_event_once()
+    {
+        await AnnouncedAsync();
+
+        Assert.Contains("is now the paper of 2026-W48", await bot.TextAsync("/week pick 1512.03385 2026-W48", "mod", moderator: true), StringComparison.Ordinal);
+        await PassAsync();
+        await PassAsync();
+
+        Assert.Equal(["find", "create", "update"], native.Calls.Select(c => c.Call));
+        Assert.Contains("1512.03385", native.Calls[2].Spec!.Description, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -115,16 +115,17 @@ public sealed class WeeklyPaperTests : IDisposable
     }
 
     [Fact]
-    public async Task This_week_cannot_be_picked_again_once_its_paper_was_announced()
+    public async Task This_week_cannot_be_picked_again_once_its_meeting_started()
     {
         await bot.SendAsync("/week pick 1706.03762 2026-W48", "mod", moderator: true);
         bot.Time.Advance(TimeSpan.FromHours(2));
         await bot.Get<WeeklyScheduler>().RunDueAsync(CancellationToken.None);
-        bot.Time.Advance(TimeSpan.FromHours(1));
+        bot.Time.SetUtcNow(new DateTimeOffset(2026, 11, 26, 18, 0, 0, TimeSpan.Zero));
 
         var reply = Assert.IsType<ErrorReply>(await bot.SendAsync("/week pick 1512.03385 2026-W48", "mod", moderator: true));
 
-        Assert.Equal("This week's paper was already announced (monday 09:00). Choose 2026-W49 or later.", reply.Message);
+        Assert.StartsWith("This week's meeting already started (", reply.Message, StringComparison.Ordinal);
+        Assert.EndsWith("); choose 2026-W49 or later.", reply.Message, StringComparison.Ordinal);
         Assert.Contains("This week (2026-W48): #1", await bot.TextAsync("/week"), StringComparison.Ordinal);
     }
 

@@ -156,8 +156,11 @@ public sealed class WeeklySchedulerTests
         var post = Assert.Single(PaperPosts(bot));
         Assert.StartsWith("Paper of the week 2026-W49: #1", Assert.IsType<CardReply>(post.Content).Card.Title, StringComparison.Ordinal);
         Assert.NotNull(ThreadOf(bot, new WeekKey(2026, 49)));
-        var again = Assert.IsType<ErrorReply>(await bot.SendAsync("/week pick 1512.03385 2026-W49", "mod", moderator: true));
-        Assert.Contains("already announced", again.Message, StringComparison.Ordinal);
+        // Announced: a second pick before the meeting is a change of plan, told with a notice, not a second announcement.
+        Assert.Contains("is now the paper of 2026-W49", await bot.TextAsync("/week pick 1512.03385 2026-W49", "mod", moderator: true), StringComparison.Ordinal);
+        await Tick(bot);
+        Assert.Single(Announcements(bot));
+        Assert.StartsWith("Change of plan for 2026-W49: we now read #2", Assert.IsType<TextReply>(PaperPosts(bot)[^1].Content).Text, StringComparison.Ordinal);
     }
 
     [Fact]
