@@ -93,7 +93,6 @@ internal static class ProviderBench
             var counts = new List<long>();
             for (var i = 0; i < 2; i++)
             {
-                Console.WriteLine($"CMD {command} {i}");
                 var before = pg.RoundTrips;
                 await bot.SendAsync("w7", "m3", command, moderator: true);
                 counts.Add(pg.RoundTrips - before);
