@@ -16,8 +16,8 @@ internal readonly record struct Jsonb(string Json);
 /// <summary>
 /// The process's pooled <see cref="NpgsqlDataSource"/> with small synchronous helpers. The store ports are
 /// synchronous by design (see <see cref="Core.Groups.IGroupStore"/>), so the stores use Npgsql's synchronous API;
-/// every call takes a pooled connection and gives it back, and nothing read is kept in memory across calls, so any
-/// number of processes can share the database.
+/// every call takes a pooled connection and gives it back. The hot rows read are kept in <see cref="PgReadCache"/>,
+/// which other processes' writes reach by NOTIFY, so any number of processes can share the database.
 /// </summary>
 public sealed class PostgresDatabase : IDisposable
 {
