@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using ReadingBot.Storage.Postgres;
 
 namespace ReadingBot.Bench;
 
@@ -37,6 +39,11 @@ internal static class ProviderBench
             {
                 Console.WriteLine($"--- load on {bot.Provider} (load {Machine.LoadAverage()})");
                 await LoadBench.SetupAsync(bot);
+                if (bot.Services.GetService<PostgresDatabase>() is { } pg)
+                {
+                    await PrintRoundTripsAsync(bot, pg);
+                }
+
                 await LoadBench.RunRateAsync(bot, 200, 2.0, print: false);
                 foreach (var rate in rates)
                 {
@@ -71,5 +78,27 @@ internal static class ProviderBench
         }
 
         Console.WriteLine($"load at the end: {Machine.LoadAverage()}");
+    }
+
+    /// <summary>
+    /// The statements each command of the mix (and a paper add) sends to the server, counted twice in a row: the first
+    /// in a group no command has touched yet, the second the same command again (what the cache saves).
+    /// </summary>
+    private static async Task PrintRoundTripsAsync(BenchBot bot, PostgresDatabase pg)
+    {
+        string[] commands = ["paper list", "paper vote #1", "paper search placeholder attention", "week show", "paper queue", "like #2", "paper add 2402.99999"];
+        Console.WriteLine("round trips per command (first, again):");
+        foreach (var command in commands)
+        {
+            var counts = new List<long>();
+            for (var i = 0; i < 2; i++)
+            {
+                var before = pg.RoundTrips;
+                await bot.SendAsync("w7", "m3", command, moderator: true);
+                counts.Add(pg.RoundTrips - before);
+            }
+
+            Console.WriteLine($"  {command}: {counts[0]}, {counts[1]}");
+        }
     }
 }

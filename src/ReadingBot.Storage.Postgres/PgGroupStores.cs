@@ -6,17 +6,21 @@ using ReadingBot.Core.Groups;
 namespace ReadingBot.Storage.Postgres;
 
 /// <summary>
-/// Groups. Read from the database on every call: unlike the LiteDB store, other processes write this table too,
-/// so an in-memory copy could go stale.
+/// Groups. Every command reads its group, so <see cref="Find"/> is served from <see cref="PgReadCache"/>; other
+/// processes' writes reach it by NOTIFY, this one's forget the copy when they commit.
 /// </summary>
 public sealed class PgGroupStore(PostgresDatabase db) : IGroupStore
 {
     private const string Columns = "group_id, platform, workspace, scope, created_at, next_paper_number, settings, platform_name";
 
-    public Group? Find(GroupId id) => db.QueryFirst($"SELECT {Columns} FROM groups WHERE group_id = $1", Read, id.Value);
+    public Group? Find(GroupId id) =>
+        db.Cache.Groups.Read(id.Value, () => db.QueryFirst($"SELECT {Columns} FROM groups WHERE group_id = $1", Read, id.Value));
 
-    public void SetPlatformName(GroupId id, string name) =>
+    public void SetPlatformName(GroupId id, string name)
+    {
         db.Execute("UPDATE groups SET platform_name = $2 WHERE group_id = $1", id.Value, name);
+        db.Cache.Groups.Forget(id.Value);
+    }
 
     public Group GetOrAdd(GroupId id, Func<Group> create)
     {
@@ -28,6 +32,7 @@ public sealed class PgGroupStore(PostgresDatabase db) : IGroupStore
         var group = create();
         // Two first commands of a new group may race: the insert that loses changes nothing, and both read the winner.
         db.Execute($"INSERT INTO groups ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (group_id) DO NOTHING", Values(group));
+        db.Cache.Groups.Forget(id.Value);
         return Find(id) ?? group;
     }
 
@@ -35,14 +40,18 @@ public sealed class PgGroupStore(PostgresDatabase db) : IGroupStore
     /// Saves the group's settings and names. The paper counter is the library's (it moves inside the add's
     /// transaction), so a copy read before an add never winds it back.
     /// </summary>
-    public void Save(Group group) => db.Execute(
-        $"""
-        INSERT INTO groups ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        ON CONFLICT (group_id) DO UPDATE SET platform = excluded.platform, workspace = excluded.workspace, scope = excluded.scope,
-            created_at = excluded.created_at, settings = excluded.settings, platform_name = excluded.platform_name,
-            next_paper_number = GREATEST(groups.next_paper_number, excluded.next_paper_number)
-        """,
-        Values(group));
+    public void Save(Group group)
+    {
+        db.Execute(
+            $"""
+            INSERT INTO groups ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (group_id) DO UPDATE SET platform = excluded.platform, workspace = excluded.workspace, scope = excluded.scope,
+                created_at = excluded.created_at, settings = excluded.settings, platform_name = excluded.platform_name,
+                next_paper_number = GREATEST(groups.next_paper_number, excluded.next_paper_number)
+            """,
+            Values(group));
+        db.Cache.Groups.Forget(group.Id.Value);
+    }
 
     public IReadOnlyList<Group> All() => db.Query($"SELECT {Columns} FROM groups ORDER BY group_id", Read);
 
@@ -67,7 +76,7 @@ public sealed class PgMemberStore(PostgresDatabase db) : IMemberStore
     private const string Columns = "group_id, user_id, display_name, joined_at, last_seen_at, settings";
 
     public Member? Find(GroupId group, string userId) =>
-        db.QueryFirst($"SELECT {Columns} FROM members WHERE group_id = $1 AND user_id = $2", Read, group.Value, userId);
+        db.Cache.Members.Read((group.Value, userId), () => db.QueryFirst($"SELECT {Columns} FROM members WHERE group_id = $1 AND user_id = $2", Read, group.Value, userId));
 
     public Member? FindByIdOrName(GroupId group, string idOrName)
     {
@@ -81,13 +90,17 @@ public sealed class PgMemberStore(PostgresDatabase db) : IMemberStore
             Read, group.Value, text);
     }
 
-    public void Save(Member member) => db.Execute(
-        $"""
-        INSERT INTO members ({Columns}) VALUES ($1, $2, $3, $4, $5, $6)
-        ON CONFLICT (group_id, user_id) DO UPDATE SET display_name = excluded.display_name, joined_at = excluded.joined_at,
-            last_seen_at = excluded.last_seen_at, settings = excluded.settings
-        """,
-        member.Group.Value, member.UserId, member.DisplayName, member.JoinedAt, member.LastSeenAt, Maps.Write(member.Settings));
+    public void Save(Member member)
+    {
+        db.Execute(
+            $"""
+            INSERT INTO members ({Columns}) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (group_id, user_id) DO UPDATE SET display_name = excluded.display_name, joined_at = excluded.joined_at,
+                last_seen_at = excluded.last_seen_at, settings = excluded.settings
+            """,
+            member.Group.Value, member.UserId, member.DisplayName, member.JoinedAt, member.LastSeenAt, Maps.Write(member.Settings));
+        db.Cache.Members.Forget((member.Group.Value, member.UserId));
+    }
 
     public IReadOnlyList<Member> List(GroupId group) =>
         db.Query($"SELECT {Columns} FROM members WHERE group_id = $1 ORDER BY joined_at, user_id", Read, group.Value);
@@ -109,9 +122,11 @@ public sealed class PgTenantDataStore(PostgresDatabase db) : ITenantDataStore
     {
         var prefix = GroupAddress.WorkspacePrefix(platform, workspace);
         // starts_with, not LIKE: a workspace id with '_' or '%' must not match others.
-        return db.InTransaction(session => session.ExecuteBatch(
+        var removed = db.InTransaction(session => session.ExecuteBatch(
             Tables.GroupOwned.Select(t => t.Table).Append("groups")
                 .Select(table => ($"DELETE FROM {table} WHERE group_id = $1 OR starts_with(group_id, $2)", new object?[] { prefix, prefix + ":" }))));
+        db.Cache.Clear();
+        return removed;
     }
 }
 

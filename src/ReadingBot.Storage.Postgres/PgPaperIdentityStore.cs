@@ -40,7 +40,7 @@ public sealed class PgPaperIdentityStore(PostgresDatabase db) : IPaperIdentitySt
             throw new ArgumentException("a record cannot be merged into itself", nameof(removedKey));
         }
 
-        return db.InTransaction(session =>
+        var merged = db.InTransaction(session =>
         {
             var groups = session.Query(
                 """
@@ -83,6 +83,10 @@ public sealed class PgPaperIdentityStore(PostgresDatabase db) : IPaperIdentitySt
             session.ExecuteBatch(statements);
             return (IReadOnlyList<GroupId>)[.. groups.Order(StringComparer.Ordinal).Select(g => new GroupId(g))];
         });
+
+        // Records, entries and counts of any number of groups moved: start over.
+        db.Cache.Clear();
+        return merged;
     }
 
     // Week picks, discussion notes and WAYR posts name the paper and nothing keyed by it.

@@ -24,15 +24,19 @@ public sealed class PgPaperStore(PostgresDatabase db) : IPaperStore
 
     internal const string Upsert = $"{Insert} ON CONFLICT (paper_key) {UpdateAll}";
 
-    public Paper? Find(string key) => db.QueryFirst($"SELECT {Columns} FROM papers WHERE paper_key = $1", Read, key);
+    public Paper? Find(string key) =>
+        db.Cache.Papers.Read(key, () => db.QueryFirst($"SELECT {Columns} FROM papers WHERE paper_key = $1", Read, key));
 
     public IReadOnlyDictionary<string, Paper> FindMany(IReadOnlyCollection<string> keys) =>
-        keys.Count == 0
-            ? new Dictionary<string, Paper>(StringComparer.Ordinal)
-            : db.Query($"SELECT {Columns} FROM papers WHERE paper_key = ANY($1)", Read, (object)keys.Distinct(StringComparer.Ordinal).ToArray())
-                .ToDictionary(p => p.Key, StringComparer.Ordinal);
+        db.Cache.Papers.ReadMany(keys.Distinct(StringComparer.Ordinal), missing =>
+            db.Query($"SELECT {Columns} FROM papers WHERE paper_key = ANY($1)", Read, (object)missing.ToArray()).Select(p => (p.Key, p)));
 
-    public void Save(Paper paper) => db.Execute(Upsert, Values(paper));
+    /// <summary>Enrichment and metadata fetches update records in place: the kept copy is forgotten.</summary>
+    public void Save(Paper paper)
+    {
+        db.Execute(Upsert, Values(paper));
+        db.Cache.Papers.Forget(paper.Key);
+    }
 
     public IReadOnlyList<Paper> FindDue(DateTimeOffset now, int limit) => db.Query(
         $"""
@@ -79,19 +83,47 @@ public sealed class PgLibraryStore(PostgresDatabase db) : ILibraryStore
 {
     private const string Columns = "group_id, number, paper_key, added_by, added_at, given_title, version_read";
 
-    public LibraryEntry? FindByNumber(GroupId group, int number) =>
-        db.QueryFirst($"SELECT {Columns} FROM library WHERE group_id = $1 AND number = $2", Read, group.Value, number);
+    // The group's library view in PgReadCache holds every part read (entries by number and by paper, pages, the size);
+    // any write to the group's entries forgets the whole view.
+    public LibraryEntry? FindByNumber(GroupId group, int number) => db.Cache.Libraries.Read(
+        group.Value,
+        view => view.ByNumber.GetValueOrDefault(number),
+        () => db.QueryFirst($"SELECT {Columns} FROM library WHERE group_id = $1 AND number = $2", Read, group.Value, number),
+        (view, entry) => entry is null ? null : (view ?? LibraryView.Empty) with { ByNumber = (view ?? LibraryView.Empty).ByNumber.SetItem(number, entry) });
 
-    public LibraryEntry? FindByPaper(GroupId group, string paperKey) =>
-        db.QueryFirst($"SELECT {Columns} FROM library WHERE group_id = $1 AND paper_key = $2", Read, group.Value, paperKey);
+    public LibraryEntry? FindByPaper(GroupId group, string paperKey) => db.Cache.Libraries.Read(
+        group.Value,
+        view => view.ByPaper.GetValueOrDefault(paperKey),
+        () => db.QueryFirst($"SELECT {Columns} FROM library WHERE group_id = $1 AND paper_key = $2", Read, group.Value, paperKey),
+        (view, entry) => entry is null ? null : (view ?? LibraryView.Empty) with { ByPaper = (view ?? LibraryView.Empty).ByPaper.SetItem(paperKey, entry) });
 
-    public IReadOnlyList<LibraryEntry> List(GroupId group, int skip, int take) =>
-        db.Query($"SELECT {Columns} FROM library WHERE group_id = $1 ORDER BY number OFFSET $2 LIMIT $3", Read, group.Value, skip, take);
+    public IReadOnlyList<LibraryEntry> List(GroupId group, int skip, int take) => db.Cache.Libraries.Read(
+        group.Value,
+        view => view.Pages.GetValueOrDefault((skip, take)),
+        () => (IReadOnlyList<LibraryEntry>)db.Query($"SELECT {Columns} FROM library WHERE group_id = $1 ORDER BY number OFFSET $2 LIMIT $3", Read, group.Value, skip, take),
+        (view, page) => (view ?? LibraryView.Empty) with { Pages = (view ?? LibraryView.Empty).Pages.SetItem((skip, take), page) });
 
-    public int Count(GroupId group) =>
-        db.Query("SELECT count(*)::int FROM library WHERE group_id = $1", r => r.GetInt32(0), group.Value)[0];
+    public int Count(GroupId group) => db.Cache.Libraries.Read<int?>(
+        group.Value,
+        view => view.Count,
+        () => db.Query("SELECT count(*)::int FROM library WHERE group_id = $1", r => r.GetInt32(0), group.Value)[0],
+        (view, count) => (view ?? LibraryView.Empty) with { Count = count }) ?? 0;
 
-    public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at) =>
+    public (LibraryEntry Entry, bool Created) Add(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at)
+    {
+        var added = AddInTransaction(group, paper, addedBy, givenTitle, version, at);
+        if (added.Created)
+        {
+            // The entry, the group's counter and perhaps the shared record changed (the record's key may be a merge target's).
+            db.Cache.Libraries.Forget(group.Value);
+            db.Cache.Groups.Forget(group.Value);
+            db.Cache.Papers.Forget(added.Entry.PaperKey);
+        }
+
+        return added;
+    }
+
+    private (LibraryEntry Entry, bool Created) AddInTransaction(GroupId group, Paper paper, string addedBy, string? givenTitle, string? version, DateTimeOffset at) =>
         db.InTransaction<(LibraryEntry, bool)>(session =>
         {
             // The record was merged into another one while the add fetched its metadata: the entry goes there.

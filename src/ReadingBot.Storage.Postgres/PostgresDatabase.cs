@@ -16,8 +16,8 @@ internal readonly record struct Jsonb(string Json);
 /// <summary>
 /// The process's pooled <see cref="NpgsqlDataSource"/> with small synchronous helpers. The store ports are
 /// synchronous by design (see <see cref="Core.Groups.IGroupStore"/>), so the stores use Npgsql's synchronous API;
-/// every call takes a pooled connection and gives it back, and nothing read is kept in memory across calls, so any
-/// number of processes can share the database.
+/// every call takes a pooled connection and gives it back. The hot rows read are kept in <see cref="PgReadCache"/>,
+/// which other processes' writes reach by NOTIFY, so any number of processes can share the database.
 /// </summary>
 public sealed class PostgresDatabase : IDisposable
 {
@@ -25,15 +25,29 @@ public sealed class PostgresDatabase : IDisposable
     public const string ConnectionStringKey = "Storage:ConnectionString";
 
     private readonly NpgsqlDataSource source;
+    private long roundTrips;
+
+    private PgReadCache? cache;
 
     private PostgresDatabase(NpgsqlDataSource source) => this.source = source;
+
+    /// <summary>The rows kept in this process, kept in step with other processes' writes (see <see cref="PgReadCache"/>).</summary>
+    internal PgReadCache Cache => cache ?? throw new InvalidOperationException("the database is not open");
+
+    /// <summary>
+    /// Statements and batches sent to the server so far by this process's stores (each is one round trip): the
+    /// benchmarks count a command's by the difference.
+    /// </summary>
+    public long RoundTrips => Interlocked.Read(ref roundTrips);
+
+    internal void CountRoundTrip() => Interlocked.Increment(ref roundTrips);
 
     /// <summary>
     /// Connects, checks the server answers and applies pending migrations. Throws <see cref="PostgresUnavailableException"/>
     /// with one line naming <see cref="ConnectionStringKey"/> when the string is malformed, the server unreachable or the
     /// login refused.
     /// </summary>
-    public static PostgresDatabase Open(string? connectionString, int maxPoolSize = 0)
+    public static PostgresDatabase Open(string? connectionString, int maxPoolSize = 0, TimeProvider? time = null)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -61,6 +75,7 @@ public sealed class PostgresDatabase : IDisposable
         try
         {
             PostgresMigrations.Apply(source);
+            database.cache = new PgReadCache(source, time ?? TimeProvider.System);
             return database;
         }
         catch (PostgresUnavailableException)
@@ -110,12 +125,12 @@ public sealed class PostgresDatabase : IDisposable
         }
     }
 
-    internal PostgresSession Session() => new(source.OpenConnection(), transactional: false);
+    internal PostgresSession Session() => new(this, source.OpenConnection(), transactional: false);
 
     /// <summary>Runs <paramref name="work"/> in one transaction, committed when it returns and rolled back when it throws.</summary>
     internal T InTransaction<T>(Func<PostgresSession, T> work)
     {
-        using var session = new PostgresSession(source.OpenConnection(), transactional: true);
+        using var session = new PostgresSession(this, source.OpenConnection(), transactional: true);
         var result = work(session);
         session.Commit();
         return result;
@@ -139,17 +154,23 @@ public sealed class PostgresDatabase : IDisposable
         return session.QueryFirst(sql, map, args);
     }
 
-    public void Dispose() => source.Dispose();
+    public void Dispose()
+    {
+        cache?.Dispose();
+        source.Dispose();
+    }
 }
 
 /// <summary>One pooled connection, optionally inside a transaction. Statements use positional parameters (<c>$1</c>, <c>$2</c>, …).</summary>
 internal sealed class PostgresSession : IDisposable
 {
+    private readonly PostgresDatabase database;
     private readonly NpgsqlConnection connection;
     private NpgsqlTransaction? transaction;
 
-    public PostgresSession(NpgsqlConnection connection, bool transactional)
+    public PostgresSession(PostgresDatabase database, NpgsqlConnection connection, bool transactional)
     {
+        this.database = database;
         this.connection = connection;
         transaction = transactional ? connection.BeginTransaction() : null;
     }
@@ -191,7 +212,13 @@ internal sealed class PostgresSession : IDisposable
             batch.BatchCommands.Add(command);
         }
 
-        return batch.BatchCommands.Count == 0 ? 0 : batch.ExecuteNonQuery();
+        if (batch.BatchCommands.Count == 0)
+        {
+            return 0;
+        }
+
+        database.CountRoundTrip();
+        return batch.ExecuteNonQuery();
     }
 
     /// <summary>Takes a lock held until the transaction ends, on a key of the caller's choosing (a group, a week).</summary>
@@ -199,6 +226,11 @@ internal sealed class PostgresSession : IDisposable
 
     public void Commit()
     {
+        if (transaction is not null)
+        {
+            database.CountRoundTrip();
+        }
+
         transaction?.Commit();
         transaction = null;
     }
@@ -211,6 +243,7 @@ internal sealed class PostgresSession : IDisposable
 
     private NpgsqlCommand Command(string sql, object?[] args)
     {
+        database.CountRoundTrip();
         var command = new NpgsqlCommand(sql, connection, transaction);
         foreach (var arg in args)
         {
