@@ -49,16 +49,6 @@ public sealed class DiscordAdapterService(
                 return;
             }
 
-            // Handlers may block a pool thread (the store is synchronous; a metadata source may be slow). With the
-            // pool's default minimum (one thread per core) a few such handlers delay the reader's continuations
-            // past a heartbeat interval and the session looks dead; enough ready threads keep the reader running.
-            ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-            var wanted = options.Value.MaxConcurrentHandlers + 8;
-            if (workers < wanted)
-            {
-                ThreadPool.SetMinThreads(wanted, completionPorts);
-            }
-
             await shards.RunAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

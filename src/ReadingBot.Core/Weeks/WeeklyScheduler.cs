@@ -81,7 +81,8 @@ public interface IScheduledJob
 /// the claim and the post does not lose it: once the lease has run out the next pass runs it again, and the post
 /// carries the key so the platform drops the resend if the first attempt had landed (Discord's nonce, a Slack
 /// history lookup, the local chat's own record). An event the bot was down for runs once on start within the
-/// catch-up window, else it is recorded as missed. A failing group is recorded and skipped; the others go on.
+/// catch-up window, else it is recorded as missed. A failing group is recorded and skipped; the others go on. A
+/// group's events run in time order, also across processes: while one is claimed and unfinished, the later ones wait.
 /// </summary>
 public sealed class WeeklyScheduler(
     IEnumerable<IScheduledJob> jobs,
@@ -146,9 +147,17 @@ public sealed class WeeklyScheduler(
         {
             foreach (var due in EventsOf(group, week).Where(e => e.At <= now))
             {
-                if (await RunEventAsync(group, due, now, cancellationToken))
+                switch (await RunEventAsync(group, due, now, cancellationToken))
                 {
-                    done++;
+                    case EventRun.Posted:
+                        done++;
+                        break;
+                    case EventRun.InFlight:
+                        // Another process (or a dead one, until its lease runs out) is running an earlier event of
+                        // this group: the later ones wait for the next pass. Where several processes serve a group
+                        // (a Slack workspace), this keeps its events in order: an announcement claimed while the
+                        // automatic pick is still being made elsewhere would say that nothing was picked.
+                        return done;
                 }
             }
         }
@@ -156,20 +165,27 @@ public sealed class WeeklyScheduler(
         return done;
     }
 
-    private async Task<bool> RunEventAsync(Group group, ScheduledEvent due, DateTimeOffset now, CancellationToken cancellationToken)
+    private enum EventRun
+    {
+        NotRun,
+        Posted,
+        InFlight,
+    }
+
+    private async Task<EventRun> RunEventAsync(Group group, ScheduledEvent due, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var key = ScheduledPostRecord.KeyOf(group.Id, due.Week, due.Kind);
         var existing = posts.Find(key);
         if (existing is not null && !Retakable(existing, now))
         {
-            return false;
+            return existing.State == ScheduledPostState.Claimed ? EventRun.InFlight : EventRun.NotRun;
         }
 
         if (due.At < group.CreatedAt)
         {
             // The group did not exist yet: nothing was owed. Nothing is recorded either, so that a schedule changed
             // later in the week (to a time after the group was created) still gets its post.
-            return false;
+            return EventRun.NotRun;
         }
 
         var late = now - due.At > options.CatchUpWindow;
@@ -180,13 +196,19 @@ public sealed class WeeklyScheduler(
                 logger.LogWarning("Group {Group}: {Kind} of {Week} missed; it was due at {Due:u}, more than the catch-up window ago", group.Id, due.Kind, due.Week, due.At);
             }
 
-            return false;
+            return EventRun.NotRun;
         }
 
         var job = jobList.FirstOrDefault(j => j.Handles(due.Kind));
-        if (job is null || !posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Claimed, now, null), options.RetryFailedAfter, options.ClaimLease, out var earlier))
+        if (job is null)
         {
-            return false;
+            return EventRun.NotRun;
+        }
+
+        if (!posts.TryClaim(new ScheduledPostRecord(key, group.Id, due.Week, due.Kind, ScheduledPostState.Claimed, now, null), options.RetryFailedAfter, options.ClaimLease, out var earlier))
+        {
+            // Another process claimed it between the look and the claim, and is running it now.
+            return EventRun.InFlight;
         }
 
         if (earlier?.State == ScheduledPostState.Claimed)
@@ -198,13 +220,13 @@ public sealed class WeeklyScheduler(
         {
             var (state, detail) = await job.RunAsync(group, due, new ScheduledRun(key, late, earlier?.At), cancellationToken);
             posts.Complete(key, state, time.GetUtcNow(), detail);
-            return state == ScheduledPostState.Posted;
+            return state == ScheduledPostState.Posted ? EventRun.Posted : EventRun.NotRun;
         }
         catch (OutboundException ex)
         {
             posts.Complete(key, ScheduledPostState.Failed, time.GetUtcNow(), ex.Message);
             logger.LogWarning("Group {Group}: {Kind} of {Week} could not be posted: {Reason}", group.Id, due.Kind, due.Week, ex.Message);
-            return false;
+            return EventRun.NotRun;
         }
     }
 

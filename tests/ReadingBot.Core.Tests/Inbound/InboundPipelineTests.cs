@@ -121,6 +121,19 @@ public sealed class InboundPipelineTests
     }
 
     [Fact]
+    public async Task A_pipeline_keeps_a_pool_thread_ready_for_each_worker_that_may_block_one()
+    {
+        // A handler blocks its thread on the synchronous store; with the pool's default minimum (one thread per core)
+        // a few such handlers held back the timers that send Slack's ack in time.
+        await using var rig = Rig.Start(workers: 40);
+        _ = rig.Pipeline;
+
+        ThreadPool.GetMinThreads(out var ready, out _);
+
+        Assert.True(ready >= 48, $"{ready} pool threads kept ready for 40 workers");
+    }
+
+    [Fact]
     public async Task The_first_answer_is_the_reply_when_ready_in_time_and_the_stand_in_once_the_budget_ran_out()
     {
         var time = new FakeTimeProvider();

@@ -100,6 +100,37 @@ public sealed class ScheduledClaimLeaseTests
     }
 
     [Fact]
+    public async Task A_groups_later_posts_wait_while_another_process_is_still_making_its_automatic_pick()
+    {
+        // Every process serves a Slack workspace, so one may reach the announcement while another is making the pick.
+        using var db = ReadingBotDatabase.OpenMemory();
+        using var bot = TestBot.Create(start: Due.AddDays(-3), database: db);
+        await bot.SendAsync("/settings timezone Etc/UTC", "mod", moderator: true);
+        await bot.SendAsync("/settings announce monday 09:00", "mod", moderator: true);
+        await bot.SendAsync("/settings autopick on", "mod", moderator: true);
+        await bot.SendAsync("/settings autopick-cutoff 1h", "mod", moderator: true);
+        var autoPickKey = $"{TestBot.LocalGroup.Id.Value}|2026-W48|{WeeklyPaperJob.AutoPickKind}";
+        var store = bot.Get<IScheduledPostStore>();
+        bot.Time.SetUtcNow(Due.AddMinutes(1));
+        Assert.True(store.TryClaim(new ScheduledPostRecord(autoPickKey, TestBot.LocalGroup.Id, new WeekKey(2026, 48), WeeklyPaperJob.AutoPickKind, ScheduledPostState.Claimed, Due.AddMinutes(1), null), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(2), out _));
+
+        static bool IsAnnouncement(OutboundPost p) => p.Key?.Contains("|announce", StringComparison.Ordinal) == true;
+        await Tick(bot);
+        Assert.DoesNotContain(bot.Outbound.Posts, IsAnnouncement);
+        Assert.Null(store.Find(AnnounceKey));
+
+        // The other process picks and completes its claim: the announcement then names the paper, and only once.
+        await bot.SendAsync("/week pick 1706.03762 2026-W48", "mod", moderator: true);
+        store.Complete(autoPickKey, ScheduledPostState.Posted, Due.AddMinutes(1), "1706.03762");
+        await Tick(bot);
+        await Tick(bot);
+
+        var announcement = Assert.Single(bot.Outbound.Posts, IsAnnouncement);
+        Assert.Equal(AnnounceKey, announcement.Key);
+        Assert.StartsWith("Paper of the week 2026-W48", Assert.IsType<CardReply>(announcement.Content).Card.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_crash_after_the_week_closed_but_before_its_digest_was_posted_posts_the_stored_digest()
     {
         using var db = ReadingBotDatabase.OpenMemory();
