@@ -49,7 +49,7 @@ public static class Collections
         new(Threads, GroupOwned: true, Index("group")),
         new(Suggestions, GroupOwned: true, Index("group")),
         new(WeekPlans, GroupOwned: true, Index("group")),
-        new(Discussion, GroupOwned: true, Index("groupPaper"), Index("groupWeek")),
+        new(Discussion, GroupOwned: true, Index("group"), Index("groupPaper"), Index("groupWeek")),
         new(Presenters, GroupOwned: true, Index("group")),
         new(ScheduledPosts, GroupOwned: true, Index("group")),
         new(WayrWeeks, GroupOwned: true, Index("group")),

@@ -180,6 +180,9 @@ public sealed class LiteDiscussionStore(ReadingBotDatabase db) : IDiscussionStor
     public IReadOnlyList<DiscussionNote> ForWeek(GroupId group, WeekKey week) =>
         Notes.Find(Where.Equal("groupWeek", $"{group.Value}|{week}")).Select(ToNote).OrderBy(n => n.At).ToList();
 
+    public IReadOnlyList<DiscussionNote> ForGroup(GroupId group) =>
+        Notes.Find(Where.Equal("group", group.Value)).Select(ToNote).OrderBy(n => n.At).ToList();
+
     private static DiscussionNote ToNote(BsonDocument d) => new()
     {
         Group = new GroupId(d["group"].AsString),

@@ -136,6 +136,9 @@ public sealed class PgDiscussionStore(PostgresDatabase db) : IDiscussionStore
     public IReadOnlyList<DiscussionNote> ForWeek(GroupId group, WeekKey week) =>
         db.Query($"SELECT {Columns} FROM discussion WHERE group_id = $1 AND week = $2 ORDER BY at, note_id", Read, group.Value, week.ToString());
 
+    public IReadOnlyList<DiscussionNote> ForGroup(GroupId group) =>
+        db.Query($"SELECT {Columns} FROM discussion WHERE group_id = $1 ORDER BY at, note_id", Read, group.Value);
+
     private static DiscussionNote Read(NpgsqlDataReader r) => new()
     {
         Group = new GroupId(r.GetString(0)),

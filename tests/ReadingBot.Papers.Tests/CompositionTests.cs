@@ -118,5 +118,8 @@ public sealed class CompositionTests
         public string? Text { get; set; }
 
         public string? TextFor(GroupId group, int number) => number == 1 ? Text : null;
+
+        public IReadOnlyDictionary<int, string> TextsFor(GroupId group, IReadOnlyList<LibraryEntry> entries) =>
+            entries.Where(e => e.Number == 1 && Text is not null).ToDictionary(e => e.Number, _ => Text!);
     }
 }

@@ -147,6 +147,7 @@ public abstract class WeeklyStoreContract(Func<StoreSet> open) : StoreContract(o
 
         Assert.Equal(["first", "second"], Stores.Discussion.ForPaper(group, "p1").Select(n => n.Text));
         Assert.Equal(["first", "second"], Stores.Discussion.ForWeek(group, Week).Select(n => n.Text));
+        Assert.Equal(["first", "second"], Stores.Discussion.ForGroup(group).Select(n => n.Text));
         Assert.Equal(Week, Assert.Single(Stores.Presenters.List(group)).LastPresented);
         Assert.Empty(Stores.Presenters.List(other));
     }

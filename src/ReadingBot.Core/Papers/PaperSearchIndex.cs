@@ -10,6 +10,12 @@ namespace ReadingBot.Core.Papers;
 public interface ISearchTextSource
 {
     string? TextFor(GroupId group, int number);
+
+    /// <summary>
+    /// The text of each of <paramref name="entries"/> (all of one group) that has any, by entry number, in a few reads
+    /// whatever their count: the search index loads a whole library at once.
+    /// </summary>
+    IReadOnlyDictionary<int, string> TextsFor(GroupId group, IReadOnlyList<LibraryEntry> entries);
 }
 
 /// <summary>A paper found by a search, with its BM25 score.</summary>
@@ -23,12 +29,17 @@ public sealed record SearchHit(int Number, string PaperKey, double Score);
 public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers, IEnumerable<ISearchTextSource> extraText)
 {
     private readonly ConcurrentDictionary<GroupId, GroupSearchIndex> groups = new();
-    private readonly Lock loadGate = new();
+
+    // One gate per group: a group's load (a round trip or more to the store) holds up that group's searches and
+    // additions only, never another group's.
+    private readonly ConcurrentDictionary<GroupId, Lock> gates = new();
+
+    private Lock GateOf(GroupId group) => gates.GetOrAdd(group, static _ => new Lock());
 
     /// <summary>A paper joined the group's library.</summary>
     public void Added(LibraryEntry entry, Paper paper)
     {
-        lock (loadGate)
+        lock (GateOf(entry.Group))
         {
             if (groups.TryGetValue(entry.Group, out var index))
             {
@@ -56,14 +67,20 @@ public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers, 
     }
 
     /// <summary>Forgets a group's index (its data was removed).</summary>
-    public void Forget(GroupId group) => groups.TryRemove(group, out _);
+    public void Forget(GroupId group)
+    {
+        groups.TryRemove(group, out _);
+        gates.TryRemove(group, out _);
+    }
 
     public IReadOnlyList<SearchHit> Search(GroupId group, string query, int limit) => For(group).Search(query, limit);
 
-    private string? Extra(GroupId group, int number)
+    private string? Extra(GroupId group, int number) => Join(extraText.Select(s => s.TextFor(group, number)));
+
+    private static string? Join(IEnumerable<string?> texts)
     {
-        var texts = extraText.Select(s => s.TextFor(group, number)).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
-        return texts.Count == 0 ? null : string.Join('\n', texts);
+        var present = texts.Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        return present.Count == 0 ? null : string.Join('\n', present);
     }
 
     public GroupSearchIndex For(GroupId group)
@@ -73,21 +90,26 @@ public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers, 
             return existing;
         }
 
-        lock (loadGate)
+        lock (GateOf(group))
         {
             if (groups.TryGetValue(group, out existing))
             {
                 return existing;
             }
 
+            // A page of entries, its papers and its extra text in a few reads, not a few per entry.
             var index = new GroupSearchIndex();
             var count = library.Count(group);
             const int page = 1000;
             for (var skip = 0; skip < count; skip += page)
             {
-                foreach (var entry in library.List(group, skip, page))
+                var entries = library.List(group, skip, page);
+                var found = papers.FindMany(entries.Select(e => e.PaperKey).Distinct().ToList());
+                var texts = extraText.Select(s => s.TextsFor(group, entries)).ToList();
+                foreach (var entry in entries)
                 {
-                    index.Upsert(entry.Number, papers.Find(entry.PaperKey) ?? Paper.Pending(PaperRef.FromKey(entry.PaperKey)), entry.GivenTitle, Extra(group, entry.Number));
+                    var paper = found.TryGetValue(entry.PaperKey, out var p) ? p : Paper.Pending(PaperRef.FromKey(entry.PaperKey));
+                    index.Upsert(entry.Number, paper, entry.GivenTitle, Join(texts.Select(t => t.GetValueOrDefault(entry.Number))));
                 }
             }
 

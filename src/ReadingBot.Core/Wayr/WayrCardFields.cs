@@ -37,10 +37,28 @@ public sealed class DiscussionSearchText(ILibraryStore library, IDiscussionStore
             return null;
         }
 
-        var notes = discussion.ForPaper(group, entry.PaperKey).Select(n => n.Text)
-            .Concat(wayr.PostsForPaper(group, entry.PaperKey).Select(p => p.Note))
-            .Where(t => t.Length > 0)
-            .ToList();
-        return notes.Count == 0 ? null : string.Join('\n', notes);
+        return Join(discussion.ForPaper(group, entry.PaperKey).Select(n => n.Text).Concat(wayr.PostsForPaper(group, entry.PaperKey).Select(p => p.Note)));
+    }
+
+    public IReadOnlyDictionary<int, string> TextsFor(GroupId group, IReadOnlyList<LibraryEntry> entries)
+    {
+        var notes = discussion.ForGroup(group).ToLookup(n => n.PaperKey, n => n.Text);
+        var posts = wayr.AllPosts(group).Where(p => p.PaperKey is not null).OrderBy(p => p.At).ToLookup(p => p.PaperKey!, p => p.Note);
+        var texts = new Dictionary<int, string>();
+        foreach (var entry in entries)
+        {
+            if (Join(notes[entry.PaperKey].Concat(posts[entry.PaperKey])) is { } text)
+            {
+                texts[entry.Number] = text;
+            }
+        }
+
+        return texts;
+    }
+
+    private static string? Join(IEnumerable<string> texts)
+    {
+        var present = texts.Where(t => t.Length > 0).ToList();
+        return present.Count == 0 ? null : string.Join('\n', present);
     }
 }

@@ -52,6 +52,9 @@ public interface IDiscussionStore
     IReadOnlyList<DiscussionNote> ForPaper(GroupId group, string paperKey);
 
     IReadOnlyList<DiscussionNote> ForWeek(GroupId group, WeekKey week);
+
+    /// <summary>Every note of the group, oldest first, in one read (a search index loading the group's library).</summary>
+    IReadOnlyList<DiscussionNote> ForGroup(GroupId group);
 }
 
 /// <summary>Stores presenter volunteers.</summary>

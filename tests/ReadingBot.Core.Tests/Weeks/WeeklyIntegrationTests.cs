@@ -1,5 +1,6 @@
 using System.Text;
 using System.Xml.Linq;
+using ReadingBot.Core.Papers;
 using ReadingBot.Core.Replies;
 using ReadingBot.Core.Weeks;
 using ReadingBot.TestSupport;
@@ -23,6 +24,25 @@ public sealed class WeeklyIntegrationTests : IDisposable
         var found = await bot.TextAsync("/paper search zebrafish");
 
         Assert.Contains("#2", found, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_library_index_loaded_from_the_store_has_the_notes_of_each_paper_and_only_of_it()
+    {
+        await bot.SendAsync("/paper add 1512.03385 Deep Residual Learning");
+        await bot.SendAsync("/week pick 1706.03762", "mod", moderator: true);
+        await bot.SendAsync("/discuss reminds me of zebrafish retina wiring");
+        await bot.SendAsync("/wayr 1512.03385 read: the okapi of architectures", "alice");
+
+        // As after a restart: the index is built from the store in one pass over the library.
+        bot.Get<PaperSearchIndex>().Forget(TestBot.LocalGroup.Id);
+
+        var zebrafish = await bot.TextAsync("/paper search zebrafish");
+        var okapi = await bot.TextAsync("/paper search okapi");
+        Assert.Contains("#2", zebrafish, StringComparison.Ordinal);
+        Assert.DoesNotContain("#1 ", zebrafish, StringComparison.Ordinal);
+        Assert.Contains("#1", okapi, StringComparison.Ordinal);
+        Assert.DoesNotContain("#2", okapi, StringComparison.Ordinal);
     }
 
     [Fact]
