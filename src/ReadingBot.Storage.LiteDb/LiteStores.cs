@@ -311,6 +311,20 @@ public sealed class LiteAdapterStateStore(ReadingBotDatabase db) : ReadingBot.Co
 
     public string? Get(string key) => State.FindById(key)?["value"].AsString;
 
+    public IReadOnlyDictionary<string, string> GetMany(IReadOnlyCollection<string> keys)
+    {
+        var found = new Dictionary<string, string>();
+        foreach (var key in keys.Distinct())
+        {
+            if (Get(key) is { } value)
+            {
+                found[key] = value;
+            }
+        }
+
+        return found;
+    }
+
     public void Set(string key, string value) => State.Upsert(new BsonDocument { ["_id"] = key, ["value"] = value });
 }
 

@@ -91,11 +91,13 @@ public sealed class PgLibraryStore(PostgresDatabase db) : ILibraryStore
         () => db.QueryFirst($"SELECT {Columns} FROM library WHERE group_id = $1 AND number = $2", Read, group.Value, number),
         (view, entry) => entry is null ? null : (view ?? LibraryView.Empty) with { ByNumber = (view ?? LibraryView.Empty).ByNumber.SetItem(number, entry) });
 
+    // A paper that is not in the library is kept as such too: /paper queue asks it of every suggestion each time.
+    // Any change to the group's library forgets its whole view, the known absences with it.
     public LibraryEntry? FindByPaper(GroupId group, string paperKey) => db.Cache.Libraries.Read(
         group.Value,
-        view => view.ByPaper.GetValueOrDefault(paperKey),
-        () => db.QueryFirst($"SELECT {Columns} FROM library WHERE group_id = $1 AND paper_key = $2", Read, group.Value, paperKey),
-        (view, entry) => entry is null ? null : (view ?? LibraryView.Empty) with { ByPaper = (view ?? LibraryView.Empty).ByPaper.SetItem(paperKey, entry) });
+        view => view.ByPaper.TryGetValue(paperKey, out var known) ? new KnownEntry(known) : null,
+        () => new KnownEntry(db.QueryFirst($"SELECT {Columns} FROM library WHERE group_id = $1 AND paper_key = $2", Read, group.Value, paperKey)),
+        (view, known) => (view ?? LibraryView.Empty) with { ByPaper = (view ?? LibraryView.Empty).ByPaper.SetItem(paperKey, known.Entry) }).Entry;
 
     public IReadOnlyList<LibraryEntry> List(GroupId group, int skip, int take) => db.Cache.Libraries.Read(
         group.Value,

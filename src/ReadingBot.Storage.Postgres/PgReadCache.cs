@@ -360,7 +360,10 @@ internal sealed record LibraryView(
     int? Count,
     ImmutableDictionary<(int Skip, int Take), IReadOnlyList<LibraryEntry>> Pages,
     ImmutableDictionary<int, LibraryEntry> ByNumber,
-    ImmutableDictionary<string, LibraryEntry> ByPaper)
+    ImmutableDictionary<string, LibraryEntry?> ByPaper)
 {
-    public static readonly LibraryView Empty = new(null, ImmutableDictionary<(int, int), IReadOnlyList<LibraryEntry>>.Empty, ImmutableDictionary<int, LibraryEntry>.Empty, ImmutableDictionary<string, LibraryEntry>.Empty.WithComparers(StringComparer.Ordinal));
+    public static readonly LibraryView Empty = new(null, ImmutableDictionary<(int, int), IReadOnlyList<LibraryEntry>>.Empty, ImmutableDictionary<int, LibraryEntry>.Empty, ImmutableDictionary<string, LibraryEntry?>.Empty.WithComparers(StringComparer.Ordinal));
 }
+
+/// <summary>What the store said of one paper's library entry, null when the paper is not in the library.</summary>
+internal sealed record KnownEntry(LibraryEntry? Entry);

@@ -43,6 +43,11 @@ public sealed class PgAdapterStateStore(PostgresDatabase db) : IAdapterStateStor
 {
     public string? Get(string key) => db.QueryFirst("SELECT value FROM adapter_state WHERE state_key = $1", r => r.GetString(0), key);
 
+    public IReadOnlyDictionary<string, string> GetMany(IReadOnlyCollection<string> keys) => keys.Count == 0
+        ? new Dictionary<string, string>()
+        : db.Query("SELECT state_key, value FROM adapter_state WHERE state_key = ANY($1)", r => (Key: r.GetString(0), Value: r.GetString(1)), (object)keys.Distinct().ToArray())
+            .ToDictionary(p => p.Key, p => p.Value);
+
     public void Set(string key, string value) =>
         db.Execute("INSERT INTO adapter_state (state_key, value) VALUES ($1, $2) ON CONFLICT (state_key) DO UPDATE SET value = excluded.value", key, value);
 }

@@ -47,6 +47,18 @@ public abstract class DeliveryBatchContract(Func<StoreSet> open) : StoreContract
         Assert.Equal("2", Stores.AdapterState.Get("discord:identifies"));
         Assert.Null(Stores.AdapterState.Get("slack:none"));
     }
+
+    [Fact]
+    public void Adapter_state_reads_several_keys_at_once_leaving_out_the_unset()
+    {
+        Stores.AdapterState.Set("week:a", "ready");
+        Stores.AdapterState.Set("week:b", "declined|bob");
+
+        var found = Stores.AdapterState.GetMany(["week:a", "week:none", "week:b", "week:a"]);
+
+        Assert.Equal(new Dictionary<string, string> { ["week:a"] = "ready", ["week:b"] = "declined|bob" }, found);
+        Assert.Empty(Stores.AdapterState.GetMany([]));
+    }
 }
 
 public abstract class WeeklyStoreContract(Func<StoreSet> open) : StoreContract(open)

@@ -96,6 +96,22 @@ public sealed class ReadCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_paper_known_not_to_be_in_the_library_is_asked_once_and_found_once_another_process_adds_it()
+    {
+        await Task.WhenAll(Listening(first), Listening(second));
+        var library = new PgLibraryStore(first);
+        Assert.Null(library.FindByPaper(GroupId, "arxiv:2401.00003"));
+        var before = first.RoundTrips;
+        Assert.Null(library.FindByPaper(GroupId, "arxiv:2401.00003"));
+        Assert.Equal(before, first.RoundTrips);
+
+        new PgLibraryStore(second).Add(GroupId, Arxiv("2401.00003"), "u1", null, null, DateTimeOffset.UnixEpoch);
+
+        Assert.True(await first.Cache.WaitUntilAsync(() => !first.Cache.Libraries.Holds(GroupId.Value), Patience));
+        Assert.Equal(1, library.FindByPaper(GroupId, "arxiv:2401.00003")?.Number);
+    }
+
+    [Fact]
     public async Task A_paper_record_updated_by_one_process_is_read_by_the_other_after_the_notify()
     {
         await Task.WhenAll(Listening(first), Listening(second));

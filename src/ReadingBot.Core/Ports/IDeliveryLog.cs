@@ -30,5 +30,8 @@ public interface IAdapterStateStore
 {
     string? Get(string key);
 
+    /// <summary>The values of those of <paramref name="keys"/> that are set, in one read (a command that shows several).</summary>
+    IReadOnlyDictionary<string, string> GetMany(IReadOnlyCollection<string> keys);
+
     void Set(string key, string value);
 }

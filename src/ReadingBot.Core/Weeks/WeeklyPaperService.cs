@@ -298,6 +298,9 @@ public sealed class WeeklyPaperService(
         var now = time.GetUtcNow();
         var current = WeekKey.Of(now, zone);
         var upcoming = plans.Range(invocation.GroupId, current, current.Advance(8)).ToDictionary(p => p.Week);
+        var shown = Enumerable.Range(0, 5).Select(current.Advance).ToList();
+        // What the card shows from the adapter state (presenters' answers, a refused native event), in one read.
+        var known = state.GetMany([NativeEventJob.ProblemKey(invocation.GroupId), .. shown.Select(w => PresenterConfirmationJob.AnswerKey(invocation.GroupId, w))]);
         var fields = new List<CardField>();
         for (var i = 0; i < 5; i++)
         {
@@ -308,7 +311,7 @@ public sealed class WeeklyPaperService(
             var value = upcoming.TryGetValue(week, out var plan)
                 ? plan.State == WeekPlanState.Skipped
                     ? "a break"
-                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {group.MomentOf(meeting, withRelative: true)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" + (state.Get(PresenterConfirmationJob.AnswerKey(invocation.GroupId, week)) == "ready" ? " (confirmed)" : "") : "") + (plan.AutoPicked ? " (picked automatically)" : "")
+                    : $"{Describe(invocation.GroupId, plan.PaperKey!)} — meeting {group.MomentOf(meeting, withRelative: true)}" + (plan.Presenter is { } p ? $", presented by {Name(invocation, p)}" + (known.GetValueOrDefault(PresenterConfirmationJob.AnswerKey(invocation.GroupId, week)) == "ready" ? " (confirmed)" : "") : "") + (plan.AutoPicked ? " (picked automatically)" : "")
                 : "not picked yet";
             if (plan is { State: WeekPlanState.Planned } && await InterestedAsync(group, week, cancellationToken) is { } interested)
             {
@@ -333,7 +336,7 @@ public sealed class WeeklyPaperService(
         };
         if (invocation.IsModerator)
         {
-            var problem = group.Setting(WeeklySchedule.NativeEvents) == "on" && state.Get(NativeEventJob.ProblemKey(invocation.GroupId)) is { Length: > 0 } refused ? refused : null;
+            var problem = group.Setting(WeeklySchedule.NativeEvents) == "on" && known.GetValueOrDefault(NativeEventJob.ProblemKey(invocation.GroupId)) is { Length: > 0 } refused ? refused : null;
             // A refused event is told once, in its own line, rather than again in the list of failed posts.
             var failures = posts.Recent(invocation.GroupId, 20)
                 .Where(r => r.State is ScheduledPostState.Failed or ScheduledPostState.Missed && !(problem is not null && r.Kind.StartsWith(NativeEventJob.KindPrefix, StringComparison.Ordinal)))
@@ -349,8 +352,8 @@ public sealed class WeeklyPaperService(
                 notes.Add("For moderators — recent scheduling problems:\n" + string.Join('\n', failures.Select(f => $"{f.Week} {f.Kind}: {f.State.ToString().ToLowerInvariant()} ({f.Detail})")));
             }
 
-            var declined = Enumerable.Range(0, 5).Select(i => current.Advance(i))
-                .Select(w => (Week: w, Answer: state.Get(PresenterConfirmationJob.AnswerKey(invocation.GroupId, w))))
+            var declined = shown
+                .Select(w => (Week: w, Answer: known.GetValueOrDefault(PresenterConfirmationJob.AnswerKey(invocation.GroupId, w))))
                 .Where(a => a.Answer?.StartsWith("declined|", StringComparison.Ordinal) == true && upcoming.GetValueOrDefault(a.Week)?.Presenter is null)
                 .Select(a => $"{Name(invocation, a.Answer!["declined|".Length..])} can't present {a.Week}: the slot is free.").ToList();
             if (declined.Count > 0)
