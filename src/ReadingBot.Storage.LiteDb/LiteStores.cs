@@ -326,6 +326,25 @@ public sealed class LiteAdapterStateStore(ReadingBotDatabase db) : ReadingBot.Co
     }
 
     public void Set(string key, string value) => State.Upsert(new BsonDocument { ["_id"] = key, ["value"] = value });
+
+    // LiteDB is one process, and an insert of an existing _id throws: the first insert wins.
+    public string GetOrAdd(string key, string value)
+    {
+        if (Get(key) is { } kept)
+        {
+            return kept;
+        }
+
+        try
+        {
+            State.Insert(new BsonDocument { ["_id"] = key, ["value"] = value });
+            return value;
+        }
+        catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return Get(key)!;
+        }
+    }
 }
 
 /// <summary>

@@ -50,6 +50,27 @@ public sealed class PgAdapterStateStore(PostgresDatabase db) : IAdapterStateStor
 
     public void Set(string key, string value) =>
         db.Execute("INSERT INTO adapter_state (state_key, value) VALUES ($1, $2) ON CONFLICT (state_key) DO UPDATE SET value = excluded.value", key, value);
+
+    public string GetOrAdd(string key, string value)
+    {
+        while (true)
+        {
+            // The insert returns the value it wrote; on a conflict the existing row answers. A row committed by another
+            // process while this statement ran is outside its snapshot, so the next round reads it.
+            var kept = db.QueryFirst(
+                """
+                WITH added AS (INSERT INTO adapter_state (state_key, value) VALUES ($1, $2) ON CONFLICT (state_key) DO NOTHING RETURNING value)
+                SELECT value FROM added UNION ALL SELECT value FROM adapter_state WHERE state_key = $1 LIMIT 1
+                """,
+                r => r.GetString(0),
+                key,
+                value);
+            if (kept is not null)
+            {
+                return kept;
+            }
+        }
+    }
 }
 
 public sealed class PgThreadLinkStore(PostgresDatabase db) : IThreadLinkStore

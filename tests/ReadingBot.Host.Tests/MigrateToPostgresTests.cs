@@ -50,6 +50,13 @@ public sealed class MigrateToPostgresTests : IDisposable
         Assert.Contains("  weekPlans: 1 read, 1 copied, 0 already there", first.Lines);
         Assert.Contains("  progress: 1 read, 1 copied, 0 already there", first.Lines);
         Assert.Contains("  wayrPosts: 1 read, 1 copied, 0 already there", first.Lines);
+        Assert.Contains("Web link secret: copied (or already there), so links made before the move still open.", first.Lines);
+        using (var postgres = Storage.Postgres.PostgresDatabase.Open(schema.ConnectionString))
+        {
+            var file = File.ReadAllBytes(Path.Combine(data, ReadingBot.Host.Web.WebSecret.FileName));
+            Assert.Equal(Convert.ToBase64String(file), new Storage.Postgres.PgAdapterStateStore(postgres).Get(ReadingBot.Host.Web.WebSecret.StateKey));
+        }
+
         Assert.DoesNotContain(schema.Name, first.Output + first.Errors, StringComparison.Ordinal);
         Assert.Equal(0, second.ExitCode);
         Assert.StartsWith("Done: 0 copied", second.Lines[^1], StringComparison.Ordinal);

@@ -59,6 +59,17 @@ public abstract class DeliveryBatchContract(Func<StoreSet> open) : StoreContract
         Assert.Equal(new Dictionary<string, string> { ["week:a"] = "ready", ["week:b"] = "declined|bob" }, found);
         Assert.Empty(Stores.AdapterState.GetMany([]));
     }
+
+    [Fact]
+    public void Adapter_state_get_or_add_keeps_the_first_value_for_every_caller()
+    {
+        var answers = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 16, i => answers.Add(Stores.AdapterState.GetOrAdd("web:secret", $"value {i}")));
+
+        var kept = Assert.Single(answers.Distinct());
+        Assert.Equal(kept, Stores.AdapterState.Get("web:secret"));
+        Assert.Equal(kept, Stores.AdapterState.GetOrAdd("web:secret", "another"));
+    }
 }
 
 public abstract class WeeklyStoreContract(Func<StoreSet> open) : StoreContract(open)

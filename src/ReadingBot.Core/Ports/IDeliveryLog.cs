@@ -34,4 +34,10 @@ public interface IAdapterStateStore
     IReadOnlyDictionary<string, string> GetMany(IReadOnlyCollection<string> keys);
 
     void Set(string key, string value);
+
+    /// <summary>
+    /// The key's value, after setting it to <paramref name="value"/> if it had none: when processes race, one value
+    /// wins and every process gets that one (a secret they must share).
+    /// </summary>
+    string GetOrAdd(string key, string value);
 }

@@ -1,4 +1,5 @@
 using LiteDB;
+using ReadingBot.Host.Web;
 using ReadingBot.Storage.LiteDb;
 using ReadingBot.Storage.Postgres;
 
@@ -140,6 +141,7 @@ internal static class MigrateToPostgres
                 await output.WriteLineAsync($"  {copy.Collection}: {read} read, {copied} copied, {read - copied} already there");
             }
 
+            await output.WriteLineAsync(CopyWebSecret(dataDirectory, destination));
             await output.WriteLineAsync($"Done: {totalCopied} copied, {totalThere} already there.");
             return 0;
         }
@@ -153,6 +155,24 @@ internal static class MigrateToPostgres
             await errors.WriteLineAsync("ReadingBot cannot migrate: " + ex.Message.Replace(PostgresDatabase.ConnectionStringKey, TargetOption, StringComparison.Ordinal));
             return ReadingBotHost.ExitDatabaseUnavailable;
         }
+    }
+
+    /// <summary>
+    /// The web's link secret moves too (on PostgreSQL it is kept in adapter_state), so links made before the move
+    /// still open; a secret PostgreSQL has already is kept, since processes there sign with it.
+    /// </summary>
+    private static string CopyWebSecret(string dataDirectory, PostgresDatabase destination)
+    {
+        var file = Path.Combine(dataDirectory, WebSecret.FileName);
+        if (!File.Exists(file))
+        {
+            return "Web link secret: none to copy.";
+        }
+
+        var mine = Convert.ToBase64String(WebSecret.LoadOrCreate(file));
+        return new PgAdapterStateStore(destination).GetOrAdd(WebSecret.StateKey, mine) == mine
+            ? "Web link secret: copied (or already there), so links made before the move still open."
+            : "Web link secret: PostgreSQL has its own, kept; links made before the move stop working.";
     }
 
     /// <summary>Copies one collection in batches of <see cref="BatchSize"/> rows, each batch one transaction and one round trip.</summary>

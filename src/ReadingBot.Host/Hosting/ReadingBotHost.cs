@@ -245,9 +245,9 @@ public static class ReadingBotHost
         services.AddHostServices(builder.Configuration, adapters);
         if (storage.LiteDb is null)
         {
-            // The web's link secret is kept beside a LiteDB file; without one it lives in this process's memory, so
-            // links last until a restart and one process cannot check another's (to be kept in the shared store).
-            services.AddSingleton(_ => new WebSecret(ReadingBotDatabase.OpenMemory()));
+            // The web's link secret is kept beside a LiteDB file; on the shared store it is kept there, so a link made
+            // by one process opens on any other, and after a restart.
+            services.AddSingleton(sp => WebSecret.Shared(sp.GetRequiredService<IAdapterStateStore>()));
         }
 
         if (LocalChatEnabled(builder.Configuration))

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using ReadingBot.Core.Groups;
+using ReadingBot.Core.Ports;
 using ReadingBot.Core.Web;
 using ReadingBot.Host.Composition;
 using ReadingBot.Storage.LiteDb;
@@ -14,7 +15,8 @@ namespace ReadingBot.Host.Web;
 
 /// <summary>
 /// The server secret links are signed with: 32 random bytes made at first start and kept in <c>&lt;data&gt;/web-secret</c>
-/// beside the database, so links survive restarts. A database in memory (tests) gets a secret in memory.
+/// beside the database, so links survive restarts. A database in memory (tests) gets a secret in memory. On a shared
+/// store (PostgreSQL) the secret is kept in it (<see cref="Shared"/>), so every process signs and checks the same links.
 /// </summary>
 public sealed class WebSecret
 {
@@ -29,7 +31,25 @@ public sealed class WebSecret
             : RandomNumberGenerator.GetBytes(Length));
     }
 
+    private WebSecret(Func<byte[]> load)
+    {
+        key = new Lazy<byte[]>(load);
+    }
+
+    /// <summary>The adapter-state key of the secret in a shared store.</summary>
+    public const string StateKey = "web:link-secret";
+
     public ReadOnlySpan<byte> Key => key.Value;
+
+    /// <summary>The secret kept in a store every process uses: the first process to start makes it, the others read it.</summary>
+    public static WebSecret Shared(IAdapterStateStore state) => new(() =>
+    {
+        var kept = state.GetOrAdd(StateKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(Length)));
+        var bytes = new byte[Length];
+        return Convert.TryFromBase64String(kept, bytes, out var written) && written == Length
+            ? bytes
+            : throw new InvalidOperationException($"The stored web secret ({StateKey} in adapter_state) is not {Length} bytes of base64. Delete that row to make a new one (old links stop working).");
+    });
 
     /// <summary>Reads the secret, or writes a new one readable by the owner only.</summary>
     public static byte[] LoadOrCreate(string file)

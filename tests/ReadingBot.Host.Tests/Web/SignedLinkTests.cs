@@ -203,4 +203,30 @@ public sealed class WebSecretTests : IDisposable
 
         Assert.Equal(200, (await second.GetAsync(path)).Status);
     }
+
+    [Fact]
+    public void On_a_shared_store_every_process_gets_the_secret_the_first_one_made()
+    {
+        using var database = ReadingBot.Storage.LiteDb.ReadingBotDatabase.OpenMemory();
+        var state = new ReadingBot.Storage.LiteDb.LiteAdapterStateStore(database);
+
+        var first = WebSecret.Shared(state).Key.ToArray();
+        var second = WebSecret.Shared(state).Key.ToArray();
+
+        Assert.Equal(32, first.Length);
+        Assert.Equal(first, second);
+        Assert.Equal(Convert.ToBase64String(first), state.Get(WebSecret.StateKey));
+    }
+
+    [Fact]
+    public void A_damaged_shared_secret_is_refused_with_what_to_delete()
+    {
+        using var database = ReadingBot.Storage.LiteDb.ReadingBotDatabase.OpenMemory();
+        var state = new ReadingBot.Storage.LiteDb.LiteAdapterStateStore(database);
+        state.Set(WebSecret.StateKey, "c2hvcnQ=");
+
+        var refused = Assert.Throws<InvalidOperationException>(() => WebSecret.Shared(state).Key.Length);
+
+        Assert.Contains("web:link-secret", refused.Message, StringComparison.Ordinal);
+    }
 }
