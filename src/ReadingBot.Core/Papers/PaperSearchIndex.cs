@@ -67,11 +67,8 @@ public sealed class PaperSearchIndex(ILibraryStore library, IPaperStore papers, 
     }
 
     /// <summary>Forgets a group's index (its data was removed).</summary>
-    public void Forget(GroupId group)
-    {
-        groups.TryRemove(group, out _);
-        gates.TryRemove(group, out _);
-    }
+    /// <remarks>The group's gate stays: a load holding it while the group is forgotten must not race a second gate's load.</remarks>
+    public void Forget(GroupId group) => groups.TryRemove(group, out _);
 
     public IReadOnlyList<SearchHit> Search(GroupId group, string query, int limit) => For(group).Search(query, limit);
 
