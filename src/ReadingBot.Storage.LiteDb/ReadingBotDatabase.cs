@@ -17,6 +17,7 @@ public sealed class ReadingBotDatabase : IDisposable
 
     private readonly FileStream? lockFile;
     private readonly object checkpointGate = new();
+    private readonly Lock transactionGate = new();
 
     private ReadingBotDatabase(LiteDatabase database, FileStream? lockFile, string? path, DeliveryJournal deliveries)
     {
@@ -124,28 +125,34 @@ public sealed class ReadingBotDatabase : IDisposable
     /// </summary>
     public T InTransaction<T>(Func<T> work)
     {
-        var started = Database.BeginTrans();
-        try
+        // LiteDB reads in a transaction see a snapshot and take the write lock only when they write, so two adds that
+        // read the same counter (a group's next paper number, a week's next post number) would both take it. One
+        // explicit transaction at a time in the process (the file has one process) makes read-then-write safe.
+        lock (transactionGate)
         {
-            var result = work();
-            if (started)
+            var started = Database.BeginTrans();
+            try
             {
-                Database.Commit();
-            }
+                var result = work();
+                if (started)
+                {
+                    Database.Commit();
+                }
 
-            return result;
-        }
-        catch
-        {
-            if (started)
+                return result;
+            }
+            catch
             {
-                Database.Rollback();
+                if (started)
+                {
+                    Database.Rollback();
+                }
+
+                // The work may have read or forgotten a record inside the transaction: start the caches afresh.
+                ClearCaches();
+
+                throw;
             }
-
-            // The work may have read or forgotten a record inside the transaction: start the caches afresh.
-            ClearCaches();
-
-            throw;
         }
     }
 

@@ -350,7 +350,8 @@ public sealed class GatewayTests
         }
 
         var quick = await bot.Emulator.SendCommandAsync(GuildA, ChannelA, Bob, "help");
-        Assert.Contains("ReadingBot commands", await quick.ReplyTextAsync(Wait));
+        var help = await quick.ReplyTextAsync(Wait);
+        Assert.True(help.Contains("ReadingBot commands", StringComparison.Ordinal), help + "\n" + bot.Logs.Text);
         foreach (var interaction in slow)
         {
             Assert.Contains("Added", await interaction.ReplyTextAsync(Wait));
