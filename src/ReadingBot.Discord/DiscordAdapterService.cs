@@ -49,6 +49,8 @@ public sealed class DiscordAdapterService(
                 return;
             }
 
+            // Handlers may block a pool thread; enough ready threads keep the Gateway readers' heartbeats on time.
+            Core.Inbound.ThreadPoolReserve.Ensure(options.Value.MaxConcurrentHandlers);
             await shards.RunAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -354,7 +354,8 @@ public sealed class GatewayTests
         Assert.True(help.Contains("ReadingBot commands", StringComparison.Ordinal), help + "\n" + bot.Logs.Text);
         foreach (var interaction in slow)
         {
-            Assert.Contains("Added", await interaction.ReplyTextAsync(Wait));
+            var added = await interaction.ReplyTextAsync(Wait);
+            Assert.True(added.Contains("Added", StringComparison.Ordinal), added + "\n" + bot.Logs.Text);
             Assert.Equal(5, interaction.CallbackType);
             Assert.Empty(interaction.Errors);
         }

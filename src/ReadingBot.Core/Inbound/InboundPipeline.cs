@@ -92,7 +92,6 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
         Capacity = Math.Max(1, options.Capacity);
         workers = Math.Max(1, options.Workers);
         slots = new SemaphoreSlim(Capacity, Capacity);
-        BlockingThreadReserve.Add(workers);
         this.claims = claims;
         this.tenants = tenants;
         this.scopes = scopes;
@@ -162,7 +161,6 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
     {
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
-            BlockingThreadReserve.Add(-workers);
             stopping.Cancel();
         }
     }
@@ -174,7 +172,6 @@ public sealed class InboundPipeline<TItem> : IAsyncDisposable, IDisposable
             return;
         }
 
-        BlockingThreadReserve.Add(-workers);
         await stopping.CancelAsync();
         if (Volatile.Read(ref running) == 0)
         {
@@ -364,29 +361,5 @@ public static class InboundPipelineRegistration
         services.AddSingleton<THandler>();
         services.AddSingleton<IInboundHandler<TItem>>(sp => sp.GetRequiredService<THandler>());
         return services;
-    }
-}
-
-/// <summary>
-/// Keeps enough thread-pool threads ready for the handlers that may block one (the store is synchronous; a metadata
-/// source may be slow). With the pool's default minimum (one thread per core) a few such handlers starve the timers
-/// and socket readers for seconds while the pool grows, one thread at a time: Slack's 3 s ack and Discord's heartbeat
-/// are then missed. Every pipeline of the process adds its workers, and the minimum is raised to their sum plus a
-/// margin for the readers, timers and the scheduler.
-/// </summary>
-internal static class BlockingThreadReserve
-{
-    private const int Margin = 8;
-    private static int reserved;
-
-    /// <summary>Adds a pipeline's workers (a negative count when it stops); the minimum is only ever raised.</summary>
-    public static void Add(int workers)
-    {
-        var wanted = Interlocked.Add(ref reserved, workers) + Margin;
-        ThreadPool.GetMinThreads(out var current, out var completionPorts);
-        if (current < wanted)
-        {
-            ThreadPool.SetMinThreads(wanted, completionPorts);
-        }
     }
 }

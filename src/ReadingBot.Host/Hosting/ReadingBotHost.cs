@@ -271,6 +271,9 @@ public static class ReadingBotHost
         services.AddHostedService<WeeklySchedulerService>();
         if (adapters.Slack)
         {
+            // Slack's workers block a pool thread on the synchronous store; on two cores the default minimum left the
+            // ack timers waiting, and Slack redelivered after 3 s (SlackMultiProcessTests). Discord's adapter does the same.
+            ThreadPoolReserve.Ensure(configuration.GetValue("Slack:Workers", new ReadingBot.Slack.SlackOptions().Workers));
             services.AddSingleton<IChatAdapterStatus>(sp =>
             {
                 var state = sp.GetRequiredService<SlackConnectionState>();
