@@ -348,37 +348,32 @@ public sealed class LiteAdapterStateStore(ReadingBotDatabase db) : ReadingBot.Co
 }
 
 /// <summary>
-/// Session starts, one small document each. LiteDB is one process by design, so a lock per database (shared by every
-/// ledger over it) makes the count and the insert one step.
+/// Session starts, one small document each. The count and the insert are one transaction, and the database runs one
+/// explicit transaction at a time (<see cref="ReadingBotDatabase.InTransaction{T}"/>), so they are one step.
 /// </summary>
 public sealed class LiteSessionStartLedger(ReadingBotDatabase db) : ReadingBot.Core.Ports.ISessionStartLedger
 {
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ReadingBotDatabase, Lock> Gates = new();
-
     private ILiteCollection<BsonDocument> Starts => db.Database.GetCollection(Collections.SessionStarts);
 
     public bool TryTake(string ledger, int shardId, DateTimeOffset at, int dailyCap)
     {
-        lock (Gates.GetValue(db, _ => new Lock()))
+        return db.InTransaction(() =>
         {
-            return db.InTransaction(() =>
+            var since = at - ReadingBot.Core.Ports.ISessionStartLedger.Window;
+            var all = Starts.Find(Where.Equal("ledger", ledger)).ToList();
+            foreach (var old in all.Where(d => Documents.ReadInstant(d["at"]) <= since))
             {
-                var since = at - ReadingBot.Core.Ports.ISessionStartLedger.Window;
-                var all = Starts.Find(Where.Equal("ledger", ledger)).ToList();
-                foreach (var old in all.Where(d => Documents.ReadInstant(d["at"]) <= since))
-                {
-                    Starts.Delete(old["_id"]);
-                }
+                Starts.Delete(old["_id"]);
+            }
 
-                if (all.Count(d => Documents.ReadInstant(d["at"]) > since) >= dailyCap)
-                {
-                    return false;
-                }
+            if (all.Count(d => Documents.ReadInstant(d["at"]) > since) >= dailyCap)
+            {
+                return false;
+            }
 
-                Starts.Insert(new BsonDocument { ["ledger"] = ledger, ["at"] = Documents.Instant(at), ["shard"] = shardId });
-                return true;
-            });
-        }
+            Starts.Insert(new BsonDocument { ["ledger"] = ledger, ["at"] = Documents.Instant(at), ["shard"] = shardId });
+            return true;
+        });
     }
 
     public IReadOnlyList<ReadingBot.Core.Ports.SessionStart> Recent(string ledger, DateTimeOffset now) =>
