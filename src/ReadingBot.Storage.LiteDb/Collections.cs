@@ -98,11 +98,24 @@ public sealed class CollectionRegistry
     /// <summary>Collections whose documents belong to a group (field <c>group</c>), in declaration order.</summary>
     public IReadOnlyList<string> GroupOwned { get; }
 
-    /// <summary>Ensures every declared index (cheap when it exists, so it runs on every start).</summary>
-    public void EnsureIndexes(LiteDatabase db)
+    /// <summary>
+    /// Creates every declared collection that does not exist yet, then ensures every declared index (both cheap when
+    /// done, so this runs on every start). A collection must exist before commands run: LiteDB 5 fails a read of a
+    /// collection that another transaction is creating at that moment ("page type must be collection page",
+    /// litedb-org/LiteDB#2792) and then refuses every later call, so two first commands of a fresh database could
+    /// take the whole bot down.
+    /// </summary>
+    public void EnsureCollectionsAndIndexes(LiteDatabase db)
     {
+        var existing = db.GetCollectionNames().ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var collection in All)
         {
+            if (!existing.Contains(collection.Name))
+            {
+                // Inserting no documents still creates the collection (its page and its _id index) and commits it.
+                db.GetCollection(collection.Name).Insert(Array.Empty<BsonDocument>());
+            }
+
             foreach (var index in collection.Indexes)
             {
                 db.GetCollection(collection.Name).EnsureIndex(index.Field, index.Unique);

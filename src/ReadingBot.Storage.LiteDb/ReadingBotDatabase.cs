@@ -165,7 +165,7 @@ public sealed class ReadingBotDatabase : IDisposable
         }
 
         // Indexes are ensured on every start (cheap when they exist); versioned steps change data shapes.
-        Registry.EnsureIndexes(Database);
+        Registry.EnsureCollectionsAndIndexes(Database);
         if (version is > 0 and < 2)
         {
             // Schema 2 indexes finished readings by group and time; readings saved before it get their key now.

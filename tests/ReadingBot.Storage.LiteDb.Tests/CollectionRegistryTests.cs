@@ -21,10 +21,38 @@ public sealed class CollectionRegistryTests
         }
 
         var declared = bot.Database.Registry.All.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        var written = bot.Database.Database.GetCollectionNames().Where(n => !n.StartsWith('$')).ToList();
+        var database = bot.Database.Database;
+        var written = database.GetCollectionNames().Where(n => !n.StartsWith('$') && database.GetCollection(n).Count() > 0).ToList();
 
         Assert.True(written.Count >= 10, "the commands wrote to only " + string.Join(", ", written));
         Assert.All(written, name => Assert.Contains(name, declared));
+    }
+
+    [Fact]
+    public void A_new_database_holds_every_declared_collection_before_the_first_command()
+    {
+        // LiteDB 5 fails (and then closes) the engine when a collection is read while another transaction creates it
+        // (litedb-org/LiteDB#2792): two first commands of a fresh bot did exactly that on "groups".
+        var directory = Directory.CreateTempSubdirectory("readingbot-collections-");
+        try
+        {
+            using (var database = ReadingBotDatabase.OpenFile(directory.FullName))
+            {
+                var names = database.Database.GetCollectionNames().ToHashSet(StringComparer.Ordinal);
+                Assert.All(database.Registry.All, c => Assert.Contains(c.Name, names));
+            }
+
+            // A second start finds them and creates nothing twice.
+            using (var again = ReadingBotDatabase.OpenFile(directory.FullName))
+            {
+                Assert.Equal(again.Registry.All.Count, again.Database.GetCollectionNames().Count(n => again.Registry.All.Any(c => c.Name == n)));
+                Assert.All(again.Registry.All, c => Assert.Equal(0, again.Database.GetCollection(c.Name).Count()));
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     [Fact]
