@@ -324,7 +324,8 @@ public sealed class GatewayTests
             await DiscordEmulator.WaitUntilAsync(() => bot.Emulator.Connections > connectionsBefore && bot.Emulator.IsSessionLive, Wait, $"a live session after fault {i} ({fault})");
         }
 
-        Assert.Equal(1 + mustIdentify, bot.Emulator.Identifies);
+        Assert.True(1 + mustIdentify == bot.Emulator.Identifies, $"{bot.Emulator.Identifies} identifies, {1 + mustIdentify} expected; "
+            + $"{bot.Emulator.HeartbeatTimeouts} heartbeat timeouts; client close codes [{string.Join(", ", bot.Emulator.ClientCloseCodes)}]\n{bot.Logs.Text}");
         Assert.True(bot.Emulator.SuccessfulResumes >= 40 - mustIdentify - 2, $"{bot.Emulator.SuccessfulResumes} resumes");
         Assert.Equal(0, bot.Emulator.ResumesOnGatewayPath);
         Assert.Equal(0, bot.Emulator.TokenResets);
