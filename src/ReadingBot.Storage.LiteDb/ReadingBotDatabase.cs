@@ -18,6 +18,8 @@ public sealed class ReadingBotDatabase : IDisposable
     private readonly FileStream? lockFile;
     private readonly object checkpointGate = new();
     private readonly Lock transactionGate = new();
+    private static readonly BsonValue ProbeId = new("\0probe");
+    private bool disposed;
 
     private ReadingBotDatabase(LiteDatabase database, FileStream? lockFile, string? path, DeliveryJournal deliveries)
     {
@@ -222,8 +224,33 @@ public sealed class ReadingBotDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// The error with which LiteDB closed its engine (an I/O error, a failed internal check), or null while it is open
+    /// or after this process closed it itself. A closed engine refuses every call until the file is opened again.
+    /// </summary>
+    public Exception? ClosedBy()
+    {
+        if (Volatile.Read(ref disposed))
+        {
+            return null;
+        }
+
+        try
+        {
+            // The cheapest call that passes the engine's state check: a primary-key lookup of no document.
+            Database.GetCollection(Collections.Groups).FindById(ProbeId);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException || ex is LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE or LiteException.ENGINE_DISPOSED })
+        {
+            // A read on a closed engine meets its disposed locks first; a write meets the error it closed with.
+            return Volatile.Read(ref disposed) ? null : ex;
+        }
+    }
+
     public void Dispose()
     {
+        Volatile.Write(ref disposed, true);
         Database.Dispose();
         Deliveries.Dispose();
         lockFile?.Dispose();
@@ -255,7 +282,7 @@ public sealed class ReadingBotDatabase : IDisposable
         old.DeleteAll();
     }
 
-    private static string FirstLine(string message)
+    internal static string FirstLine(string message)
     {
         var newline = message.IndexOf('\n', StringComparison.Ordinal);
         return newline < 0 ? message : message[..newline];

@@ -66,6 +66,7 @@ public static class StorageComposition
         services.AddSingleton<IFollowStore, LiteFollowStore>();
         services.AddSingleton<IEnrichmentStore, LiteEnrichmentStore>();
         services.AddHostedService<CheckpointService>();
+        services.AddHostedService(sp => new EngineWatchService(sp.GetRequiredService<ReadingBotDatabase>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 }

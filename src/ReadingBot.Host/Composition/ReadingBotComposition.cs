@@ -96,7 +96,7 @@ internal sealed class OpenedStorage : IDisposable
     {
         try
         {
-            return LiteDb is not null ? LiteDb.Database.UserVersion >= 0 : Postgres!.IsReachable();
+            return LiteDb is not null ? LiteDb.ClosedBy() is null : Postgres!.IsReachable();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
