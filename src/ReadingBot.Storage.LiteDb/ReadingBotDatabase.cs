@@ -1,4 +1,5 @@
 using LiteDB;
+using LiteDB.Engine;
 
 namespace ReadingBot.Storage.LiteDb;
 
@@ -17,13 +18,15 @@ public sealed class ReadingBotDatabase : IDisposable
 
     private readonly FileStream? lockFile;
     private readonly object checkpointGate = new();
-    private readonly Lock transactionGate = new();
     private static readonly BsonValue ProbeId = new("\0probe");
     private bool disposed;
 
-    private ReadingBotDatabase(LiteDatabase database, FileStream? lockFile, string? path, DeliveryJournal deliveries)
+    private readonly OneWriterEngine engine;
+
+    private ReadingBotDatabase(LiteEngine liteEngine, FileStream? lockFile, string? path, DeliveryJournal deliveries)
     {
-        Database = database;
+        engine = new OneWriterEngine(liteEngine);
+        Database = new LiteDatabase(engine, Documents.CreateMapper());
         this.lockFile = lockFile;
         FilePath = path;
         Deliveries = deliveries;
@@ -96,8 +99,11 @@ public sealed class ReadingBotDatabase : IDisposable
 
         try
         {
-            var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, Documents.CreateMapper());
-            return new ReadingBotDatabase(db, lockStream, path, journal);
+            // Direct mode (this process alone, guarded by the lock file). AutoRebuild: a file that LiteDB marked damaged
+            // when it closed its engine (see EngineWatchService) is rebuilt as it opens, keeping a copy of the old one
+            // beside it and what it could not read in its _rebuild_errors collection.
+            var liteEngine = new LiteEngine(new EngineSettings { Filename = path, AutoRebuild = true });
+            return new ReadingBotDatabase(liteEngine, lockStream, path, journal);
         }
         catch (Exception ex) when (ex is LiteException or InvalidCastException or IOException or FormatException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
         {
@@ -109,7 +115,7 @@ public sealed class ReadingBotDatabase : IDisposable
 
     /// <summary>A database on a stream, for tests and benchmarks: the real engine, no file.</summary>
     public static ReadingBotDatabase OpenMemory(Stream? stream = null) =>
-        new(new LiteDatabase(stream ?? new MemoryStream(), Documents.CreateMapper()), null, null, DeliveryJournal.InMemory());
+        new(new LiteEngine(new EngineSettings { DataStream = stream ?? new MemoryStream() }), null, null, DeliveryJournal.InMemory());
 
     /// <summary>Writes committed pages into the data file and fsyncs it; called after critical writes and on a timer.</summary>
     public void Checkpoint()
@@ -128,9 +134,10 @@ public sealed class ReadingBotDatabase : IDisposable
     public T InTransaction<T>(Func<T> work)
     {
         // LiteDB reads in a transaction see a snapshot and take the write lock only when they write, so two adds that
-        // read the same counter (a group's next paper number, a week's next post number) would both take it. One
-        // explicit transaction at a time in the process (the file has one process) makes read-then-write safe.
-        lock (transactionGate)
+        // read the same counter (a group's next paper number, a week's next post number) would both take it. The
+        // engine's write gate, held for the whole transaction, makes read-then-write safe and keeps every other write
+        // out until the commit (the file has one process).
+        lock (engine.WriteGate)
         {
             var started = Database.BeginTrans();
             try
