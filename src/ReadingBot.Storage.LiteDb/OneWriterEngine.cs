@@ -20,13 +20,7 @@ internal sealed class OneWriterEngine(LiteEngine inner) : ILiteEngine
 
     public int Checkpoint() => inner.Checkpoint();
 
-    public long Rebuild(RebuildOptions options)
-    {
-        lock (WriteGate)
-        {
-            return inner.Rebuild(options);
-        }
-    }
+    public long Rebuild(RebuildOptions options) => Write(() => inner.Rebuild(options));
 
     public bool BeginTrans() => inner.BeginTrans();
 
@@ -36,95 +30,37 @@ internal sealed class OneWriterEngine(LiteEngine inner) : ILiteEngine
 
     public IBsonDataReader Query(string collection, Query query) => inner.Query(collection, query);
 
-    public int Insert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId)
-    {
-        lock (WriteGate)
-        {
-            return inner.Insert(collection, docs, autoId);
-        }
-    }
+    public int Insert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId) => Write(() => inner.Insert(collection, docs, autoId));
 
-    public int Update(string collection, IEnumerable<BsonDocument> docs)
-    {
-        lock (WriteGate)
-        {
-            return inner.Update(collection, docs);
-        }
-    }
+    public int Update(string collection, IEnumerable<BsonDocument> docs) => Write(() => inner.Update(collection, docs));
 
-    public int UpdateMany(string collection, BsonExpression transform, BsonExpression predicate)
-    {
-        lock (WriteGate)
-        {
-            return inner.UpdateMany(collection, transform, predicate);
-        }
-    }
+    public int UpdateMany(string collection, BsonExpression transform, BsonExpression predicate) => Write(() => inner.UpdateMany(collection, transform, predicate));
 
-    public int Upsert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId)
-    {
-        lock (WriteGate)
-        {
-            return inner.Upsert(collection, docs, autoId);
-        }
-    }
+    public int Upsert(string collection, IEnumerable<BsonDocument> docs, BsonAutoId autoId) => Write(() => inner.Upsert(collection, docs, autoId));
 
-    public int Delete(string collection, IEnumerable<BsonValue> ids)
-    {
-        lock (WriteGate)
-        {
-            return inner.Delete(collection, ids);
-        }
-    }
+    public int Delete(string collection, IEnumerable<BsonValue> ids) => Write(() => inner.Delete(collection, ids));
 
-    public int DeleteMany(string collection, BsonExpression predicate)
-    {
-        lock (WriteGate)
-        {
-            return inner.DeleteMany(collection, predicate);
-        }
-    }
+    public int DeleteMany(string collection, BsonExpression predicate) => Write(() => inner.DeleteMany(collection, predicate));
 
-    public bool DropCollection(string name)
-    {
-        lock (WriteGate)
-        {
-            return inner.DropCollection(name);
-        }
-    }
+    public bool DropCollection(string name) => Write(() => inner.DropCollection(name));
 
-    public bool RenameCollection(string name, string newName)
-    {
-        lock (WriteGate)
-        {
-            return inner.RenameCollection(name, newName);
-        }
-    }
+    public bool RenameCollection(string name, string newName) => Write(() => inner.RenameCollection(name, newName));
 
-    public bool EnsureIndex(string collection, string name, BsonExpression expression, bool unique)
-    {
-        lock (WriteGate)
-        {
-            return inner.EnsureIndex(collection, name, expression, unique);
-        }
-    }
+    public bool EnsureIndex(string collection, string name, BsonExpression expression, bool unique) => Write(() => inner.EnsureIndex(collection, name, expression, unique));
 
-    public bool DropIndex(string collection, string name)
-    {
-        lock (WriteGate)
-        {
-            return inner.DropIndex(collection, name);
-        }
-    }
+    public bool DropIndex(string collection, string name) => Write(() => inner.DropIndex(collection, name));
 
     public BsonValue Pragma(string name) => inner.Pragma(name);
 
-    public bool Pragma(string name, BsonValue value)
+    public bool Pragma(string name, BsonValue value) => Write(() => inner.Pragma(name, value));
+
+    public void Dispose() => inner.Dispose();
+
+    private T Write<T>(Func<T> write)
     {
         lock (WriteGate)
         {
-            return inner.Pragma(name, value);
+            return write();
         }
     }
-
-    public void Dispose() => inner.Dispose();
 }
