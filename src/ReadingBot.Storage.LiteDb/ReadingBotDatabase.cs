@@ -16,12 +16,12 @@ public sealed class ReadingBotDatabase : IDisposable
     /// <summary>The schema this code reads and writes.</summary>
     public const int SchemaVersion = 4;
 
+    private static readonly BsonValue ProbeId = new("\0probe");
+
     private readonly FileStream? lockFile;
     private readonly object checkpointGate = new();
-    private static readonly BsonValue ProbeId = new("\0probe");
-    private bool disposed;
-
     private readonly OneWriterEngine engine;
+    private bool disposed;
 
     private ReadingBotDatabase(LiteEngine liteEngine, FileStream? lockFile, string? path, DeliveryJournal deliveries)
     {
@@ -244,7 +244,7 @@ public sealed class ReadingBotDatabase : IDisposable
 
         try
         {
-            // The cheapest call that passes the engine's state check: a primary-key lookup of no document.
+            // The cheapest call into the engine: a primary-key lookup of no document.
             Database.GetCollection(Collections.Groups).FindById(ProbeId);
             return null;
         }
