@@ -102,5 +102,36 @@ public sealed class DeliveryJournalTests : IDisposable
         Assert.False(new LiteDeliveryLog(reopened).TryRecord("slack:event:Old", At, At.AddMinutes(30)));
     }
 
+    [Fact]
+    public void A_snapshot_reads_each_held_id_back_once_with_its_latest_expiry()
+    {
+        using var db = ReadingBotDatabase.OpenFile(directory);
+        var log = new LiteDeliveryLog(db);
+        log.TryRecord("slack:envelope:again", At, At.AddMinutes(5));
+        log.TryRecord("slack:envelope:gone", At, At.AddMinutes(5));
+        log.TryRecord("discord:interaction:a\nb%", At, At.AddMinutes(30));
+        Assert.Equal(2, log.Purge(At.AddMinutes(6)));
+        Assert.True(log.TryRecord("slack:envelope:again", At.AddMinutes(6), At.AddMinutes(60)));
+
+        var held = db.Deliveries.Snapshot().OrderBy(k => k.Key, StringComparer.Ordinal).ToList();
+
+        Assert.Equal([new DeliveryKey("discord:interaction:a\nb%", At.AddMinutes(30)), new DeliveryKey("slack:envelope:again", At.AddMinutes(60))], held);
+    }
+
+    [Fact]
+    public void An_in_memory_journal_keeps_its_claims_through_a_rewrite()
+    {
+        using var db = ReadingBotDatabase.OpenMemory();
+        var log = new LiteDeliveryLog(db);
+        log.TryRecordAll([.. Enumerable.Range(0, 2000).Select(i => new DeliveryKey($"old:{i}", At.AddMinutes(5)))], At);
+        log.TryRecord("young", At, At.AddMinutes(30));
+
+        Assert.Equal(2000, log.Purge(At.AddMinutes(10)));
+
+        Assert.False(log.TryRecord("young", At.AddMinutes(11), At.AddMinutes(40)));
+        Assert.True(log.TryRecord("old:7", At.AddMinutes(11), At.AddMinutes(40)));
+        Assert.Equal(["old:7", "young"], db.Deliveries.Snapshot().Select(k => k.Key).Order(StringComparer.Ordinal));
+    }
+
     private static DeliveryKey Key(string key) => new(key, At.AddMinutes(10));
 }
