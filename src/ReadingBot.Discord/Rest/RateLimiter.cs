@@ -65,12 +65,44 @@ public sealed record RouteInfo(string Method, string Template, string Major, boo
 public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 45)
 {
     private static readonly TimeSpan AbsurdReset = TimeSpan.FromHours(1);
+
+    /// <summary>How often buckets whose reset has passed are forgotten.</summary>
+    internal static readonly TimeSpan SweepPeriod = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<string, string> bucketOfRoute = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BucketState> buckets = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> routeGates = new(StringComparer.Ordinal);
+
+    // A gate lives while a request holds or waits for it. An interaction's callback is its own route (its id is the
+    // major parameter), so gates kept for good grew by one for every command the bot ever answered.
+    private readonly Dictionary<string, RouteGate> routeGates = new(StringComparer.Ordinal);
+    private readonly Lock routeGatesLock = new();
+    private long lastSweepTicks = time.GetUtcNow().UtcTicks;
     private readonly List<GlobalSlot> globalWindow = [];
     private readonly Lock globalGate = new();
     private DateTimeOffset globalPausedUntil;
+
+    /// <summary>Routes with a gate now (held or waited for), for tests.</summary>
+    internal int GatedRoutes
+    {
+        get
+        {
+            lock (routeGatesLock)
+            {
+                return routeGates.Count;
+            }
+        }
+    }
+
+    /// <summary>Buckets whose limits are known now, for tests.</summary>
+    internal int KnownBuckets => buckets.Count;
+
+    private sealed class RouteGate
+    {
+        public SemaphoreSlim Semaphore { get; } = new(1, 1);
+
+        /// <summary>Requests holding or waiting for it; guarded by <see cref="routeGatesLock"/>.</summary>
+        public int Users { get; set; }
+    }
 
     private sealed class BucketState
     {
@@ -81,8 +113,18 @@ public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 
     /// <summary>Waits until <paramref name="route"/> may be sent; dispose the lease once the response is in.</summary>
     public async Task<IDisposable> AcquireAsync(RouteInfo route, CancellationToken cancellationToken)
     {
-        var gate = routeGates.GetOrAdd(route.Key + ":" + route.Major, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
+        var key = route.Key + ":" + route.Major;
+        var gate = EnterGate(key);
+        try
+        {
+            await gate.Semaphore.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            LeaveGate(key, gate);
+            throw;
+        }
+
         try
         {
             while (true)
@@ -118,12 +160,39 @@ public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 
                 }
             }
 
-            return new Lease(gate, slot, this);
+            return new Lease(key, gate, slot, this);
         }
         catch
         {
-            gate.Release();
+            gate.Semaphore.Release();
+            LeaveGate(key, gate);
             throw;
+        }
+    }
+
+    private RouteGate EnterGate(string key)
+    {
+        lock (routeGatesLock)
+        {
+            if (!routeGates.TryGetValue(key, out var gate))
+            {
+                routeGates[key] = gate = new RouteGate();
+            }
+
+            gate.Users++;
+            return gate;
+        }
+    }
+
+    private void LeaveGate(string key, RouteGate gate)
+    {
+        lock (routeGatesLock)
+        {
+            // Whoever waits for the gate counted itself in before waiting, so a gate left with no users has no waiters.
+            if (--gate.Users == 0)
+            {
+                routeGates.Remove(key);
+            }
         }
     }
 
@@ -156,6 +225,35 @@ public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 
         {
             state.Remaining = remaining;
             state.ResetAt = now + reset;
+        }
+
+        SweepIfDue(now);
+    }
+
+    /// <summary>
+    /// Forgets buckets whose reset has passed: such a bucket says nothing any more (the next request may go), and an
+    /// interaction's callback leaves one behind for every command.
+    /// </summary>
+    private void SweepIfDue(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref lastSweepTicks);
+        if (now.UtcTicks - last < SweepPeriod.Ticks || Interlocked.CompareExchange(ref lastSweepTicks, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
+        foreach (var entry in buckets)
+        {
+            bool spent;
+            lock (entry.Value)
+            {
+                spent = now >= entry.Value.ResetAt;
+            }
+
+            if (spent)
+            {
+                buckets.TryRemove(entry);
+            }
         }
     }
 
@@ -264,7 +362,7 @@ public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 
         public DateTimeOffset? CompletedAt { get; set; }
     }
 
-    private sealed class Lease(SemaphoreSlim gate, GlobalSlot? slot, DiscordRateLimiter owner) : IDisposable
+    private sealed class Lease(string key, RouteGate gate, GlobalSlot? slot, DiscordRateLimiter owner) : IDisposable
     {
         private int released;
 
@@ -277,7 +375,8 @@ public sealed class DiscordRateLimiter(TimeProvider time, int globalPerSecond = 
                     owner.Complete(slot);
                 }
 
-                gate.Release();
+                gate.Semaphore.Release();
+                owner.LeaveGate(key, gate);
             }
         }
     }
