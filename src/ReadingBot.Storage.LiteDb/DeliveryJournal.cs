@@ -34,7 +34,7 @@ public sealed class DeliveryJournal : IDisposable
     private readonly Dictionary<Digest, long> live = [];
     private readonly Lock gate = new();
     private readonly string? path;
-    private readonly ArrayBufferWriter<byte> line = new(512);
+    private ArrayBufferWriter<byte> line = new(512);
     private Stream file;
     private long lines;
 
@@ -125,7 +125,7 @@ public sealed class DeliveryJournal : IDisposable
             if (line.Capacity > 64 * 1024)
             {
                 // One huge batch (a move from an older version) should not keep its buffer for good.
-                line.Clear();
+                line = new ArrayBufferWriter<byte>(512);
             }
         }
 
