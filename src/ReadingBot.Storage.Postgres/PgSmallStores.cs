@@ -43,8 +43,9 @@ public sealed class PgAdapterStateStore(PostgresDatabase db) : IAdapterStateStor
 {
     private const string Value = "value";
 
-    public string? Get(string key) => db.ReadOrNull(ReadKind.AdapterState, key, Value, () =>
-        db.QueryFirst("SELECT value FROM adapter_state WHERE state_key = $1", r => r.GetString(0), key));
+    // Not kept: scheduled jobs and the adapters read a key and then act on it (a message sent, a session resumed); a
+    // kept copy could miss another process's change of the last moment. GetMany, which commands use, is kept.
+    public string? Get(string key) => db.QueryFirst("SELECT value FROM adapter_state WHERE state_key = $1", r => r.GetString(0), key);
 
     /// <summary>The kept keys from memory, the others in one read; a key that is not there is kept as not there.</summary>
     public IReadOnlyDictionary<string, string> GetMany(IReadOnlyCollection<string> keys)

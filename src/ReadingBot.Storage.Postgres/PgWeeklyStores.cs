@@ -86,8 +86,10 @@ public sealed class PgWeekPlanStore(PostgresDatabase db) : IWeekPlanStore
         ON CONFLICT (group_id, week) DO UPDATE SET {UpdateFields}, revision = week_plans.revision + 1
         """;
 
-    public WeekPlan? Find(GroupId group, WeekKey week) => db.ReadOrNull(ReadKind.WeekPlans, group.Value, $"find:{week}", () =>
-        db.QueryFirst($"SELECT {Columns} FROM week_plans WHERE group_id = $1 AND week = $2", Read, group.Value, week.ToString()));
+    // Not kept: the scheduler reads a week's plan and then writes it (its thread, a pick); a kept copy could miss
+    // another process's change of the last moment. The commands read ranges, which are kept.
+    public WeekPlan? Find(GroupId group, WeekKey week) =>
+        db.QueryFirst($"SELECT {Columns} FROM week_plans WHERE group_id = $1 AND week = $2", Read, group.Value, week.ToString());
 
     public void Save(WeekPlan plan)
     {
