@@ -147,11 +147,14 @@ public sealed class PgProgressStore(PostgresDatabase db) : IProgressStore
     {
         var kept = db.Cache.Reads.Read(
             (ReadKind.Progress, group.Value),
-            view => view.Answers.TryGetValue("finished", out var answer) && answer is FinishedWindow window && window.From <= from && window.To >= to ? window : null,
+            view => view.Answers.Values.OfType<FinishedWindow>().FirstOrDefault(window => window.From <= from && window.To >= to),
             () => new FinishedWindow(from, to, db.Query($"SELECT {Columns} FROM progress WHERE group_id = $1 AND pass = 'Done' AND at >= $2 AND at < $3 ORDER BY at", Read, group.Value, from, to)),
-            (view, window) => (view ?? QueryAnswers.Empty).With("finished", window));
-        return kept.From == from && kept.To == to ? kept.Rows : kept.Rows.Where(p => p.At >= from && p.At < to).ToList();
+            (view, window) => (view ?? QueryAnswers.Empty).With($"finished:{from.UtcTicks}:{to.UtcTicks}", window));
+        return kept.From == from && kept.To == to ? kept.Rows : kept.Rows.Where(p => p.At >= Microseconds(from) && p.At < Microseconds(to)).ToList();
     }
+
+    /// <summary>The instant as the server compares it: timestamptz keeps microseconds, and Npgsql drops the rest.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
 
     public IReadOnlyList<ReadingProgress> ForGroup(GroupId group) =>
         db.Query($"SELECT {Columns} FROM progress WHERE group_id = $1 ORDER BY member, paper_key", Read, group.Value);

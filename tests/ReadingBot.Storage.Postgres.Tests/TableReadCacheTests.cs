@@ -192,6 +192,27 @@ public sealed class TableReadCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Finished_readings_of_a_window_inside_a_kept_one_come_from_memory_as_the_server_would_answer()
+    {
+        var (mine, theirs) = await Processes(db =>
+        {
+            foreach (var minutes in new[] { 30, 90, 150 })
+            {
+                new PgProgressStore(db).Save(new ReadingProgress(Group, $"u{minutes}", "p1", ReadingPass.Done, T0.AddMinutes(minutes)));
+            }
+        });
+        var progress = new PgProgressStore(mine);
+        string Finished(PgProgressStore store, DateTimeOffset from, DateTimeOffset to) => string.Join(",", store.FinishedBetween(Group, from, to).Select(p => p.Member));
+        Assert.Equal("u30,u90,u150", Finished(progress, T0, DateTimeOffset.MaxValue));
+
+        var before = mine.RoundTrips;
+        var inside = Finished(progress, T0.AddMinutes(90), T0.AddMinutes(150));
+
+        Assert.Equal((before, "u90"), (mine.RoundTrips, inside));
+        Assert.Equal(Finished(new PgProgressStore(theirs), T0.AddMinutes(90), T0.AddMinutes(150)), inside);
+    }
+
+    [Fact]
     public async Task Two_processes_toggling_one_like_at_once_cancel_out_and_one_of_them_says_liked()
     {
         var (mine, theirs) = await Processes(_ => { });
