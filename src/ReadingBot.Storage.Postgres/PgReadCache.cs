@@ -345,15 +345,6 @@ internal sealed class CachedRows<TKey, TValue>(PgReadCache owner, int limit)
     /// <summary>Forgets one row after this process wrote it (the write has committed).</summary>
     public void Forget(TKey key) => owner.Forget(() => rows.TryRemove(key, out _));
 
-    /// <summary>Forgets every row whose key matches, after this process wrote them.</summary>
-    public void ForgetWhere(Func<TKey, bool> match) => owner.Forget(() =>
-    {
-        foreach (var key in rows.Keys.Where(match))
-        {
-            rows.TryRemove(key, out _);
-        }
-    });
-
     /// <summary>Whether a row is kept (for tests).</summary>
     internal bool Holds(TKey key) => rows.ContainsKey(key);
 
@@ -438,7 +429,4 @@ internal static class CachedReads
 
     /// <summary>Forgets what was read of <paramref name="key"/> after this process wrote it (the write has committed).</summary>
     public static void Forget(this PostgresDatabase db, char kind, string key) => db.Cache.Reads.Forget((kind, key));
-
-    /// <summary>Forgets what was read of every key of <paramref name="kind"/> (a write that does not say whose rows it changed).</summary>
-    public static void ForgetAll(this PostgresDatabase db, char kind) => db.Cache.Reads.ForgetWhere(k => k.Kind == kind);
 }

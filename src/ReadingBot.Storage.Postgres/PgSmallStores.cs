@@ -41,7 +41,7 @@ public sealed class PgDeliveryLog(PostgresDatabase db) : IDeliveryLog
 
 public sealed class PgAdapterStateStore(PostgresDatabase db) : IAdapterStateStore
 {
-    private const string Value = "value";
+    private const string ValueRead = "value";
 
     // Not kept: scheduled jobs and the adapters read a key and then act on it (a message sent, a session resumed); a
     // kept copy could miss another process's change of the last moment. GetMany, which commands use, is kept.
@@ -56,12 +56,12 @@ public sealed class PgAdapterStateStore(PostgresDatabase db) : IAdapterStateStor
             {
                 var found = db.Query("SELECT state_key, value FROM adapter_state WHERE state_key = ANY($1)", r => (Key: r.GetString(0), Value: r.GetString(1)), (object)missing.Select(k => k.Item2).ToArray())
                     .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-                return missing.Select(k => (k, QueryAnswers.Empty.With(Value, new Maybe<string>(found.GetValueOrDefault(k.Item2)))));
+                return missing.Select(k => (k, QueryAnswers.Empty.With(ValueRead, new Maybe<string>(found.GetValueOrDefault(k.Item2)))));
             });
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var ((_, key), answers) in known)
         {
-            if (answers.Answers.TryGetValue(Value, out var answer) && answer is Maybe<string> { Value: { } value })
+            if (answers.Answers.TryGetValue(ValueRead, out var answer) && answer is Maybe<string> { Value: { } value })
             {
                 values[key] = value;
             }
