@@ -50,6 +50,7 @@ internal sealed class PgReadCache : IDisposable
         Members = new(this, 100_000);
         Libraries = new(this, 10_000);
         Papers = new(this, 20_000);
+        Reads = new(this, 100_000);
         listener = Task.Run(() => ListenAsync(stop.Token));
     }
 
@@ -63,6 +64,12 @@ internal sealed class PgReadCache : IDisposable
     public CachedRows<string, LibraryView> Libraries { get; }
 
     public CachedRows<string, Paper> Papers { get; }
+
+    /// <summary>
+    /// Answers of reads on the other tables migration 0014 notifies for, by the table's kind letter and the group (an
+    /// <c>adapter_state</c> key for <see cref="ReadKind.AdapterState"/>): any change to one of the group's rows forgets all of them.
+    /// </summary>
+    public CachedRows<(char Kind, string Key), QueryAnswers> Reads { get; }
 
     /// <summary>Whether notifications arrive, so kept rows can be served.</summary>
     public bool IsListening => listening;
@@ -227,6 +234,9 @@ internal sealed class PgReadCache : IDisposable
                     case "p":
                         Papers.Remove(key);
                         break;
+                    case [var kind] when ReadKind.All.Contains(kind):
+                        Reads.Remove((kind, key));
+                        break;
                     default:
                         // A kind this version does not know (a newer process's): forget everything rather than guess.
                         ClearRows();
@@ -244,6 +254,7 @@ internal sealed class PgReadCache : IDisposable
         Members.Clear();
         Libraries.Clear();
         Papers.Clear();
+        Reads.Clear();
     }
 
     private void Signal() => Interlocked.Exchange(ref changed, NewSignal()).TrySetResult();
@@ -367,3 +378,55 @@ internal sealed record LibraryView(
 
 /// <summary>What the store said of one paper's library entry, null when the paper is not in the library.</summary>
 internal sealed record KnownEntry(LibraryEntry? Entry);
+
+/// <summary>The kind letters of <see cref="PgReadCache.Reads"/>: migration 0014's triggers send the same.</summary>
+internal static class ReadKind
+{
+    public const char Suggestions = 's';
+    public const char WeekPlans = 'w';
+    public const char Likes = 'k';
+    public const char WayrPosts = 'y';
+    public const char Progress = 'r';
+    public const char Rsvps = 'v';
+    public const char ScheduledPosts = 'o';
+    public const char AdapterState = 'a';
+
+    public static readonly string All = "swkyrvoa";
+}
+
+/// <summary>What one key of <see cref="PgReadCache.Reads"/> answered, by the read and its arguments.</summary>
+internal sealed record QueryAnswers(ImmutableDictionary<string, object> Answers)
+{
+    /// <summary>A bound per key: reads whose arguments move (a week range) would otherwise pile up until the next write.</summary>
+    private const int Limit = 64;
+
+    public static readonly QueryAnswers Empty = new(ImmutableDictionary<string, object>.Empty.WithComparers(StringComparer.Ordinal));
+
+    public QueryAnswers With(string query, object answer) =>
+        new((Answers.Count >= Limit && !Answers.ContainsKey(query) ? Empty.Answers : Answers).SetItem(query, answer));
+}
+
+/// <summary>A read's answer that may be null (a row not there), so that "not there" is kept too.</summary>
+internal sealed record Maybe<T>(T? Value) where T : class;
+
+/// <summary>Reads answered from <see cref="PgReadCache.Reads"/> when kept, else by the server (and kept unless a forget raced).</summary>
+internal static class CachedReads
+{
+    /// <summary>
+    /// The kept answer to <paramref name="query"/> (which names the read and its arguments) for <paramref name="key"/>,
+    /// or what <paramref name="read"/> returns.
+    /// </summary>
+    public static T Read<T>(this PostgresDatabase db, char kind, string key, string query, Func<T> read) where T : class =>
+        db.Cache.Reads.Read<T>(
+            (kind, key),
+            kept => kept.Answers.TryGetValue(query, out var answer) ? (T)answer : null,
+            read,
+            (current, answer) => (current ?? QueryAnswers.Empty).With(query, answer));
+
+    /// <summary>As <see cref="Read{T}"/> for a read whose answer may be null.</summary>
+    public static T? ReadOrNull<T>(this PostgresDatabase db, char kind, string key, string query, Func<T?> read) where T : class =>
+        db.Read(kind, key, query, () => new Maybe<T>(read())).Value;
+
+    /// <summary>Forgets what was read of <paramref name="key"/> after this process wrote it (the write has committed).</summary>
+    public static void Forget(this PostgresDatabase db, char kind, string key) => db.Cache.Reads.Forget((kind, key));
+}

@@ -41,15 +41,40 @@ public sealed class PgDeliveryLog(PostgresDatabase db) : IDeliveryLog
 
 public sealed class PgAdapterStateStore(PostgresDatabase db) : IAdapterStateStore
 {
+    private const string ValueRead = "value";
+
+    // Not kept: scheduled jobs and the adapters read a key and then act on it (a message sent, a session resumed); a
+    // kept copy could miss another process's change of the last moment. GetMany, which commands use, is kept.
     public string? Get(string key) => db.QueryFirst("SELECT value FROM adapter_state WHERE state_key = $1", r => r.GetString(0), key);
 
-    public IReadOnlyDictionary<string, string> GetMany(IReadOnlyCollection<string> keys) => keys.Count == 0
-        ? new Dictionary<string, string>()
-        : db.Query("SELECT state_key, value FROM adapter_state WHERE state_key = ANY($1)", r => (Key: r.GetString(0), Value: r.GetString(1)), (object)keys.Distinct().ToArray())
-            .ToDictionary(p => p.Key, p => p.Value);
+    /// <summary>The kept keys from memory, the others in one read; a key that is not there is kept as not there.</summary>
+    public IReadOnlyDictionary<string, string> GetMany(IReadOnlyCollection<string> keys)
+    {
+        var known = db.Cache.Reads.ReadMany(
+            keys.Distinct().Select(k => (ReadKind.AdapterState, k)),
+            missing =>
+            {
+                var found = db.Query("SELECT state_key, value FROM adapter_state WHERE state_key = ANY($1)", r => (Key: r.GetString(0), Value: r.GetString(1)), (object)missing.Select(k => k.Item2).ToArray())
+                    .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+                return missing.Select(k => (k, QueryAnswers.Empty.With(ValueRead, new Maybe<string>(found.GetValueOrDefault(k.Item2)))));
+            });
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var ((_, key), answers) in known)
+        {
+            if (answers.Answers.TryGetValue(ValueRead, out var answer) && answer is Maybe<string> { Value: { } value })
+            {
+                values[key] = value;
+            }
+        }
 
-    public void Set(string key, string value) =>
+        return values;
+    }
+
+    public void Set(string key, string value)
+    {
         db.Execute("INSERT INTO adapter_state (state_key, value) VALUES ($1, $2) ON CONFLICT (state_key) DO UPDATE SET value = excluded.value", key, value);
+        db.Forget(ReadKind.AdapterState, key);
+    }
 
     public string GetOrAdd(string key, string value)
     {
@@ -67,6 +92,7 @@ public sealed class PgAdapterStateStore(PostgresDatabase db) : IAdapterStateStor
                 value);
             if (kept is not null)
             {
+                db.Forget(ReadKind.AdapterState, key);
                 return kept;
             }
         }
@@ -92,13 +118,18 @@ public sealed class PgLikeStore(PostgresDatabase db) : ILikeStore
 {
     // Insert first: of two racing toggles the second waits for the first's row, finds it and removes it, so two
     // toggles always cancel out.
-    public bool Toggle(GroupId group, string userId, string paperKey, DateTimeOffset at) => MemberPaperMarks.Toggle(db, "likes", group, userId, paperKey, at);
+    public bool Toggle(GroupId group, string userId, string paperKey, DateTimeOffset at)
+    {
+        var liked = MemberPaperMarks.Toggle(db, "likes", group, userId, paperKey, at);
+        db.Forget(ReadKind.Likes, group.Value);
+        return liked;
+    }
 
-    public IReadOnlyList<PaperLike> ForMember(GroupId group, string userId) =>
-        db.Query("SELECT member, paper_key, at FROM likes WHERE group_id = $1 AND member = $2 ORDER BY at", r => Read(group, r), group.Value, userId);
+    public IReadOnlyList<PaperLike> ForMember(GroupId group, string userId) => db.Read<IReadOnlyList<PaperLike>>(ReadKind.Likes, group.Value, "member:" + userId, () =>
+        db.Query("SELECT member, paper_key, at FROM likes WHERE group_id = $1 AND member = $2 ORDER BY at", r => Read(group, r), group.Value, userId));
 
-    public IReadOnlyList<PaperLike> ForGroup(GroupId group) =>
-        db.Query("SELECT member, paper_key, at FROM likes WHERE group_id = $1 ORDER BY at", r => Read(group, r), group.Value);
+    public IReadOnlyList<PaperLike> ForGroup(GroupId group) => db.Read<IReadOnlyList<PaperLike>>(ReadKind.Likes, group.Value, "group", () =>
+        db.Query("SELECT member, paper_key, at FROM likes WHERE group_id = $1 ORDER BY at", r => Read(group, r), group.Value));
 
     private static PaperLike Read(GroupId group, NpgsqlDataReader r) => new(group, r.GetString(0), r.GetString(1), r.Instant(2));
 }
@@ -186,14 +217,7 @@ public sealed class PgSessionStartLedger(PostgresDatabase db) : ISessionStartLed
 /// <summary>A member's mark on a paper (likes, dislikes: tables keyed group, member, paper), toggled.</summary>
 internal static class MemberPaperMarks
 {
-    public static bool Toggle(PostgresDatabase db, string table, GroupId group, string userId, string paperKey, DateTimeOffset at)
-    {
-        if (db.Execute($"INSERT INTO {table} (group_id, member, paper_key, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", group.Value, userId, paperKey, at) == 1)
-        {
-            return true;
-        }
-
-        db.Execute($"DELETE FROM {table} WHERE group_id = $1 AND member = $2 AND paper_key = $3", group.Value, userId, paperKey);
-        return false;
-    }
+    /// <summary>Migration 0014's function: the insert, and the delete when the row was there, in one round trip.</summary>
+    public static bool Toggle(PostgresDatabase db, string table, GroupId group, string userId, string paperKey, DateTimeOffset at) =>
+        db.Query("SELECT readingbot_toggle_mark($1, $2, $3, $4, $5)", r => r.GetBoolean(0), table, group.Value, userId, paperKey, at)[0];
 }

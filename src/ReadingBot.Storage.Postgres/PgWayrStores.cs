@@ -41,7 +41,33 @@ public sealed class PgWayrStore(PostgresDatabase db) : IWayrStore
     public IReadOnlyList<WayrWeek> ClosedWeeks(GroupId group, int count) =>
         db.Query($"SELECT {WeekColumns} FROM wayr_weeks WHERE group_id = $1 AND closed ORDER BY week COLLATE \"C\" DESC LIMIT $2", ReadWeek, group.Value, count);
 
-    public WayrPost? AddPost(WayrPost post) => db.InTransaction(session =>
+    public WayrPost? AddPost(WayrPost post)
+    {
+        var added = db.InTransaction(session => NumberPost(session, post));
+        db.Forget(ReadKind.WayrPosts, post.Group.Value);
+        return added;
+    }
+
+    public void SavePost(WayrPost post)
+    {
+        db.Execute(
+            $"""
+            INSERT INTO wayr_posts ({PostColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (group_id, week, number) DO UPDATE SET author = excluded.author, paper_key = excluded.paper_key, status = excluded.status,
+                note = excluded.note, at = excluded.at, edited_at = excluded.edited_at
+            """,
+            post.Group.Value, post.Week.ToString(), post.Number, post.Author, post.PaperKey, post.Status.ToString(), post.Note, post.At, post.EditedAt);
+        db.Forget(ReadKind.WayrPosts, post.Group.Value);
+    }
+
+    public bool DeletePost(GroupId group, WeekKey week, int number)
+    {
+        var deleted = db.Execute("DELETE FROM wayr_posts WHERE group_id = $1 AND week = $2 AND number = $3", group.Value, week.ToString(), number) == 1;
+        db.Forget(ReadKind.WayrPosts, group.Value);
+        return deleted;
+    }
+
+    private static WayrPost? NumberPost(PostgresSession session, WayrPost post)
     {
         // The week's row (or, before it exists, a lock on its key) orders the posts of one week.
         session.LockFor($"wayr-posts|{post.Group.Value}|{post.Week}");
@@ -53,18 +79,7 @@ public sealed class PgWayrStore(PostgresDatabase db) : IWayrStore
             RETURNING {PostColumns}
             """,
             ReadPost, post.Group.Value, post.Week.ToString(), post.Author, post.PaperKey, post.Status.ToString(), post.Note, post.At, post.EditedAt);
-    });
-
-    public void SavePost(WayrPost post) => db.Execute(
-        $"""
-        INSERT INTO wayr_posts ({PostColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-        ON CONFLICT (group_id, week, number) DO UPDATE SET author = excluded.author, paper_key = excluded.paper_key, status = excluded.status,
-            note = excluded.note, at = excluded.at, edited_at = excluded.edited_at
-        """,
-        post.Group.Value, post.Week.ToString(), post.Number, post.Author, post.PaperKey, post.Status.ToString(), post.Note, post.At, post.EditedAt);
-
-    public bool DeletePost(GroupId group, WeekKey week, int number) =>
-        db.Execute("DELETE FROM wayr_posts WHERE group_id = $1 AND week = $2 AND number = $3", group.Value, week.ToString(), number) == 1;
+    }
 
     public IReadOnlyList<WayrPost> Posts(GroupId group, WeekKey week) =>
         db.Query($"SELECT {PostColumns} FROM wayr_posts WHERE group_id = $1 AND week = $2 ORDER BY number", ReadPost, group.Value, week.ToString());
@@ -73,8 +88,8 @@ public sealed class PgWayrStore(PostgresDatabase db) : IWayrStore
         db.Query($"SELECT {PostColumns} FROM wayr_posts WHERE group_id = $1 ORDER BY at, week, number", ReadPost, group.Value);
 
     // Week keys are zero-padded text: a range of weeks is one range of the primary key.
-    public IReadOnlyList<WayrPost> PostsBetween(GroupId group, WeekKey from, WeekKey to) =>
-        db.Query($"SELECT {PostColumns} FROM wayr_posts WHERE group_id = $1 AND week BETWEEN $2 AND $3 ORDER BY at, week, number", ReadPost, group.Value, from.ToString(), to.ToString());
+    public IReadOnlyList<WayrPost> PostsBetween(GroupId group, WeekKey from, WeekKey to) => db.Read<IReadOnlyList<WayrPost>>(ReadKind.WayrPosts, group.Value, $"between:{from}:{to}", () =>
+        db.Query($"SELECT {PostColumns} FROM wayr_posts WHERE group_id = $1 AND week BETWEEN $2 AND $3 ORDER BY at, week, number", ReadPost, group.Value, from.ToString(), to.ToString()));
 
     public IReadOnlyList<WayrPost> PostsForPaper(GroupId group, string paperKey) =>
         db.Query($"SELECT {PostColumns} FROM wayr_posts WHERE group_id = $1 AND paper_key = $2 ORDER BY at, week, number", ReadPost, group.Value, paperKey);
@@ -111,9 +126,13 @@ public sealed class PgProgressStore(PostgresDatabase db) : IProgressStore
 {
     private const string Columns = "group_id, member, paper_key, pass, at";
 
-    public void Save(ReadingProgress progress) => db.Execute(
-        $"INSERT INTO progress ({Columns}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (group_id, member, paper_key) DO UPDATE SET pass = excluded.pass, at = excluded.at",
-        progress.Group.Value, progress.Member, progress.PaperKey, progress.Pass.ToString(), progress.At);
+    public void Save(ReadingProgress progress)
+    {
+        db.Execute(
+            $"INSERT INTO progress ({Columns}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (group_id, member, paper_key) DO UPDATE SET pass = excluded.pass, at = excluded.at",
+            progress.Group.Value, progress.Member, progress.PaperKey, progress.Pass.ToString(), progress.At);
+        db.Forget(ReadKind.Progress, progress.Group.Value);
+    }
 
     public IReadOnlyList<ReadingProgress> ForMember(GroupId group, string member) =>
         db.Query($"SELECT {Columns} FROM progress WHERE group_id = $1 AND member = $2 ORDER BY paper_key", Read, group.Value, member);
@@ -122,8 +141,20 @@ public sealed class PgProgressStore(PostgresDatabase db) : IProgressStore
         db.Query($"SELECT {Columns} FROM progress WHERE group_id = $1 AND paper_key = $2 ORDER BY member", Read, group.Value, paperKey);
 
     // The partial index of finished readings: a chart of recent weeks does not read years of records.
-    public IReadOnlyList<ReadingProgress> FinishedBetween(GroupId group, DateTimeOffset from, DateTimeOffset to) =>
-        db.Query($"SELECT {Columns} FROM progress WHERE group_id = $1 AND pass = 'Done' AND at >= $2 AND at < $3 ORDER BY at", Read, group.Value, from, to);
+    // The queue's "Rising" line asks from a moment that moves on with the clock: a kept window that covers the one asked
+    // for answers it, filtered here as the server would.
+    public IReadOnlyList<ReadingProgress> FinishedBetween(GroupId group, DateTimeOffset from, DateTimeOffset to)
+    {
+        var kept = db.Cache.Reads.Read(
+            (ReadKind.Progress, group.Value),
+            view => view.Answers.Values.OfType<FinishedWindow>().FirstOrDefault(window => window.From <= from && window.To >= to),
+            () => new FinishedWindow(from, to, db.Query($"SELECT {Columns} FROM progress WHERE group_id = $1 AND pass = 'Done' AND at >= $2 AND at < $3 ORDER BY at", Read, group.Value, from, to)),
+            (view, window) => (view ?? QueryAnswers.Empty).With($"finished:{from.UtcTicks}:{to.UtcTicks}", window));
+        return kept.From == from && kept.To == to ? kept.Rows : kept.Rows.Where(p => p.At >= Microseconds(from) && p.At < Microseconds(to)).ToList();
+    }
+
+    /// <summary>The instant as the server compares it: timestamptz keeps microseconds, and Npgsql drops the rest.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
 
     public IReadOnlyList<ReadingProgress> ForGroup(GroupId group) =>
         db.Query($"SELECT {Columns} FROM progress WHERE group_id = $1 ORDER BY member, paper_key", Read, group.Value);
@@ -253,3 +284,6 @@ public sealed class PgStreakStore(PostgresDatabase db) : IStreakStore, IDigestSt
     private sealed record SectionJson(string heading, List<string> lines);
 #pragma warning restore IDE1006, CA1812
 }
+
+/// <summary>The finished readings of a group from <see cref="From"/> (inclusive) to <see cref="To"/> (exclusive), by time.</summary>
+internal sealed record FinishedWindow(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<ReadingProgress> Rows);

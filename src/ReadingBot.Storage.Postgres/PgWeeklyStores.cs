@@ -15,11 +15,15 @@ public sealed class PgSuggestionStore(PostgresDatabase db) : ISuggestionStore
             suggested_at = excluded.suggested_at, voters = excluded.voters, state = excluded.state
         """;
 
-    public Suggestion? Find(GroupId group, string paperKey) =>
-        db.QueryFirst($"SELECT {Columns} FROM suggestions WHERE group_id = $1 AND paper_key = $2", Read, group.Value, paperKey);
+    public Suggestion? Find(GroupId group, string paperKey) => db.ReadOrNull(ReadKind.Suggestions, group.Value, "find:" + paperKey, () =>
+        db.QueryFirst($"SELECT {Columns} FROM suggestions WHERE group_id = $1 AND paper_key = $2", Read, group.Value, paperKey));
 
-    public bool TryAdd(Suggestion suggestion) =>
-        db.Execute($"INSERT INTO suggestions ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING", Values(suggestion)) == 1;
+    public bool TryAdd(Suggestion suggestion)
+    {
+        var added = db.Execute($"INSERT INTO suggestions ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING", Values(suggestion)) == 1;
+        db.Forget(ReadKind.Suggestions, suggestion.Group.Value);
+        return added;
+    }
 
     /// <summary>One statement: the row lock makes concurrent toggles of one suggestion apply one after the other.</summary>
     public (Suggestion? Suggestion, bool Voted) ToggleVote(GroupId group, string paperKey, string userId)
@@ -30,13 +34,18 @@ public sealed class PgSuggestionStore(PostgresDatabase db) : ISuggestionStore
             WHERE group_id = $1 AND paper_key = $2 RETURNING {Columns}
             """,
             Read, group.Value, paperKey, userId);
+        db.Forget(ReadKind.Suggestions, group.Value);
         return updated is null ? (null, false) : (updated, updated.Voters.Contains(userId, StringComparer.Ordinal));
     }
 
-    public void Save(Suggestion suggestion) => db.Execute(Upsert, Values(suggestion));
+    public void Save(Suggestion suggestion)
+    {
+        db.Execute(Upsert, Values(suggestion));
+        db.Forget(ReadKind.Suggestions, suggestion.Group.Value);
+    }
 
-    public IReadOnlyList<Suggestion> ListOpen(GroupId group) =>
-        db.Query($"SELECT {Columns} FROM suggestions WHERE group_id = $1 AND state = 'Open' ORDER BY suggested_at, paper_key", Read, group.Value);
+    public IReadOnlyList<Suggestion> ListOpen(GroupId group) => db.Read<IReadOnlyList<Suggestion>>(ReadKind.Suggestions, group.Value, "open", () =>
+        db.Query($"SELECT {Columns} FROM suggestions WHERE group_id = $1 AND state = 'Open' ORDER BY suggested_at, paper_key", Read, group.Value));
 
     internal static object?[] Values(Suggestion s) =>
         [s.Group.Value, s.PaperKey, s.SuggestedBy, s.Why, s.SuggestedAt, s.Voters.ToArray(), s.State.ToString()];
@@ -77,31 +86,48 @@ public sealed class PgWeekPlanStore(PostgresDatabase db) : IWeekPlanStore
         ON CONFLICT (group_id, week) DO UPDATE SET {UpdateFields}, revision = week_plans.revision + 1
         """;
 
+    // Not kept: the scheduler reads a week's plan and then writes it (its thread, a pick); a kept copy could miss
+    // another process's change of the last moment. The commands read ranges, which are kept.
     public WeekPlan? Find(GroupId group, WeekKey week) =>
         db.QueryFirst($"SELECT {Columns} FROM week_plans WHERE group_id = $1 AND week = $2", Read, group.Value, week.ToString());
 
-    public void Save(WeekPlan plan) => db.Execute(Upsert, Values(plan));
+    public void Save(WeekPlan plan)
+    {
+        db.Execute(Upsert, Values(plan));
+        db.Forget(ReadKind.WeekPlans, plan.Group.Value);
+    }
 
     // Week keys are zero-padded text, so text order is week order.
-    public IReadOnlyList<WeekPlan> Range(GroupId group, WeekKey from, WeekKey to) =>
-        db.Query($"SELECT {Columns} FROM week_plans WHERE group_id = $1 AND week BETWEEN $2 AND $3 ORDER BY week COLLATE \"C\"", Read, group.Value, from.ToString(), to.ToString());
+    public IReadOnlyList<WeekPlan> Range(GroupId group, WeekKey from, WeekKey to) => db.Read<IReadOnlyList<WeekPlan>>(ReadKind.WeekPlans, group.Value, $"range:{from}:{to}", () =>
+        db.Query($"SELECT {Columns} FROM week_plans WHERE group_id = $1 AND week BETWEEN $2 AND $3 ORDER BY week COLLATE \"C\"", Read, group.Value, from.ToString(), to.ToString()));
 
     /// <summary>The plan and the suggestion in one transaction (one round trip).</summary>
-    public void SavePick(WeekPlan plan, Suggestion? picked) => db.InTransaction(session =>
+    public void SavePick(WeekPlan plan, Suggestion? picked)
     {
-        var statements = new List<(string, object?[])> { (UpsertChange, Values(plan)[..10]) };
+        db.InTransaction(session =>
+        {
+            var statements = new List<(string, object?[])> { (UpsertChange, Values(plan)[..10]) };
+            if (picked is not null)
+            {
+                statements.Add((PgSuggestionStore.Upsert, PgSuggestionStore.Values(picked)));
+            }
+
+            return session.ExecuteBatch(statements);
+        });
+        db.Forget(ReadKind.WeekPlans, plan.Group.Value);
         if (picked is not null)
         {
-            statements.Add((PgSuggestionStore.Upsert, PgSuggestionStore.Values(picked)));
+            db.Forget(ReadKind.Suggestions, picked.Group.Value);
         }
-
-        return session.ExecuteBatch(statements);
-    });
+    }
 
     public void SaveSkip(WeekPlan plan, Suggestion? reopened) => SavePick(plan, reopened);
 
-    public void Touch(GroupId group, IReadOnlyCollection<WeekKey> weeks) => db.Execute(
-        "UPDATE week_plans SET revision = revision + 1 WHERE group_id = $1 AND week = ANY($2)", group.Value, weeks.Select(w => w.ToString()).ToArray());
+    public void Touch(GroupId group, IReadOnlyCollection<WeekKey> weeks)
+    {
+        db.Execute("UPDATE week_plans SET revision = revision + 1 WHERE group_id = $1 AND week = ANY($2)", group.Value, weeks.Select(w => w.ToString()).ToArray());
+        db.Forget(ReadKind.WeekPlans, group.Value);
+    }
 
     private static object?[] Values(WeekPlan p) =>
         [p.Group.Value, p.Week.ToString(), p.State.ToString(), p.PaperKey, p.PickedBy, p.PickedAt, p.AutoPicked, p.Presenter, p.ChannelId, p.ThreadId, p.Revision];
@@ -191,20 +217,23 @@ public sealed class PgScheduledPostStore(PostgresDatabase db) : IScheduledPostSt
             """,
             r => (Prior: r.IsDBNull(0) ? null : Read(r), Taken: r.GetBoolean(7)),
             claim.Key, claim.Group.Value, claim.Week.ToString(), claim.Kind, claim.State.ToString(), claim.At, claim.Detail, retryAfter, lease)[0];
+        db.Forget(ReadKind.ScheduledPosts, claim.Group.Value);
         earlier = outcome.Taken ? outcome.Prior : null;
         return outcome.Taken;
     }
 
     public void Complete(string key, ScheduledPostState state, DateTimeOffset at, string? detail)
     {
-        if (db.Execute("UPDATE scheduled_posts SET state = $2, at = $3, detail = $4 WHERE post_key = $1", key, state.ToString(), at, detail) == 0)
+        var groups = db.Query("UPDATE scheduled_posts SET state = $2, at = $3, detail = $4 WHERE post_key = $1 RETURNING group_id", r => r.GetString(0), key, state.ToString(), at, detail);
+        groups.ForEach(g => db.Forget(ReadKind.ScheduledPosts, g));
+        if (groups.Count == 0)
         {
             throw new InvalidOperationException($"no claim for {key}");
         }
     }
 
-    public IReadOnlyList<ScheduledPostRecord> Recent(GroupId group, int count) =>
-        db.Query($"SELECT {Columns} FROM scheduled_posts WHERE group_id = $1 ORDER BY at DESC LIMIT $2", Read, group.Value, count);
+    public IReadOnlyList<ScheduledPostRecord> Recent(GroupId group, int count) => db.Read<IReadOnlyList<ScheduledPostRecord>>(ReadKind.ScheduledPosts, group.Value, $"recent:{count}", () =>
+        db.Query($"SELECT {Columns} FROM scheduled_posts WHERE group_id = $1 ORDER BY at DESC LIMIT $2", Read, group.Value, count));
 
     private static ScheduledPostRecord Read(NpgsqlDataReader r) => new(
         r.GetString(0), new GroupId(r.GetString(1)), r.Week(2), r.GetString(3), r.Enum<ScheduledPostState>(4), r.Instant(5), r.OptionalString(6));
@@ -213,18 +242,22 @@ public sealed class PgScheduledPostStore(PostgresDatabase db) : IScheduledPostSt
 /// <summary>RSVPs: one row per group, week and member; a new answer replaces the old in one upsert.</summary>
 public sealed class PgRsvpStore(PostgresDatabase db) : IRsvpStore
 {
-    public void Save(Rsvp rsvp) => db.Execute(
-        """
-        INSERT INTO rsvps (group_id, week, member, answer, at) VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (group_id, week, member) DO UPDATE SET answer = excluded.answer, at = excluded.at
-        """,
-        rsvp.Group.Value, rsvp.Week.ToString(), rsvp.UserId, rsvp.Answer.ToString(), rsvp.At);
+    public void Save(Rsvp rsvp)
+    {
+        db.Execute(
+            """
+            INSERT INTO rsvps (group_id, week, member, answer, at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (group_id, week, member) DO UPDATE SET answer = excluded.answer, at = excluded.at
+            """,
+            rsvp.Group.Value, rsvp.Week.ToString(), rsvp.UserId, rsvp.Answer.ToString(), rsvp.At);
+        db.Forget(ReadKind.Rsvps, rsvp.Group.Value);
+    }
 
     public Rsvp? Find(GroupId group, WeekKey week, string userId) =>
         db.QueryFirst("SELECT week, member, answer, at FROM rsvps WHERE group_id = $1 AND week = $2 AND member = $3", r => Read(group, r), group.Value, week.ToString(), userId);
 
-    public IReadOnlyList<Rsvp> ForWeek(GroupId group, WeekKey week) =>
-        db.Query("SELECT week, member, answer, at FROM rsvps WHERE group_id = $1 AND week = $2 ORDER BY at, member COLLATE \"C\"", r => Read(group, r), group.Value, week.ToString());
+    public IReadOnlyList<Rsvp> ForWeek(GroupId group, WeekKey week) => db.Read<IReadOnlyList<Rsvp>>(ReadKind.Rsvps, group.Value, $"week:{week}", () =>
+        db.Query("SELECT week, member, answer, at FROM rsvps WHERE group_id = $1 AND week = $2 ORDER BY at, member COLLATE \"C\"", r => Read(group, r), group.Value, week.ToString()));
 
     private static Rsvp Read(GroupId group, NpgsqlDataReader r) => new(group, r.Week(0), r.GetString(1), r.Enum<RsvpAnswer>(2), r.Instant(3));
 }
