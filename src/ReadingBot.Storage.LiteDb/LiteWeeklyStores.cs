@@ -102,7 +102,18 @@ public sealed class LiteSuggestionStore(ReadingBotDatabase db) : ISuggestionStor
             return (updated, voted);
         });
 
-    public void Save(Suggestion suggestion) => Suggestions.Upsert(WeeklyDocuments.FromSuggestion(suggestion));
+    public void Save(Suggestion suggestion) => db.InTransaction(() =>
+    {
+        SaveKeepingVotes(Suggestions, suggestion);
+        return true;
+    });
+
+    /// <summary>Saves a suggestion read earlier with the votes stored now (only <see cref="ToggleVote"/> changes them); call it in a transaction.</summary>
+    internal static void SaveKeepingVotes(ILiteCollection<BsonDocument> suggestions, Suggestion suggestion)
+    {
+        var stored = suggestions.FindById($"{suggestion.Group.Value}|{suggestion.PaperKey}");
+        suggestions.Upsert(WeeklyDocuments.FromSuggestion(stored is null ? suggestion : suggestion with { Voters = WeeklyDocuments.ToSuggestion(stored).Voters }));
+    }
 
     public IReadOnlyList<Suggestion> ListOpen(GroupId group) =>
         Suggestions.Find(Where.Equal("group", group.Value)).Select(WeeklyDocuments.ToSuggestion).Where(s => s.State == SuggestionState.Open).ToList();
@@ -132,7 +143,7 @@ public sealed class LiteWeekPlanStore(ReadingBotDatabase db) : IWeekPlanStore
         Plans.Upsert(WeeklyDocuments.FromPlan(plan with { Revision = stored is null ? 0 : WeeklyDocuments.Revision(stored) + 1 }));
         if (picked is not null)
         {
-            db.Database.GetCollection(Collections.Suggestions).Upsert(WeeklyDocuments.FromSuggestion(picked));
+            LiteSuggestionStore.SaveKeepingVotes(db.Database.GetCollection(Collections.Suggestions), picked);
         }
 
         return true;

@@ -8,11 +8,13 @@ public sealed class PgSuggestionStore(PostgresDatabase db) : ISuggestionStore
 {
     internal const string Columns = "group_id, paper_key, suggested_by, why, suggested_at, voters, state";
 
+    // Everything but the voters: a save comes from a suggestion read earlier (maybe from the cache), and the votes
+    // cast since are the row's, changed only by ToggleVote's single statement.
     internal const string Upsert =
         $"""
         INSERT INTO suggestions ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
         ON CONFLICT (group_id, paper_key) DO UPDATE SET suggested_by = excluded.suggested_by, why = excluded.why,
-            suggested_at = excluded.suggested_at, voters = excluded.voters, state = excluded.state
+            suggested_at = excluded.suggested_at, state = excluded.state
         """;
 
     public Suggestion? Find(GroupId group, string paperKey) => db.ReadOrNull(ReadKind.Suggestions, group.Value, "find:" + paperKey, () =>

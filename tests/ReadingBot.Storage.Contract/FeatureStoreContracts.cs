@@ -118,6 +118,28 @@ public abstract class WeeklyStoreContract(Func<StoreSet> open) : StoreContract(o
     }
 
     [Fact]
+    public void A_pick_or_a_save_from_a_suggestion_read_earlier_keeps_the_votes_cast_since()
+    {
+        var group = AddGroup("g1").Id;
+        Stores.Suggestions.TryAdd(new Suggestion { Group = group, PaperKey = "p1", SuggestedBy = "alice", SuggestedAt = At, Voters = ["alice"] });
+        Stores.Suggestions.TryAdd(new Suggestion { Group = group, PaperKey = "p2", SuggestedBy = "alice", SuggestedAt = At, Voters = ["alice"], State = SuggestionState.Picked });
+        var readBeforeVotes = Stores.Suggestions.Find(group, "p1")!;
+        var otherReadBeforeVotes = Stores.Suggestions.Find(group, "p2")!;
+        Stores.Suggestions.ToggleVote(group, "p1", "bob");
+        Stores.Suggestions.ToggleVote(group, "p2", "carol");
+
+        Stores.Plans.SavePick(new WeekPlan { Group = group, Week = Week, PaperKey = "p1", PickedBy = "mod", PickedAt = At }, readBeforeVotes with { State = SuggestionState.Picked });
+        Stores.Suggestions.Save(otherReadBeforeVotes with { State = SuggestionState.Open });
+
+        var picked = Stores.Suggestions.Find(group, "p1")!;
+        Assert.Equal(SuggestionState.Picked, picked.State);
+        Assert.Equal(["alice", "bob"], picked.Voters);
+        var reopened = Stores.Suggestions.Find(group, "p2")!;
+        Assert.Equal(SuggestionState.Open, reopened.State);
+        Assert.Equal(["alice", "carol"], reopened.Voters);
+    }
+
+    [Fact]
     public void A_pick_saves_the_plan_and_marks_the_suggestion_picked_together()
     {
         var group = AddGroup("g1").Id;

@@ -13,6 +13,10 @@ public interface ISuggestionStore
     /// <summary>Atomically adds or removes the member's vote; returns the suggestion after the change, or null if there is none.</summary>
     (Suggestion? Suggestion, bool Voted) ToggleVote(GroupId group, string paperKey, string userId);
 
+    /// <summary>
+    /// Saves the suggestion, but not its voters: only <see cref="ToggleVote"/> changes those, so a save made from a
+    /// suggestion read a moment earlier (a pick, a reopen) never takes back a vote cast since, by this process or another.
+    /// </summary>
     void Save(Suggestion suggestion);
 
     IReadOnlyList<Suggestion> ListOpen(GroupId group);
@@ -30,7 +34,8 @@ public interface IWeekPlanStore
 
     /// <summary>
     /// In one transaction: saves the plan and marks the paper's suggestion (if any) as picked. A new plan starts at
-    /// revision 0; a plan that was there gets the stored revision plus one.
+    /// revision 0; a plan that was there gets the stored revision plus one. The suggestion is saved as by
+    /// <see cref="ISuggestionStore.Save"/>, votes kept.
     /// </summary>
     void SavePick(WeekPlan plan, Suggestion? picked);
 
