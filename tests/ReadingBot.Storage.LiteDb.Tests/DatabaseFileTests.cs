@@ -29,6 +29,24 @@ public sealed class DatabaseFileTests : IDisposable
     }
 
     [Fact]
+    public void The_log_is_copied_into_the_data_file_every_hundred_pages_not_every_thousand()
+    {
+        using var db = ReadingBotDatabase.OpenFile(directory);
+        var log = Path.Combine(directory, "readingbot-log.db");
+        var store = new LiteAdapterStateStore(db);
+        var largest = 0L;
+        // 600 commits of a 4 KB value each leave about 1,000 log pages: with LiteDB's default mark the log reaches 8 MB.
+        for (var i = 0; i < 600; i++)
+        {
+            store.Set("test:" + i, new string('x', 4000));
+            largest = Math.Max(largest, File.Exists(log) ? new FileInfo(log).Length : 0);
+        }
+
+        Assert.Equal(ReadingBotDatabase.LogPagesPerCheckpoint, db.Database.CheckpointSize);
+        Assert.InRange(largest, 1, (ReadingBotDatabase.LogPagesPerCheckpoint + 10) * 8192L);
+    }
+
+    [Fact]
     public void A_second_open_of_the_same_directory_is_refused_while_the_first_holds_it()
     {
         using var first = ReadingBotDatabase.OpenFile(directory);
