@@ -258,7 +258,9 @@ public static class PeersBench
         foreach (var setting in extra)
         {
             var eq = setting.IndexOf('=', StringComparison.Ordinal);
-            start.Environment["READINGBOT_" + setting[..eq].Replace(":", "__", StringComparison.Ordinal)] = setting[(eq + 1)..];
+            var key = setting[..eq];
+            // A runtime variable (DOTNET_…) goes to the host as it is, so a runtime setting can be tried on the host alone.
+            start.Environment[key.StartsWith("DOTNET_", StringComparison.Ordinal) ? key : "READINGBOT_" + key.Replace(":", "__", StringComparison.Ordinal)] = setting[(eq + 1)..];
         }
 
         return start;
@@ -381,7 +383,8 @@ public static class PeersBench
                 Value("--only")?.ToLowerInvariant(),
                 args.Contains("--no-peers"),
                 Value("--trace"),
-                // `--host Logging:LogLevel:Default=Warning` (repeatable): a setting for the ReadingBot host, for experiments.
+                // `--host Logging:LogLevel:Default=Warning` (repeatable): a setting for the ReadingBot host, for experiments;
+                // `--host DOTNET_…=…` sets a runtime variable for the host alone.
                 [.. args.Select((a, i) => (a, i)).Where(x => x.a == "--host" && x.i + 1 < args.Length).Select(x => args[x.i + 1])],
                 Value("--host-dll") is { } dll ? Path.GetFullPath(dll) : null);
         }
